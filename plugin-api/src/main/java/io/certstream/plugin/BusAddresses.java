@@ -1,0 +1,32 @@
+package io.certstream.plugin;
+
+/**
+ * The hub's public event-bus addresses. These names are a stable, documented contract (see README):
+ * plugins, the SockJS/TCP bridges and embedding applications subscribe to them.
+ */
+public final class BusAddresses {
+
+    /**
+     * Every decoded certificate as a {@link io.certstream.model.CertificateUpdate} object.
+     * Local to the hub's JVM (delivered by reference, never copied or serialized): the address plugins use.
+     */
+    public static final String UPDATES = "certstream.updates";
+
+    /** Full-stream messages: the exact JSON text of the {@code /full-stream} websocket, as a {@code Buffer}. */
+    public static final String FULL = "certstream.full";
+
+    /** Lite messages (no {@code as_der}, no {@code chain}): the JSON text of the {@code /} websocket, as a {@code Buffer}. */
+    public static final String LITE = "certstream.lite";
+
+    /** {@code {"message_type":"dns_entries","data":[...]}}: the JSON text of the {@code /domains-only} websocket, as a {@code Buffer}. */
+    public static final String DOMAINS_ONLY = "certstream.domains-only";
+
+    /** {@code {"message_type":"heartbeat","timestamp":...}} published every heartbeat interval, as a {@code Buffer}. */
+    public static final String HEARTBEAT = "certstream.heartbeat";
+
+    /** Alerts published by alerting plugins (e.g. keyword-alert), as JSON objects. */
+    public static final String ALERTS = "certstream.alerts";
+
+    private BusAddresses() {
+    }
+}
