@@ -20,6 +20,7 @@ import org.bouncycastle.asn1.ASN1TaggedObject;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.util.Properties;
 
 import io.certstream.model.Certificate;
 import io.certstream.model.DistinguishedName;
@@ -38,6 +39,8 @@ public final class CertificateDecoder {
 
     private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> digest("SHA-1"));
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
+
+    private static final String ALLOW_UNSAFE_INTEGER = "org.bouncycastle.asn1.allow_unsafe_integer";
 
     private final CertificateCache cache;
 
@@ -76,6 +79,9 @@ public final class CertificateDecoder {
         if (der.length == 0) {
             throw new MalformedEntryException("certificate is empty");
         }
+        // Real logs hold serials with non-minimal INTEGER encodings (e.g. negative_serial.pem);
+        // BouncyCastle rejects them unless told otherwise, per thread so nothing else is affected.
+        boolean overridden = Properties.setThreadOverride(ALLOW_UNSAFE_INTEGER, true);
         try {
             ASN1Sequence cert = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
             if (cert.size() != 3) {
@@ -113,6 +119,10 @@ public final class CertificateDecoder {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new MalformedEntryException("certificate does not parse as X.509 DER: " + e, e);
+        } finally {
+            if (!overridden) {
+                Properties.removeThreadOverride(ALLOW_UNSAFE_INTEGER);
+            }
         }
     }
 

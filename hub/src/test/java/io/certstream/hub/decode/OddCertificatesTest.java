@@ -1,0 +1,102 @@
+package io.certstream.hub.decode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import io.certstream.model.Certificate;
+
+/**
+ * The strange certificates real logs accepted (NUL bytes, bad UTF-8, negative serials, DSA, v1,
+ * duplicate extensions, IP SANs) either decode or fail with MalformedEntryException, never another
+ * exception type.
+ */
+class OddCertificatesTest {
+    private static final Pattern PEM = Pattern.compile(
+            "-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", Pattern.DOTALL);
+
+    private final CertificateDecoder decoder = new CertificateDecoder();
+
+    @Test
+    void everyOddCertificateDecodesOrIsReportedMalformed() throws IOException {
+        Map<String, Object> outcomes = decodeAll(CtData.file("certs/google-ct-python"));
+        assertTrue(outcomes.size() >= 30, "expected the 30 files, got " + outcomes.keySet());
+        long decoded = outcomes.values().stream().filter(o -> o instanceof Certificate).count();
+        outcomes.forEach((name, o) -> System.out.println(name + " -> " + (o instanceof Certificate c ? describe(c) : o)));
+        assertTrue(decoded >= outcomes.size() - 6, "most odd certificates should still decode: " + outcomes);
+    }
+
+    @Test
+    void keepsTheOddDetailsClientsLookFor() throws IOException {
+        Map<String, Object> outcomes = decodeAll(CtData.file("certs/google-ct-python"));
+        Certificate nul = (Certificate) outcomes.get("null_chars.pem#0");
+        assertTrue(nul.subject().cn().contains("\0"), "the NUL in the CN is kept, as the JSON escape \\u0000");
+        assertTrue(nul.extensions().get("subjectAltName").toString().contains("IP Address:"), nul.extensions().toString());
+
+        Certificate negative = (Certificate) outcomes.get("negative_serial.pem#0");
+        assertTrue(negative.serialNumber().startsWith("-"), negative.serialNumber());
+        assertEquals(0, (negative.serialNumber().length() - 1) % 2, "the magnitude is padded to whole bytes");
+
+        Certificate dsa = (Certificate) outcomes.get("dsa_with_sha256.der#0");
+        assertEquals("dsa, sha256", dsa.signatureAlgorithm());
+
+        Certificate google = (Certificate) outcomes.get("google_cert.der#0");
+        assertEquals(44, google.allDomains().size() - (google.allDomains().contains(google.subject().cn()) ? 0 : 1),
+                google.allDomains().toString());
+
+        Certificate duplicateEku = (Certificate) outcomes.get("multiple_eku.pem#0");
+        assertFalse(duplicateEku.extensions().get("extendedKeyUsage").toString().isEmpty(),
+                "duplicate extensions (which the JDK rejects) still decode");
+    }
+
+    private Map<String, Object> decodeAll(Path dir) throws IOException {
+        Map<String, Object> outcomes = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.sorted().toList()) {
+                List<byte[]> ders = read(file);
+                for (int i = 0; i < ders.size(); i++) {
+                    String key = file.getFileName() + "#" + i;
+                    try {
+                        outcomes.put(key, decoder.decode(ders.get(i)));
+                    } catch (MalformedEntryException e) {
+                        outcomes.put(key, "malformed: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        return outcomes;
+    }
+
+    static List<byte[]> read(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        if (file.toString().endsWith(".der")) {
+            return List.of(bytes);
+        }
+        List<byte[]> out = new ArrayList<>();
+        Matcher m = PEM.matcher(new String(bytes, StandardCharsets.US_ASCII));
+        while (m.find()) {
+            out.add(Base64.getMimeDecoder().decode(m.group(1)));
+        }
+        return out;
+    }
+
+    private static String describe(Certificate c) {
+        return c.subject().aggregated() + " serial=" + c.serialNumber() + " sig=" + c.signatureAlgorithm()
+                + " domains=" + c.allDomains() + " ext=" + c.extensions().keySet();
+    }
+}
