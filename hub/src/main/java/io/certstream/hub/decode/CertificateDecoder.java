@@ -79,9 +79,24 @@ public final class CertificateDecoder {
         if (der.length == 0) {
             throw new MalformedEntryException("certificate is empty");
         }
-        // Real logs hold serials with non-minimal INTEGER encodings (e.g. negative_serial.pem);
-        // BouncyCastle rejects them unless told otherwise, per thread so nothing else is affected.
-        boolean overridden = Properties.setThreadOverride(ALLOW_UNSAFE_INTEGER, true);
+        try {
+            return parse(der, sha256);
+        } catch (MalformedEntryException strict) {
+            // Real logs hold serials with non-minimal INTEGER encodings (e.g. negative_serial.pem),
+            // which BouncyCastle rejects unless told otherwise. Retry leniently, only for this thread
+            // and only for certificates that failed, so the common path pays nothing.
+            boolean alreadySet = Properties.setThreadOverride(ALLOW_UNSAFE_INTEGER, true);
+            try {
+                return parse(der, sha256);
+            } finally {
+                if (!alreadySet) {
+                    Properties.removeThreadOverride(ALLOW_UNSAFE_INTEGER);
+                }
+            }
+        }
+    }
+
+    private Certificate parse(byte[] der, byte[] sha256) {
         try {
             ASN1Sequence cert = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
             if (cert.size() != 3) {
@@ -119,10 +134,10 @@ public final class CertificateDecoder {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new MalformedEntryException("certificate does not parse as X.509 DER: " + e, e);
-        } finally {
-            if (!overridden) {
-                Properties.removeThreadOverride(ALLOW_UNSAFE_INTEGER);
-            }
+        } catch (StackOverflowError e) {
+            // Deeply nested indefinite-length garbage recurses in the ASN.1 parser; the stack unwinds
+            // cleanly, so this is one bad entry, not a broken JVM.
+            throw new MalformedEntryException("certificate nests ASN.1 too deeply to parse", e);
         }
     }
 

@@ -43,7 +43,8 @@ public final class LogEntryDecoder {
      * @param seenMillis when the hub processed it, epoch milliseconds
      */
     public CertificateUpdate decode(RawEntry raw, LogSource source, String certLink, long seenMillis) {
-        String where = "entry " + raw.index();
+        // Name the log too: the hub decodes entries of many logs on the same worker pool.
+        String where = "entry " + raw.index() + " of " + (source == null ? "an unnamed log" : source.url());
         if (raw.leafInput() == null || raw.extraData() == null) {
             throw new MalformedEntryException(where + ": leaf_input or extra_data is missing");
         }

@@ -20,8 +20,8 @@ final class CtData {
         }
         String root = System.getProperty("project.root", System.getProperty("maven.multiModuleProjectDirectory"));
         Path fallback = root != null ? Path.of(root).resolve("../shared/ctdata") : Path.of("../shared/ctdata");
-        if (!Files.isDirectory(fallback) && Files.isDirectory(Path.of("../../shared/ctdata"))) {
-            fallback = Path.of("../../shared/ctdata"); // running from the hub module directory
+        if (root == null && !Files.isDirectory(fallback)) {
+            fallback = Path.of("../../shared/ctdata"); // an IDE running from the hub module directory
         }
         Assumptions.assumeTrue(Files.isDirectory(fallback),
                 "real CT data not found: ../shared/ctdata is absent (set -Dctdata.dir=...); skipping");

@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
@@ -297,7 +296,7 @@ class LogEntryDecoderTest {
         byte[] notACert = "definitely not DER".getBytes();
         MalformedEntryException e = assertThrows(MalformedEntryException.class,
                 () -> decoder.decode(new RawEntry(77, CtEntryBytes.x509LeafInput(1, notACert), validExtra), SOURCE, "l", 0));
-        assertTrue(e.getMessage().startsWith("entry 77: leaf certificate"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("entry 77 of https://ct.example/alpha: leaf certificate: "), e.getMessage());
 
         byte[] unknownType = CtEntryBytes.x509LeafInput(1, notACert);
         unknownType[11] = 2;
@@ -309,6 +308,17 @@ class LogEntryDecoderTest {
         e = assertThrows(MalformedEntryException.class,
                 () -> decoder.decode(new RawEntry(79, trailing, validExtra), SOURCE, "l", 0));
         assertTrue(e.getMessage().contains("trailing"), e.getMessage());
+    }
+
+    @Test
+    void deeplyNestedDerIsMalformedNotAStackOverflow() {
+        byte[] nested = new byte[2_000_000];
+        for (int i = 0; i < nested.length; i += 2) {
+            nested[i] = 0x30;
+            nested[i + 1] = (byte) 0x80; // indefinite length, never closed
+        }
+        assertMalformed(CtEntryBytes.x509LeafInput(1, nested), CtEntryBytes.x509ExtraData(List.of()));
+        assertThrows(MalformedEntryException.class, () -> new CertificateDecoder().decode(nested));
     }
 
     private static byte[] richLeafDerCache;
@@ -324,7 +334,7 @@ class LogEntryDecoderTest {
         try {
             decoder.decode(new RawEntry(9, leafInput, extraData), SOURCE, "l", 0);
         } catch (MalformedEntryException expected) {
-            assertTrue(expected.getMessage().startsWith("entry 9"), expected.getMessage());
+            assertTrue(expected.getMessage().startsWith("entry 9 of https://ct.example/alpha"), expected.getMessage());
             return;
         } catch (RuntimeException other) {
             throw new AssertionError("expected MalformedEntryException for leaf_input " + HexFormat.of().formatHex(leafInput)

@@ -37,8 +37,11 @@ class OddCertificatesTest {
         Map<String, Object> outcomes = decodeAll(CtData.file("certs/google-ct-python"));
         assertTrue(outcomes.size() >= 30, "expected the 30 files, got " + outcomes.keySet());
         long decoded = outcomes.values().stream().filter(o -> o instanceof Certificate).count();
-        outcomes.forEach((name, o) -> System.out.println(name + " -> " + (o instanceof Certificate c ? describe(c) : o)));
-        assertTrue(decoded >= outcomes.size() - 6, "most odd certificates should still decode: " + outcomes);
+        StringBuilder report = new StringBuilder();
+        outcomes.forEach((name, o) -> report.append('\n').append(name).append(" -> ")
+                .append(o instanceof Certificate c ? describe(c) : o));
+        // Today all of them decode; a few may turn malformed with a stricter parser, never crash.
+        assertTrue(decoded >= outcomes.size() - 6, "most odd certificates should still decode:" + report);
     }
 
     @Test
