@@ -32,14 +32,45 @@ final class Asn1Text {
                 // BouncyCastle renders UniversalString as "#hex"; it is UTF-32BE text.
                 return new String(contents(p), java.nio.charset.Charset.forName("UTF-32BE"));
             }
-            if (p instanceof ASN1BMPString || p instanceof ASN1String) {
-                return ((ASN1String) p).getString();
+            if (p instanceof ASN1BMPString bmp) {
+                return withoutLoneSurrogates(bmp.getString());
+            }
+            if (p instanceof ASN1String text) {
+                return text.getString();
             }
             // Not a string type (rare: e.g. an INTEGER attribute): show the DER the way OpenSSL does.
             return "#" + Hex.colonUpper(p.getEncoded(ASN1Encoding.DER)).replace(":", "");
         } catch (IOException | RuntimeException e) {
             return "#" + safeHex(p);
         }
+    }
+
+    /**
+     * A BMPString can carry half of a surrogate pair; the JSON generator refuses to write one, which
+     * would lose the whole message, so it becomes U+FFFD as invalid UTF-8 does.
+     */
+    static String withoutLoneSurrogates(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(ch).append(s.charAt(i + 1));
+                }
+                i++;
+                continue;
+            }
+            if (Character.isSurrogate(ch)) {
+                if (out == null) {
+                    out = new StringBuilder(s.length()).append(s, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(ch);
+            }
+        }
+        return out == null ? s : out.toString();
     }
 
     /** An IA5String's bytes read as UTF-8, as Go's x509 does for dNSName, rfc822Name and URI. */

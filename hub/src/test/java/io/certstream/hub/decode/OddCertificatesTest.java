@@ -67,6 +67,25 @@ class OddCertificatesTest {
                 "duplicate extensions (which the JDK rejects) still decode");
     }
 
+    @Test
+    void recentRealCertificatesCarryTheirCtExtensions() throws IOException {
+        Map<String, Object> outcomes = decodeAll(CtData.file("certs/azul"));
+        Object tbsOnly = outcomes.remove("cloudflare-tbs-without-sct.der#0");
+        assertTrue(tbsOnly.toString().startsWith("malformed: "), "a bare TBSCertificate is not a certificate: " + tbsOnly);
+        outcomes.forEach((name, o) -> assertTrue(o instanceof Certificate, name + " should decode: " + o));
+        Certificate cloudflare = (Certificate) outcomes.get("cloudflare.pem#0");
+        assertTrue(cloudflare.extensions().get("ctlSignedCertificateTimestamp").toString().matches("[A-Za-z0-9_-]+=*"),
+                "embedded SCTs as EasySSL shows them: URL-safe base64 of the extension value");
+        assertFalse(cloudflare.extensions().containsKey("ctlPoisonByte"));
+        assertEquals("ecdsa, sha256", cloudflare.signatureAlgorithm());
+        Certificate precert = (Certificate) outcomes.get("real-precert-with-eku.pem#0");
+        assertEquals(Boolean.TRUE, precert.extensions().get("ctlPoisonByte"));
+        assertTrue(precert.allDomains().contains("certificate.transparency.dev"), precert.allDomains().toString());
+        Certificate preIssuer = (Certificate) outcomes.get("preissuer-chain.pem#1");
+        assertTrue(preIssuer.extensions().get("extendedKeyUsage").toString().contains("1.3.6.1.4.1.11129.2.4.4"),
+                "the Precertificate Signing Certificate's EKU has no EasySSL name, so its OID is shown");
+    }
+
     private Map<String, Object> decodeAll(Path dir) throws IOException {
         Map<String, Object> outcomes = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(dir)) {

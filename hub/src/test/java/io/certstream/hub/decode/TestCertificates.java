@@ -56,8 +56,12 @@ final class TestCertificates {
         private final List<Object[]> extensions = new ArrayList<>();
 
         Builder(String subject) {
-            this.subject = new X500Name(subject);
-            this.issuer = this.subject;
+            this(new X500Name(subject));
+        }
+
+        Builder(X500Name subject) {
+            this.subject = subject;
+            this.issuer = subject;
         }
 
         Builder issuer(String name) {

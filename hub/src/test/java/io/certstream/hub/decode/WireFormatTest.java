@@ -129,6 +129,17 @@ class WireFormatTest {
         assertEquals("Ünïcödé 株式会社", subject.get("O").asText());
     }
 
+    @Test
+    void aBmpStringWithHalfASurrogatePairStillSerializes() throws Exception {
+        org.bouncycastle.asn1.x500.X500NameBuilder name = new org.bouncycastle.asn1.x500.X500NameBuilder();
+        name.addRDN(org.bouncycastle.asn1.x500.style.BCStyle.CN, new org.bouncycastle.asn1.DERBMPString("broken\uD800.example"));
+        io.certstream.model.Certificate c = new CertificateDecoder().decode(new TestCertificates.Builder(name.build()).der());
+        assertEquals("broken\uFFFD.example", c.subject().cn());
+        CertificateUpdate u = new CertificateUpdate(update.updateType(), 1, "l", 0, 0, update.source(), c, List.of());
+        assertEquals("broken\uFFFD.example",
+                JSON.readTree(WireFormat.full(u).getBytes()).get("data").get("leaf_cert").get("subject").get("CN").asText());
+    }
+
     private CertificateUpdate withSeen(long seenMillis) {
         return new CertificateUpdate(update.updateType(), update.certIndex(), update.certLink(), seenMillis,
                 update.logTimestamp(), update.source(), update.leaf(), update.chain());
