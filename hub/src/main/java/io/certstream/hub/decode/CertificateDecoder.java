@@ -34,7 +34,7 @@ import io.certstream.model.DistinguishedName;
  * exception type. Thread-safe.
  */
 public final class CertificateDecoder {
-    /** Enough for every intermediate and root seen in a day of all logs. */
+    /** Room for many more distinct intermediates and roots than CT chains use; each costs a DER plus its rendering. */
     public static final int DEFAULT_CACHE_SIZE = 4096;
 
     private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> digest("SHA-1"));
