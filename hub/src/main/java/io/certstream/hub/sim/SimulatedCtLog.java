@@ -1,6 +1,6 @@
 package io.certstream.hub.sim;
 
-import io.vertx.core.Context;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -18,9 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>It issues certificates from a simulated CA ({@link CertificateMint}), grows by
  * {@link SimulatedLogOptions#entriesPerSecond()} and on {@link #append(int)}, signs its tree heads
- * with its own P-256 key and publishes itself in {@code /log_list.json}. Issuing runs as ordered
- * blocking tasks on a worker, one batch at a time, so entries get consecutive indexes and the event
- * loop only serves what is already issued.
+ * with its own P-256 key and publishes itself in {@code /log_list.json}. Issuing runs on the log's
+ * own one-thread worker pool, one batch at a time, so entries get consecutive indexes, the event
+ * loop only serves what is already issued, and the hub's worker pool is left alone.
  */
 public final class SimulatedCtLog {
 
@@ -28,9 +29,10 @@ public final class SimulatedCtLog {
 
     private static final long GROWTH_TICK_MS = 200;
     private static final int MAX_ISSUE_BATCH = 1000;
+    private static final AtomicInteger LOG_NUMBER = new AtomicInteger();
 
     private final Vertx vertx;
-    private final Context context;
+    private final WorkerExecutor issuing;
     private final SimulatedLogOptions options;
     private final SimulatedLogStore store = new SimulatedLogStore();
     private final EntryIssuer issuer;
@@ -40,15 +42,16 @@ public final class SimulatedCtLog {
     private final AtomicBoolean growing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private long lastTimestamp;
-    private HttpServer server;
-    private long growthTimer = -1;
+    // Set on the event loop, read by tests and close() from other threads.
+    private volatile HttpServer server;
+    private volatile long growthTimer = -1;
     private long growthStartMillis;
     private long grownByTimer;
 
-    private SimulatedCtLog(Vertx vertx, Context context, SimulatedLogOptions options, CertificateMint mint,
+    private SimulatedCtLog(Vertx vertx, WorkerExecutor issuing, SimulatedLogOptions options, CertificateMint mint,
                            TreeHeadSigner signer) {
         this.vertx = vertx;
-        this.context = context;
+        this.issuing = issuing;
         this.options = options;
         this.mint = mint;
         this.signer = signer;
@@ -65,14 +68,15 @@ public final class SimulatedCtLog {
      * initial entries are issued and the server listens.
      */
     public static Future<SimulatedCtLog> start(Vertx vertx, SimulatedLogOptions options, int port) {
-        Context context = vertx.getOrCreateContext();
-        return context.executeBlocking(() -> {
+        WorkerExecutor issuing = vertx.createSharedWorkerExecutor(
+                "certstream-sim-issuer-" + LOG_NUMBER.incrementAndGet(), 1);
+        return issuing.executeBlocking(() -> {
             CertificateMint mint = CertificateMint.create();
             TreeHeadSigner signer = new TreeHeadSigner(KeyPool.ec());
-            SimulatedCtLog log = new SimulatedCtLog(vertx, context, options, mint, signer);
+            SimulatedCtLog log = new SimulatedCtLog(vertx, issuing, options, mint, signer);
             log.issueNow(options.initialSize());
             return log;
-        }, true).compose(log -> log.listen(port));
+        }, true).compose(log -> log.listen(port)).onFailure(failure -> issuing.close());
     }
 
     private Future<SimulatedCtLog> listen(int port) {
@@ -93,6 +97,10 @@ public final class SimulatedCtLog {
     /** Base URL without a trailing slash, e.g. {@code http://127.0.0.1:41234}. */
     public String url() {
         return "http://" + HOST + ":" + server.actualPort();
+    }
+
+    private String describe() {
+        return server == null ? "'" + options.description() + "'" : url();
     }
 
     /** Where this log serves a Chrome v3 log list that names it. */
@@ -143,7 +151,10 @@ public final class SimulatedCtLog {
         if (n < 0) {
             return Future.failedFuture(new IllegalArgumentException("cannot append " + n + " entries"));
         }
-        return context.executeBlocking(() -> {
+        if (closed.get()) {
+            return Future.failedFuture(new IllegalStateException("simulated CT log " + describe() + " is closed; cannot append"));
+        }
+        return issuing.executeBlocking(() -> {
             issueNow(n);
             return null;
         }, true);
@@ -157,7 +168,8 @@ public final class SimulatedCtLog {
         if (growthTimer >= 0) {
             vertx.cancelTimer(growthTimer);
         }
-        return server == null ? Future.succeededFuture() : server.close();
+        Future<Void> stopped = server == null ? Future.succeededFuture() : server.close();
+        return stopped.eventually(issuing::close);
     }
 
     // Runs on the ordered worker only, so indexes and timestamps never interleave.
