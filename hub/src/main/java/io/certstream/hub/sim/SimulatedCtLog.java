@@ -1,8 +1,8 @@
 package io.certstream.hub.sim;
 
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 
@@ -41,11 +41,11 @@ public final class SimulatedCtLog {
     private final AtomicReference<SignedTreeHead> latestTreeHead = new AtomicReference<>();
     private final AtomicBoolean growing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private long lastTimestamp;
+    private long lastTimestamp; // issuing thread only
     // Set on the event loop, read by tests and close() from other threads.
     private volatile HttpServer server;
     private volatile long growthTimer = -1;
-    private long growthStartMillis;
+    private long growthStartMillis; // event loop only, like grownByTimer
     private long grownByTimer;
 
     private SimulatedCtLog(Vertx vertx, WorkerExecutor issuing, SimulatedLogOptions options, CertificateMint mint,
@@ -97,10 +97,6 @@ public final class SimulatedCtLog {
     /** Base URL without a trailing slash, e.g. {@code http://127.0.0.1:41234}. */
     public String url() {
         return "http://" + HOST + ":" + server.actualPort();
-    }
-
-    private String describe() {
-        return server == null ? "'" + options.description() + "'" : url();
     }
 
     /** Where this log serves a Chrome v3 log list that names it. */
@@ -170,6 +166,10 @@ public final class SimulatedCtLog {
         }
         Future<Void> stopped = server == null ? Future.succeededFuture() : server.close();
         return stopped.eventually(issuing::close);
+    }
+
+    private String describe() {
+        return server == null ? "'" + options.description() + "'" : url();
     }
 
     // Runs on the ordered worker only, so indexes and timestamps never interleave.
