@@ -277,12 +277,12 @@ public final class CertificateMint {
         return addresses;
     }
 
+    /** The hub's {@code all_domains} rule (certstream-server-go): DNS SANs in order, then the CN if not listed. */
     private static List<String> domains(String commonName, List<String> dnsNames) {
-        Set<String> domains = new LinkedHashSet<>();
+        Set<String> domains = new LinkedHashSet<>(dnsNames);
         if (commonName != null) {
             domains.add(commonName);
         }
-        domains.addAll(dnsNames);
         return List.copyOf(domains);
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
  * @param timestamp the entry's timestamp, epoch milliseconds
  * @param leafDer   the leaf certificate's DER (for precert entries: the precertificate, poison included)
  * @param chainDer  issuer certificates, nearest first, root last
- * @param domains   CN and DNS SANs, deduplicated, order kept, CN first
+ * @param domains   DNS SANs in certificate order, then the CN unless already listed (the hub's {@code all_domains})
  * @param raw       the entry as {@code get-entries} serves it
  */
 public record IssuedEntry(long index, UpdateType type, long timestamp, byte[] leafDer, List<byte[]> chainDer,

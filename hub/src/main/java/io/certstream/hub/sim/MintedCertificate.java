@@ -9,7 +9,7 @@ import java.util.List;
  * @param precert       whether it is a precertificate
  * @param chainDer      its issuers, nearest first, root last
  * @param issuerSpkiDer the issuer's SubjectPublicKeyInfo, which precert entries hash into issuer_key_hash
- * @param domains       CN and DNS SANs, deduplicated, order kept, CN first
+ * @param domains       DNS SANs in certificate order, then the CN unless already listed (the hub's {@code all_domains})
  */
 public record MintedCertificate(byte[] der, boolean precert, List<byte[]> chainDer, byte[] issuerSpkiDer,
                                 List<String> domains) {
