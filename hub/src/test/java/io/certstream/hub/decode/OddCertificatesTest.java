@@ -1,5 +1,6 @@
 package io.certstream.hub.decode;
 
+import io.certstream.hub.testing.CtData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

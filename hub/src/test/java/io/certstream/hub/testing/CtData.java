@@ -18,13 +18,19 @@ public final class CtData {
     private CtData() {
     }
 
-    /** The ctdata folder from the {@code ctdata.dir} system property; skips the test when absent. */
+    /**
+     * The ctdata folder: {@code -Dctdata.dir} (set by the root pom), else {@code ../shared/ctdata} beside the
+     * checkout, also when run from the hub module in an IDE. Skips the test, saying why, when it is absent.
+     */
     public static Path dir() {
-        String property = System.getProperty("ctdata.dir", "../shared/ctdata");
-        Path dir = Path.of(property);
+        String configured = System.getProperty("ctdata.dir");
+        Path dir = configured != null ? Path.of(configured) : Path.of("..", "shared", "ctdata");
+        if (!Files.isDirectory(dir) && configured == null) {
+            dir = Path.of("..", "..", "shared", "ctdata");
+        }
         Assumptions.assumeTrue(Files.isDirectory(dir),
-                "../shared/ctdata is absent: " + dir.toAbsolutePath() + " (set -Dctdata.dir=...) - skipping");
-        return dir;
+                "../shared/ctdata is absent: " + dir.toAbsolutePath().normalize() + " (set -Dctdata.dir=...) - skipping");
+        return dir.toAbsolutePath().normalize();
     }
 
     /** A file under ctdata; skips the test when missing. */
