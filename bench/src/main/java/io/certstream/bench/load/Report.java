@@ -1,0 +1,172 @@
+package io.certstream.bench.load;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** Writes a run's results: {@code results.json}, a markdown table ({@code results.md}) and {@code chart.svg}. */
+final class Report {
+    private Report() {
+    }
+
+    static void write(Path out, JsonObject results) throws IOException {
+        Files.writeString(out.resolve("results.json"), results.encodePrettily());
+        Files.writeString(out.resolve("results.md"), markdown(results));
+        Files.writeString(out.resolve("chart.svg"), svg(results.getJsonArray("timeline", new JsonArray())));
+    }
+
+    static String markdown(JsonObject r) {
+        StringBuilder md = new StringBuilder();
+        JsonObject o = r.getJsonObject("options", new JsonObject());
+        JsonObject m = r.getJsonObject("machine", new JsonObject());
+        md.append("Load harness, ").append(r.getString("mode")).append(" mode, ").append(r.getString("started"))
+                .append(", ").append(m.getInteger("cores")).append(" cores (").append(m.getString("cpu", "?"))
+                .append("), load average at start ").append(m.getString("load_average_at_start", "?")).append("\n\n");
+        md.append("| measure | value |\n|---|---|\n");
+        JsonObject c = r.getJsonObject("catchup");
+        if (c != null) {
+            row(md, "catch-up: certs/s to one full-stream client", c.getValue("certs_per_second")
+                    + " (" + c.getValue("received") + " of " + c.getValue("entries") + " in " + c.getValue("seconds") + " s)");
+        }
+        live(md, "lite", r.getJsonObject("live_lite"));
+        live(md, "domains-only", r.getJsonObject("live_domains_only"));
+        JsonObject hub = r.getJsonObject("hub");
+        if (hub != null) {
+            row(md, "hub max heap used / max RSS", hub.getValue("max_heap_used_mb") + " MiB / " + hub.getValue("max_rss_mb")
+                    + " MiB (JVM " + String.join(" ", hub.getJsonArray("jvm_args").stream().map(String::valueOf).toList()) + ")");
+            row(md, "dropped messages (hub /stats)", hub.getJsonObject("dropped_messages").encode());
+        }
+        List<Double> cpu = values(r.getJsonArray("timeline", new JsonArray()), "hub_cpu_percent");
+        if (!cpu.isEmpty()) {
+            row(md, "hub CPU, max 1-s sample (200% = 2 cores)", String.format(Locale.ROOT, "%.0f%%",
+                    cpu.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+        }
+        row(md, "options", "backlog " + o.getValue("backlog") + " (pool " + o.getValue("pool") + ", " + o.getValue("entries")
+                + "), batch " + o.getValue("batch_cap") + ", poll " + o.getValue("poll_seconds") + " s, rate "
+                + o.getValue("rate") + "/s for " + o.getValue("live_seconds") + " s");
+        if (!r.getBoolean("complete", false)) {
+            row(md, "error", r.getString("error"));
+        }
+        return md.toString();
+    }
+
+    private static void live(StringBuilder md, String name, JsonObject l) {
+        if (l == null || l.getBoolean("skipped", false)) {
+            return;
+        }
+        row(md, "live " + name + ": " + l.getValue("clients") + " clients at " + l.getValue("rate") + " certs/s, latency p50 / p99 / max",
+                l.getValue("latency_p50_ms") + " / " + l.getValue("latency_p99_ms") + " / " + l.getValue("latency_max_ms") + " ms");
+        row(md, "live " + name + ": messages received / expected, dropped by hub",
+                l.getValue("messages_received") + " / " + l.getValue("messages_expected") + ", " + l.getValue("dropped_by_hub"));
+    }
+
+    private static void row(StringBuilder md, String name, String value) {
+        md.append("| ").append(name).append(" | ").append(value).append(" |\n");
+    }
+
+    private static List<Double> values(JsonArray timeline, String key) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < timeline.size(); i++) {
+            Object v = timeline.getJsonObject(i).getValue(key);
+            out.add(v instanceof Number n ? n.doubleValue() : Double.NaN);
+        }
+        return out;
+    }
+
+    /** Three stacked panels over time: certificates/s received, latency p50/p99 (ms), hub CPU % and heap MiB. */
+    static String svg(JsonArray timeline) {
+        int width = 900;
+        int panel = 180;
+        int left = 70;
+        int top = 30;
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "font-family=\"sans-serif\" font-size=\"12\">\n", width, top + 3 * (panel + 40)));
+        s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        List<Double> t = values(timeline, "t");
+        double tMax = t.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+        String[][] panels = {
+                {"certificates/s received (full: catch-up; lite, domains-only: per client sum)", "full_per_second:#1f77b4",
+                        "lite_per_second:#2ca02c", "domains_per_second:#9467bd"},
+                {"delivery latency, ms (1-s windows)", "lite_p50_ms:#2ca02c", "lite_p99_ms:#98df8a",
+                        "domains_p50_ms:#9467bd", "domains_p99_ms:#c5b0d5"},
+                {"hub CPU % (200 = 2 cores) and heap used, MiB", "hub_cpu_percent:#d62728", "heap_used_mb:#ff7f0e",
+                        "rss_mb:#8c564b"}};
+        for (int p = 0; p < panels.length; p++) {
+            int y0 = top + p * (panel + 40);
+            double max = 1;
+            for (int k = 1; k < panels[p].length; k++) {
+                for (double v : values(timeline, panels[p][k].split(":")[0])) {
+                    if (!Double.isNaN(v)) {
+                        max = Math.max(max, v);
+                    }
+                }
+            }
+            double yMax = niceCeil(max);
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>\n", left, y0 - 8, panels[p][0]));
+            s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n",
+                    left, y0, width - left - 20, panel));
+            for (int g = 0; g <= 4; g++) {
+                double v = yMax * g / 4;
+                int y = y0 + panel - (int) (panel * g / 4.0);
+                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
+                        + "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#eee\"/>\n",
+                        left - 5, y + 4, label(v), left, width - 20, y, y));
+            }
+            int legendX = left + 10;
+            for (int k = 1; k < panels[p].length; k++) {
+                String[] kv = panels[p][k].split(":");
+                List<Double> v = values(timeline, kv[0]);
+                Function<Integer, String> point = i -> String.format(Locale.ROOT, "%.1f,%.1f",
+                        left + (width - left - 20) * t.get(i) / tMax, y0 + panel - panel * Math.min(v.get(i), yMax) / yMax);
+                StringBuilder path = new StringBuilder();
+                for (int i = 0; i < v.size(); i++) {
+                    if (Double.isNaN(v.get(i))) {
+                        continue;
+                    }
+                    path.append(path.length() == 0 ? "" : " ").append(point.apply(i));
+                }
+                s.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\"/>\n",
+                        kv[1], path));
+                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>\n", legendX, y0 + 14, kv[1], kv[0]));
+                legendX += 8 * kv[0].length() + 20;
+            }
+        }
+        // phases along the bottom axis
+        int yAxis = top + 3 * (panel + 40) - 22;
+        String last = "";
+        for (int i = 0; i < timeline.size(); i++) {
+            String phase = timeline.getJsonObject(i).getString("phase", "");
+            if (!phase.equals(last) && !phase.endsWith("-drain") && !phase.endsWith("-close")) {
+                double x = left + (width - left - 20) * t.get(i) / tMax;
+                s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#bbb\" stroke-dasharray=\"3,3\"/>"
+                        + "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%s</text>\n", x, x, top, yAxis - 10, x + 2, yAxis, phase));
+            }
+            last = phase;
+        }
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">seconds since start (max %.0f)</text>\n",
+                width - 20, yAxis + 16, tMax));
+        return s.append("</svg>\n").toString();
+    }
+
+    private static double niceCeil(double v) {
+        double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double step : new double[]{1, 2, 2.5, 5, 10}) {
+            if (step * magnitude >= v) {
+                return step * magnitude;
+            }
+        }
+        return 10 * magnitude;
+    }
+
+    private static String label(double v) {
+        return v >= 10_000 ? String.format(Locale.ROOT, "%.0fk", v / 1000) : String.format(Locale.ROOT, "%.0f", v);
+    }
+}

@@ -1,0 +1,59 @@
+package io.certstream.bench;
+
+import io.certstream.bench.load.LoadHarness;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the load harness in smoke mode, for real: a simulated log with a backlog, the hub in its own JVM, websocket
+ * clients on all three streams. Asserts that it measured something sane and wrote its report; no timing thresholds
+ * (CI machines differ), but every certificate must arrive, in order, and the figures must be consistent.
+ */
+class LoadHarnessSmokeTest {
+
+    @Test
+    void smokeRunMeasuresCatchUpLiveLatencyAndHubResources() throws Exception {
+        Path out = Path.of(System.getProperty("bench.out", "target/load-smoke"));
+        JsonObject r = LoadHarness.run("--smoke", "--out", out.toString());
+
+        assertTrue(r.getBoolean("complete"), () -> "harness failed: " + r.getString("error") + "; see " + out);
+
+        JsonObject catchup = r.getJsonObject("catchup");
+        assertEquals(catchup.getLong("entries"), catchup.getLong("received"), "every backlog entry reaches the full-stream client");
+        assertEquals(0L, catchup.getLong("out_of_order"), "full-stream messages arrive in log order, none missing");
+        assertTrue(catchup.getLong("certs_per_second") > 0, catchup::encode);
+
+        for (String phase : new String[]{"live_lite", "live_domains_only"}) {
+            JsonObject live = r.getJsonObject(phase);
+            assertTrue(live.getLong("entries") > 0, () -> phase + ": the log appended live entries: " + live.encode());
+            assertEquals(live.getLong("messages_expected"), live.getLong("messages_received") + live.getLong("dropped_by_hub"),
+                    () -> phase + ": each client gets each live entry unless the hub counted a drop: " + live.encode());
+            assertTrue(live.getLong("latency_samples") > 0, () -> phase + ": latencies were measured: " + live.encode());
+            long p50 = live.getLong("latency_p50_ms");
+            long p99 = live.getLong("latency_p99_ms");
+            assertTrue(p50 >= 0 && p99 >= p50 && live.getLong("latency_max_ms") >= p99, () -> phase + ": " + live.encode());
+        }
+
+        JsonObject hub = r.getJsonObject("hub");
+        assertTrue(hub.getDouble("max_heap_used_mb") > 0, hub::encode);
+        assertTrue(hub.getDouble("max_rss_mb") > 0 || !Files.exists(Path.of("/proc/self/status")), hub::encode);
+        JsonArray timeline = r.getJsonArray("timeline");
+        assertFalse(timeline.isEmpty(), "one sample a second");
+        assertTrue(timeline.stream().map(JsonObject.class::cast).anyMatch(row -> row.getDouble("hub_cpu_percent") > 0),
+                "the hub's CPU time was observed");
+
+        assertTrue(Files.readString(out.resolve("results.json")).contains("\"catchup\""));
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("| catch-up: certs/s to one full-stream client |"), md);
+        String svg = Files.readString(out.resolve("chart.svg"));
+        assertTrue(svg.startsWith("<svg") && svg.contains("<polyline"), "an SVG chart with data lines");
+    }
+}
