@@ -6,6 +6,7 @@ certificate_update ({cert_index, update_type, all_domains, source_url}) until <c
 The official package itself is on PyPI, which the test machine cannot reach; its client is this loop.
 """
 import json
+import os
 import logging
 import sys
 import threading
@@ -41,7 +42,14 @@ def on_error(_, error):
     logging.error("Error connecting to CertStream - %s", error)
 
 
-threading.Timer(60, lambda: (print(f"timed out after {seen} of {wanted}", file=sys.stderr), sys.exit(1))).start()
+def give_up():
+    print(f"timed out after receiving {seen} of {wanted} certificates", file=sys.stderr, flush=True)
+    os._exit(1)
+
+
+timer = threading.Timer(60, give_up)
+timer.daemon = True
+timer.start()
 app = WebSocketApp(url, on_open=on_open, on_message=on_message, on_error=on_error)
 app.run_forever()
 sys.exit(0 if seen >= wanted else 1)
