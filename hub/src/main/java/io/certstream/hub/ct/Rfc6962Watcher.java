@@ -1,6 +1,7 @@
 package io.certstream.hub.ct;
 
 import io.certstream.hub.config.HubConfig.WatcherConfig;
+import io.certstream.hub.decode.DecodePool;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.decode.MalformedEntryException;
 import io.certstream.hub.metrics.LogMetrics;
@@ -141,11 +142,18 @@ public final class Rfc6962Watcher extends VerticleBase {
                 });
     }
 
-    /** Runs on a worker: JSON parsing, certificate decoding and serialization are the CPU-heavy part. */
+    /**
+     * Runs on a worker: JSON parsing, certificate decoding and serialization are the CPU-heavy part, so the
+     * entries are decoded on all cores ({@link DecodePool}), in order.
+     */
     private DecodedBatch decode(Buffer body, long start, String url) {
         List<RawEntry> entries = EntriesParser.parse(body, start, url);
-        List<EncodedUpdate> updates = new ArrayList<>(entries.size());
         long seen = System.currentTimeMillis();
+        return new DecodedBatch(entries.size(), DecodePool.map(entries, chunk -> decodeEntries(chunk, seen)));
+    }
+
+    private List<EncodedUpdate> decodeEntries(List<RawEntry> entries, long seen) {
+        List<EncodedUpdate> updates = new ArrayList<>(entries.size());
         for (RawEntry entry : entries) {
             try {
                 CertificateUpdate update = decoder.decode(entry, source,
@@ -160,7 +168,7 @@ public final class Rfc6962Watcher extends VerticleBase {
                 LOG.log(Level.WARNING, log.name() + ": unexpected failure decoding entry " + entry.index(), e);
             }
         }
-        return new DecodedBatch(entries.size(), updates);
+        return updates;
     }
 
     private record DecodedBatch(int count, List<EncodedUpdate> updates) {

@@ -3,6 +3,7 @@ package io.certstream.hub.stream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -40,18 +41,39 @@ import io.vertx.core.buffer.Buffer;
  */
 public final class WireFormat {
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final byte[] CHAIN_OPEN = ",\"chain\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final ChainJson CHAIN_CERTIFICATES = new ChainJson(ChainJson.DEFAULT_CAPACITY);
 
     private WireFormat() {
     }
 
-    /** The {@code /full-stream} message: with {@code leaf_cert.as_der} and {@code chain}. */
+    /**
+     * The {@code /full-stream} message: with {@code leaf_cert.as_der} and {@code chain}. The chain's certificates
+     * (the same few intermediates and roots in almost every message) are copied from {@link ChainJson} instead of
+     * being serialized again: they are most of the bytes of a full message.
+     */
     public static Buffer full(CertificateUpdate u) {
-        return write(1024 + 2048 * (u.chain().size() + 1), g -> certificateUpdate(g, u, true));
+        return write(1024 + 2048 * (u.chain().size() + 1), (g, bytes) -> {
+            certificateUpdateHead(g, u, true);
+            // "chain" is the last key of "data": flush what the generator holds, append the cached chain
+            // certificates to the same bytes, then let the generator close "data" and the message.
+            g.flush();
+            bytes.write(CHAIN_OPEN);
+            for (int i = 0; i < u.chain().size(); i++) {
+                if (i > 0) {
+                    bytes.write(',');
+                }
+                bytes.write(CHAIN_CERTIFICATES.json(u.chain().get(i)));
+            }
+            bytes.write(']');
+            g.writeEndObject();
+            g.writeEndObject();
+        });
     }
 
     /** The {@code /} (lite) message: no {@code as_der}, no {@code chain}. */
     public static Buffer lite(CertificateUpdate u) {
-        return write(1536, g -> certificateUpdate(g, u, false));
+        return write(1536, g -> liteUpdate(g, u));
     }
 
     /** The {@code /domains-only} message: {@code {"message_type":"dns_entries","data":[...]}}. */
@@ -79,10 +101,18 @@ public final class WireFormat {
         void write(JsonGenerator g) throws IOException;
     }
 
+    private interface RawBody {
+        void write(JsonGenerator g, ByteArrayBuilder bytes) throws IOException;
+    }
+
     private static Buffer write(int sizeHint, Body body) {
+        return write(sizeHint, (g, bytes) -> body.write(g));
+    }
+
+    private static Buffer write(int sizeHint, RawBody body) {
         ByteArrayBuilder bytes = new ByteArrayBuilder(sizeHint);
         try (JsonGenerator g = JSON.createGenerator(bytes)) {
-            body.write(g);
+            body.write(g, bytes);
         } catch (IOException e) {
             // Only an in-memory builder is written to; an IOException here is a programming error.
             throw new UncheckedIOException("serializing a CertStream message failed", e);
@@ -90,7 +120,25 @@ public final class WireFormat {
         return Buffer.buffer(bytes.toByteArray());
     }
 
-    private static void certificateUpdate(JsonGenerator g, CertificateUpdate u, boolean full) throws IOException {
+    /** One certificate as it appears in a full message's {@code chain}: with {@code as_der}. */
+    static byte[] chainCertificate(Certificate c) {
+        ByteArrayBuilder bytes = new ByteArrayBuilder(2048);
+        try (JsonGenerator g = JSON.createGenerator(bytes)) {
+            certificate(g, c, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("serializing a CertStream certificate failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void liteUpdate(JsonGenerator g, CertificateUpdate u) throws IOException {
+        certificateUpdateHead(g, u, false);
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /** The message up to and including {@code leaf_cert}; the caller closes {@code data} and the message. */
+    private static void certificateUpdateHead(JsonGenerator g, CertificateUpdate u, boolean full) throws IOException {
         g.writeStartObject();
         g.writeStringField("message_type", "certificate_update");
         g.writeObjectFieldStart("data");
@@ -102,15 +150,6 @@ public final class WireFormat {
         source(g, u.source(), u.logTimestamp());
         g.writeFieldName("leaf_cert");
         certificate(g, u.leaf(), full);
-        if (full) {
-            g.writeArrayFieldStart("chain");
-            for (Certificate c : u.chain()) {
-                certificate(g, c, true);
-            }
-            g.writeEndArray();
-        }
-        g.writeEndObject();
-        g.writeEndObject();
     }
 
     private static void source(JsonGenerator g, LogSource s, long logTimestampMillis) throws IOException {

@@ -78,6 +78,35 @@ class WireFormatTest {
     }
 
     @Test
+    void chainCertificatesSerializedOnceReadTheSameAsALeafAndKeepTheMessageValid() throws Exception {
+        io.certstream.model.Certificate intermediate = update.chain().get(0);
+        // Two chain entries, and the same update twice: the second message takes both from the cache.
+        CertificateUpdate twoDeep = new CertificateUpdate(update.updateType(), 7, "l", 0, 0, update.source(), update.leaf(),
+                List.of(intermediate, intermediate));
+        byte[] first = WireFormat.full(twoDeep).getBytes();
+        byte[] second = WireFormat.full(twoDeep).getBytes();
+        assertTrue(java.util.Arrays.equals(first, second), "a cached chain gives the same bytes");
+
+        JsonNode data = JSON.readTree(first).get("data");
+        JsonNode chain = data.get("chain");
+        assertEquals(2, chain.size());
+        // The same certificate as a leaf is serialized by the generator itself: the cached bytes must match it.
+        CertificateUpdate asLeaf = new CertificateUpdate(update.updateType(), 8, "l", 0, 0, update.source(), intermediate, List.of());
+        JsonNode leafForm = JSON.readTree(WireFormat.full(asLeaf).getBytes()).get("data").get("leaf_cert");
+        assertEquals(leafForm, chain.get(0));
+        assertEquals(leafForm, chain.get(1));
+        assertEquals(List.of("update_type", "cert_index", "cert_link", "seen", "source", "leaf_cert", "chain"),
+                iterableToList(data.fieldNames()), "chain stays the last key of data, after leaf_cert");
+        assertEquals(0, JSON.readTree(WireFormat.full(asLeaf).getBytes()).get("data").get("chain").size());
+    }
+
+    private static List<String> iterableToList(java.util.Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
     void liteMessageLacksDerAndChain() throws Exception {
         JsonNode data = JSON.readTree(WireFormat.lite(update).getBytes()).get("data");
         assertFalse(data.has("chain"));

@@ -1,0 +1,51 @@
+package io.certstream.hub.decode;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DecodePoolTest {
+
+    @Test
+    void keepsEntryOrderAcrossChunksAndDropsWhatAChunkLeavesOut() {
+        List<Integer> entries = IntStream.range(0, 1000).boxed().toList();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        // Like the watcher: a chunk returns fewer results than entries when some fail to decode.
+        List<Integer> out = DecodePool.map(entries, chunk -> {
+            threads.add(Thread.currentThread().getName());
+            return chunk.stream().filter(i -> i % 7 != 0).map(i -> i * 2).toList();
+        });
+        assertEquals(entries.stream().filter(i -> i % 7 != 0).map(i -> i * 2).toList(), out);
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.min(cores, 1000 / DecodePool.MIN_CHUNK), threads.size(), "one chunk per core: " + threads);
+    }
+
+    @Test
+    void smallBatchesStayOnTheCallingThread() {
+        String caller = Thread.currentThread().getName();
+        List<String> out = DecodePool.map(List.of(1, 2, 3), chunk -> chunk.stream().map(i -> Thread.currentThread().getName()).toList());
+        assertEquals(List.of(caller, caller, caller), out);
+    }
+
+    @Test
+    void aFailingChunkFailsTheBatchWithItsOwnException() {
+        IllegalStateException bug = new IllegalStateException("decoder bug");
+        List<Integer> entries = IntStream.range(0, 500).boxed().toList();
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> DecodePool.map(entries, chunk -> {
+            if (chunk.contains(499)) {
+                throw bug;
+            }
+            return chunk;
+        }));
+        assertSame(bug, thrown);
+        assertTrue(Runtime.getRuntime().availableProcessors() >= 1);
+    }
+}
