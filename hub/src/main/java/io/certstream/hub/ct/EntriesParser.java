@@ -1,5 +1,6 @@
 package io.certstream.hub.ct;
 
+import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -7,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -38,10 +38,11 @@ public final class EntriesParser {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String name = p.currentName();
                         p.nextToken();
+                        // Decoded straight from the parser's buffer: no String of a few kilobytes per field.
                         if (name.equals("leaf_input")) {
-                            leaf = Base64.getDecoder().decode(p.getText());
+                            leaf = base64(p);
                         } else if (name.equals("extra_data")) {
-                            extra = Base64.getDecoder().decode(p.getText());
+                            extra = base64(p);
                         } else {
                             p.skipChildren();
                         }
@@ -54,6 +55,13 @@ public final class EntriesParser {
             throw new LogFetchException("bad_response", url + ": malformed get-entries body: " + e.getMessage(), 0);
         }
         return entries;
+    }
+
+    private static byte[] base64(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw new IllegalArgumentException("expected a base64 string, got " + p.currentToken());
+        }
+        return p.getBinaryValue(Base64Variants.MIME_NO_LINEFEEDS);
     }
 
     private static void expect(boolean condition, String message) {

@@ -60,13 +60,12 @@ public final class CertificateDecoder {
 
     /** Decodes a certificate that repeats across entries (intermediates, roots), through the cache. */
     public Certificate decodeCached(byte[] der) {
-        byte[] sha256 = sha256(der);
-        Certificate cached = cache.get(sha256);
+        Certificate cached = cache.get(der);
         if (cached != null) {
             return cached;
         }
-        Certificate decoded = decode(der, sha256);
-        cache.put(sha256, decoded);
+        Certificate decoded = decode(der);
+        cache.put(der, decoded);
         return decoded;
     }
 
