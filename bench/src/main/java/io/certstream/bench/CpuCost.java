@@ -40,6 +40,15 @@ public final class CpuCost {
         };
         List<CertificateUpdate> decoded = raw.stream().map(e -> decode.apply((int) e.index())).toList();
         System.out.printf(Locale.ROOT, "entries: %s (%d), CPU time per certificate on one thread%n", set, raw.size());
+        io.vertx.core.json.JsonArray array = new io.vertx.core.json.JsonArray();
+        for (RawEntry e : raw) {
+            array.add(new io.vertx.core.json.JsonObject()
+                    .put("leaf_input", java.util.Base64.getEncoder().encodeToString(e.leafInput()))
+                    .put("extra_data", java.util.Base64.getEncoder().encodeToString(e.extraData())));
+        }
+        io.vertx.core.buffer.Buffer body = new io.vertx.core.json.JsonObject().put("entries", array).toBuffer();
+        int perBody = raw.size();
+        measurePer("parse get-entries", seconds, perBody, i -> io.certstream.hub.ct.EntriesParser.parse(body, 0, "bench"));
         measure("decode", seconds, decode::apply);
         measure("serialize full", seconds, i -> WireFormat.full(decoded.get(i % decoded.size())));
         measure("serialize lite", seconds, i -> WireFormat.lite(decoded.get(i % decoded.size())));
@@ -61,11 +70,23 @@ public final class CpuCost {
                 name, cpuNs / 1000, 1e9 / cpuNs, 1e9 / wallNs);
     }
 
+    /** Like {@link #measure} for an operation that handles {@code per} certificates at once. */
+    private static void measurePer(String name, double seconds, int per, IntFunction<Object> op) {
+        if (only != null && !name.startsWith(only)) {
+            return;
+        }
+        run(op, seconds / 2);
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        int n = run(op, seconds) * per;
+        double cpuNs = (THREADS.getCurrentThreadCpuTime() - cpu0) / (double) n;
+        System.out.printf(Locale.ROOT, "%-30s %9.1f us CPU/op = %,9.0f ops/s per core%n", name, cpuNs / 1000, 1e9 / cpuNs);
+    }
+
     private static int run(IntFunction<Object> op, double seconds) {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         int n = 0;
         while (System.nanoTime() < end) {
-            for (int k = 0; k < 64; k++) {
+            for (int k = 0; k < 4; k++) {
                 sink = op.apply(n++);
             }
         }

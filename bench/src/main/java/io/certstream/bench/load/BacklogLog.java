@@ -36,6 +36,8 @@ final class BacklogLog extends VerticleBase {
     private final long backlogTimestamp = System.currentTimeMillis();
     /** Timestamps of live entries (index - backlog); written on the event loop, read by the clients' threads. */
     private final AtomicLongArray liveTimestamps;
+    /** When the hub first fetched each live entry: the end of its poll wait, the start of the hub's own work. */
+    private final AtomicLongArray liveServed;
     private final MerkleTree tree = new MerkleTree();
     private KeyPair key;
     private HttpServer server;
@@ -49,6 +51,7 @@ final class BacklogLog extends VerticleBase {
         this.backlog = backlog;
         this.batchCap = batchCap;
         this.liveTimestamps = new AtomicLongArray(Math.max(1, maxLiveEntries));
+        this.liveServed = new AtomicLongArray(Math.max(1, maxLiveEntries));
     }
 
     @Override
@@ -124,6 +127,13 @@ final class BacklogLog extends VerticleBase {
         return n >= 0 && n < liveTimestamps.length() ? liveTimestamps.get((int) n) : -1;
     }
 
+    /** When the hub first received entry {@code index} in a get-entries answer (epoch millis), or -1. */
+    long served(long index) {
+        long n = index - backlog;
+        long at = n >= 0 && n < liveServed.length() ? liveServed.get((int) n) : 0;
+        return at == 0 ? -1 : at;
+    }
+
     private void handle(HttpServerRequest request) {
         switch (request.path()) {
             case "/ct/v1/get-sth" -> json(request, sth().toBuffer());
@@ -161,6 +171,10 @@ final class BacklogLog extends VerticleBase {
                     .appendString("\",\"extra_data\":\"").appendBytes(pool.extraDataBase64(i)).appendString("\"}");
         }
         json(request, out.appendString("]}"));
+        long now = System.currentTimeMillis();
+        for (long i = Math.max(start, backlog); i <= last && i - backlog < liveServed.length(); i++) {
+            liveServed.compareAndSet((int) (i - backlog), 0, now);
+        }
     }
 
     private JsonObject sth() {

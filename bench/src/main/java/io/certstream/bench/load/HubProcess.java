@@ -34,7 +34,7 @@ final class HubProcess implements AutoCloseable {
         this.jmxPort = jmxPort;
     }
 
-    record Sample(double cpuSeconds, long heapUsed, long heapCommitted, long heapMax, long rssBytes,
+    record Sample(long wallMillis, double cpuSeconds, long heapUsed, long heapCommitted, long heapMax, long rssBytes,
                   long gcCount, long gcMillis) {
     }
 
@@ -104,7 +104,7 @@ final class HubProcess implements AutoCloseable {
             gcCount += Math.max(0, gc.getCollectionCount());
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
-        return new Sample(os.getProcessCpuTime() / 1e9, heap.getUsed(), heap.getCommitted(), heap.getMax(), rss(),
+        return new Sample(System.currentTimeMillis(), os.getProcessCpuTime() / 1e9, heap.getUsed(), heap.getCommitted(), heap.getMax(), rss(),
                 gcCount, gcMillis);
     }
 

@@ -223,6 +223,7 @@ public final class LoadHarness {
         clients.connect(StreamClients.Kind.FULL, 1, 1, 0, true).await();
         waitForClients("full-stream", 1);
         say("catch-up: revealing " + options.backlog() + " entries to the hub");
+        HubProcess.Sample before = hub.sample();
         long opened = System.currentTimeMillis();
         log.openGate();
         long deadline = opened + options.catchupTimeoutSeconds() * 1000L;
@@ -235,8 +236,10 @@ public final class LoadHarness {
                 say("catch-up: " + (clients.fullLastIndex.get() + 1) + " of " + options.backlog());
             }
         }
+        HubProcess.Sample after = hub.sample();
         StreamClients.Stats full = clients.stats(StreamClients.Kind.FULL);
         long received = full.messages.sum();
+        double hubCpu = after.cpuSeconds() - before.cpuSeconds();
         double seconds = (clients.fullLastMillis.get() - clients.fullFirstMillis.get()) / 1000.0;
         boolean complete = clients.fullLastIndex.get() >= last;
         JsonObject r = new JsonObject()
@@ -247,7 +250,10 @@ public final class LoadHarness {
                 .put("first_after_reveal_seconds", (clients.fullFirstMillis.get() - opened) / 1000.0)
                 .put("seconds", seconds)
                 .put("certs_per_second", seconds > 0 ? Math.round(received / seconds) : 0)
-                .put("mb_per_second", seconds > 0 ? round(full.bytes.sum() / seconds / 1e6) : 0);
+                .put("mb_per_second", seconds > 0 ? round(full.bytes.sum() / seconds / 1e6) : 0)
+                .put("hub_cpu_seconds", round(hubCpu))
+                .put("hub_cpu_us_per_cert", received > 0 ? Math.round(hubCpu * 1e6 / received) : 0)
+                .put("hub_cpu_percent", round(hubCpu / ((after.wallMillis() - before.wallMillis()) / 1000.0) * 100));
         say("catch-up: " + r.encode());
         if (!complete) {
             throw new IllegalStateException("catch-up incomplete after " + options.catchupTimeoutSeconds()
@@ -276,6 +282,8 @@ public final class LoadHarness {
         long appendedBefore = log.liveAppended();
         s.latency.snapshot(true);
         s.window.snapshot(true);
+        s.fromFetch.snapshot(true);
+        HubProcess.Sample before = hub.sample();
         phase = name;
         log.startLive(options.rate(), (int) (appendedBefore + (long) options.rate() * options.liveSeconds()));
         Thread.sleep(options.liveSeconds() * 1000L);
@@ -290,6 +298,8 @@ public final class LoadHarness {
         Thread.sleep(500);
         long received = s.messages.sum() - messagesBefore;
         LatencyHistogram.Snapshot latency = s.latency.snapshot(false);
+        LatencyHistogram.Snapshot fromFetch = s.fromFetch.snapshot(false);
+        HubProcess.Sample after = hub.sample();
         long dropped = dropped(hubStats()).getLong(endpoint, 0L) - droppedBefore;
         JsonObject r = new JsonObject()
                 .put("clients", count)
@@ -305,7 +315,11 @@ public final class LoadHarness {
                 .put("latency_samples", latency.total())
                 .put("latency_p50_ms", latency.percentile(0.50))
                 .put("latency_p99_ms", latency.percentile(0.99))
-                .put("latency_max_ms", latency.max());
+                .put("latency_max_ms", latency.max())
+                .put("hub_share_p50_ms", fromFetch.percentile(0.50))
+                .put("hub_share_p99_ms", fromFetch.percentile(0.99))
+                .put("hub_cpu_percent", round((after.cpuSeconds() - before.cpuSeconds())
+                        / ((after.wallMillis() - before.wallMillis()) / 1000.0) * 100));
         say(name + ": " + r.encode());
         phase = name + "-close";
         clients.closeAll().await();

@@ -34,6 +34,8 @@ final class Report {
         if (c != null) {
             row(md, "catch-up: certs/s to one full-stream client", c.getValue("certs_per_second")
                     + " (" + c.getValue("received") + " of " + c.getValue("entries") + " in " + c.getValue("seconds") + " s)");
+            row(md, "catch-up: hub CPU per certificate, hub CPU use (200% = 2 cores)", c.getValue("hub_cpu_us_per_cert")
+                    + " us, " + c.getValue("hub_cpu_percent") + "%");
         }
         live(md, "lite", r.getJsonObject("live_lite"));
         live(md, "domains-only", r.getJsonObject("live_domains_only"));
@@ -63,6 +65,8 @@ final class Report {
         }
         row(md, "live " + name + ": " + l.getValue("clients") + " clients at " + l.getValue("rate") + " certs/s, latency p50 / p99 / max",
                 l.getValue("latency_p50_ms") + " / " + l.getValue("latency_p99_ms") + " / " + l.getValue("latency_max_ms") + " ms");
+        row(md, "live " + name + ": hub's share (from the get-entries answer) p50 / p99; hub CPU",
+                l.getValue("hub_share_p50_ms") + " / " + l.getValue("hub_share_p99_ms") + " ms; " + l.getValue("hub_cpu_percent") + "%");
         row(md, "live " + name + ": messages received / expected, dropped by hub",
                 l.getValue("messages_received") + " / " + l.getValue("messages_expected") + ", " + l.getValue("dropped_by_hub"));
     }

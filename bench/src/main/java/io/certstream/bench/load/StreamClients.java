@@ -43,6 +43,8 @@ final class StreamClients {
         final LongAdder outOfOrder = new LongAdder();
         final LatencyHistogram latency = new LatencyHistogram();
         final LatencyHistogram window = new LatencyHistogram();
+        /** From the get-entries answer that carried the entry to receipt: the hub's own share of the latency. */
+        final LatencyHistogram fromFetch = new LatencyHistogram();
         final AtomicInteger connected = new AtomicInteger();
         final AtomicInteger closed = new AtomicInteger();
     }
@@ -157,6 +159,10 @@ final class StreamClients {
             if (stamp > 0) {
                 s.latency.record(now - stamp);
                 s.window.record(now - stamp);
+            }
+            long served = log.served(index);
+            if (served > 0) {
+                s.fromFetch.record(now - served);
             }
         });
     }

@@ -1,6 +1,5 @@
 package io.certstream.hub.ct;
 
-import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -8,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -38,11 +38,10 @@ public final class EntriesParser {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String name = p.currentName();
                         p.nextToken();
-                        // Decoded straight from the parser's buffer: no String of a few kilobytes per field.
                         if (name.equals("leaf_input")) {
-                            leaf = base64(p);
+                            leaf = Base64.getDecoder().decode(p.getText());
                         } else if (name.equals("extra_data")) {
-                            extra = base64(p);
+                            extra = Base64.getDecoder().decode(p.getText());
                         } else {
                             p.skipChildren();
                         }
@@ -55,13 +54,6 @@ public final class EntriesParser {
             throw new LogFetchException("bad_response", url + ": malformed get-entries body: " + e.getMessage(), 0);
         }
         return entries;
-    }
-
-    private static byte[] base64(JsonParser p) throws IOException {
-        if (p.currentToken() != JsonToken.VALUE_STRING) {
-            throw new IllegalArgumentException("expected a base64 string, got " + p.currentToken());
-        }
-        return p.getBinaryValue(Base64Variants.MIME_NO_LINEFEEDS);
     }
 
     private static void expect(boolean condition, String message) {
