@@ -166,7 +166,63 @@ public final class CertificateDecoder {
     }
 
     private static long epochSeconds(ASN1Encodable time) {
-        return Math.floorDiv(Time.getInstance(time).getDate().getTime(), 1000L);
+        long seconds = derTimeSeconds(time);
+        return seconds != Long.MIN_VALUE ? seconds
+                : Math.floorDiv(Time.getInstance(time).getDate().getTime(), 1000L);
+    }
+
+    /**
+     * The two time forms DER allows ({@code YYMMDDHHMMSSZ} UTCTime, {@code YYYYMMDDHHMMSSZ} GeneralizedTime) read
+     * directly: BouncyCastle goes through SimpleDateFormat, a measurable share of decoding every certificate.
+     * Anything else (odd BER forms real logs accepted, impossible dates) returns Long.MIN_VALUE and is left to
+     * BouncyCastle, so both paths give the same answers.
+     */
+    static long derTimeSeconds(ASN1Encodable time) {
+        byte[] e;
+        try {
+            e = time.toASN1Primitive().getEncoded();
+        } catch (IOException | RuntimeException ex) {
+            return Long.MIN_VALUE;
+        }
+        int year;
+        int at;
+        if (e.length == 15 && e[0] == 0x17 && e[1] == 13 && e[14] == 'Z') {
+            int yy = digits(e, 2, 2);
+            year = yy < 0 ? -1 : yy < 50 ? 2000 + yy : 1900 + yy; // RFC 5280 4.1.2.5.1
+            at = 4;
+        } else if (e.length == 17 && e[0] == 0x18 && e[1] == 15 && e[16] == 'Z') {
+            year = digits(e, 2, 4);
+            at = 6;
+        } else {
+            return Long.MIN_VALUE;
+        }
+        int month = digits(e, at, 2);
+        int day = digits(e, at + 2, 2);
+        int hour = digits(e, at + 4, 2);
+        int minute = digits(e, at + 6, 2);
+        int second = digits(e, at + 8, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59) {
+            return Long.MIN_VALUE;
+        }
+        try {
+            return java.time.LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3600L + minute * 60L + second;
+        } catch (java.time.DateTimeException ex) {
+            return Long.MIN_VALUE; // e.g. February 30: BouncyCastle's lenient reading decides
+        }
+    }
+
+    /** The decimal number in {@code bytes[from, from + count)}, or -1 if any is not a digit. */
+    private static int digits(byte[] bytes, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            int d = bytes[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            value = value * 10 + d;
+        }
+        return value;
     }
 
     private static byte[] sha1(byte[] der) {
