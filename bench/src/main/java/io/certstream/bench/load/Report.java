@@ -33,7 +33,8 @@ final class Report {
         JsonObject c = r.getJsonObject("catchup");
         if (c != null) {
             row(md, "catch-up: certs/s to one full-stream client", c.getValue("certs_per_second")
-                    + " (" + c.getValue("received") + " of " + c.getValue("entries") + " in " + c.getValue("seconds") + " s)");
+                    + " (" + c.getValue("received") + " of " + c.getValue("entries") + " in " + c.getValue("seconds") + " s; "
+                    + c.getValue("dropped_by_hub") + " dropped by the hub for a slow reader)");
             row(md, "catch-up: hub CPU per certificate, hub CPU use (200% = 2 cores)", c.getValue("hub_cpu_us_per_cert")
                     + " us, " + c.getValue("hub_cpu_percent") + "%");
         }
@@ -84,10 +85,10 @@ final class Report {
         return out;
     }
 
-    /** Three stacked panels over time: certificates/s received, latency p50/p99 (ms), hub CPU % and heap MiB. */
+    /** Four stacked panels over time: catch-up certificates/s, live messages/s, latency p50/p99 (ms), hub CPU and memory. */
     static String svg(JsonArray timeline) {
         int width = 900;
-        int panel = 180;
+        int panel = 150;
         int left = 70;
         int top = 30;
         StringBuilder s = new StringBuilder();
@@ -97,8 +98,8 @@ final class Report {
         List<Double> t = values(timeline, "t");
         double tMax = t.stream().mapToDouble(Double::doubleValue).max().orElse(1);
         String[][] panels = {
-                {"certificates/s received (full: catch-up; lite, domains-only: per client sum)", "full_per_second:#1f77b4",
-                        "lite_per_second:#2ca02c", "domains_per_second:#9467bd"},
+                {"certificates/s received by the full-stream client", "full_per_second:#1f77b4"},
+                {"messages/s received by all live clients", "lite_per_second:#2ca02c", "domains_per_second:#9467bd"},
                 {"delivery latency, ms (1-s windows)", "lite_p50_ms:#2ca02c", "lite_p99_ms:#98df8a",
                         "domains_p50_ms:#9467bd", "domains_p99_ms:#c5b0d5"},
                 {"hub CPU % (200 = 2 cores) and heap used, MiB", "hub_cpu_percent:#d62728", "heap_used_mb:#ff7f0e",
@@ -144,11 +145,11 @@ final class Report {
             }
         }
         // phases along the bottom axis
-        int yAxis = top + 3 * (panel + 40) - 22;
+        int yAxis = top + 4 * (panel + 40) - 22;
         String last = "";
         for (int i = 0; i < timeline.size(); i++) {
             String phase = timeline.getJsonObject(i).getString("phase", "");
-            if (!phase.equals(last) && !phase.endsWith("-drain") && !phase.endsWith("-close")) {
+            if (!phase.equals(last) && !phase.endsWith("-drain") && !phase.endsWith("-close") && !phase.endsWith("-connect")) {
                 double x = left + (width - left - 20) * t.get(i) / tMax;
                 s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#bbb\" stroke-dasharray=\"3,3\"/>"
                         + "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%s</text>\n", x, x, top, yAxis - 10, x + 2, yAxis, phase));
