@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -28,14 +30,16 @@ final class HubProcess implements AutoCloseable {
     private MemoryMXBean memory;
     private com.sun.management.OperatingSystemMXBean os;
     private List<GarbageCollectorMXBean> gcs;
+    private List<MemoryPoolMXBean> heapPools;
 
     private HubProcess(Process process, int jmxPort) {
         this.process = process;
         this.jmxPort = jmxPort;
     }
 
+    /** @param heapAfterGc heap in use after the last collection: the live data, what a smaller heap must hold */
     record Sample(long wallMillis, double cpuSeconds, long heapUsed, long heapCommitted, long heapMax, long rssBytes,
-                  long gcCount, long gcMillis) {
+                  long gcCount, long gcMillis, long heapAfterGc) {
     }
 
     static HubProcess start(Path config, Path log, List<String> jvmArgs) throws IOException {
@@ -82,6 +86,8 @@ final class HubProcess implements AutoCloseable {
                 os = ManagementFactory.newPlatformMXBeanProxy(c, ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
                         com.sun.management.OperatingSystemMXBean.class);
                 gcs = ManagementFactory.getPlatformMXBeans(c, GarbageCollectorMXBean.class);
+                heapPools = ManagementFactory.getPlatformMXBeans(c, MemoryPoolMXBean.class).stream()
+                        .filter(p -> p.getType() == MemoryType.HEAP).toList();
                 return;
             } catch (IOException e) {
                 if (!process.isAlive()) {
@@ -105,7 +111,16 @@ final class HubProcess implements AutoCloseable {
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
         return new Sample(System.currentTimeMillis(), os.getProcessCpuTime() / 1e9, heap.getUsed(), heap.getCommitted(), heap.getMax(), rss(),
-                gcCount, gcMillis);
+                gcCount, gcMillis, heapAfterGc());
+    }
+
+    private long heapAfterGc() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : heapPools) {
+            MemoryUsage after = pool.getCollectionUsage();
+            sum += after == null ? 0 : after.getUsed();
+        }
+        return sum;
     }
 
     /** Resident set size from /proc (Linux), or -1 elsewhere. */

@@ -60,6 +60,7 @@ public final class LoadHarness {
     private long lastDomains;
     private double maxHeapUsedMb;
     private double maxRssMb;
+    private double maxHeapAfterGcMb;
 
     private LoadHarness(LoadOptions options) {
         this.options = options;
@@ -126,6 +127,7 @@ public final class LoadHarness {
             results.put("hub_stats", stats);
             results.put("hub", new JsonObject()
                     .put("max_heap_used_mb", round(maxHeapUsedMb))
+                    .put("max_heap_after_gc_mb", round(maxHeapAfterGcMb))
                     .put("max_rss_mb", round(maxRssMb))
                     .put("jvm_args", new JsonArray(options.hubJvmArgs()))
                     .put("dropped_messages", dropped(stats)));
@@ -404,6 +406,7 @@ public final class LoadHarness {
                     .put("hub_cpu_percent", lastSample == null ? 0 : round((s.cpuSeconds() - lastSample.cpuSeconds()) / dt * 100))
                     .put("heap_used_mb", round(s.heapUsed() / 1e6 / 1.048576))
                     .put("heap_committed_mb", round(s.heapCommitted() / 1e6 / 1.048576))
+                    .put("heap_after_gc_mb", round(s.heapAfterGc() / 1e6 / 1.048576))
                     .put("rss_mb", round(s.rssBytes() / 1e6 / 1.048576))
                     .put("gc_count", s.gcCount())
                     .put("gc_millis", s.gcMillis());
@@ -417,6 +420,7 @@ public final class LoadHarness {
                 }
             }
             maxHeapUsedMb = Math.max(maxHeapUsedMb, row.getDouble("heap_used_mb"));
+            maxHeapAfterGcMb = Math.max(maxHeapAfterGcMb, row.getDouble("heap_after_gc_mb"));
             maxRssMb = Math.max(maxRssMb, row.getDouble("rss_mb"));
             synchronized (timeline) {
                 timeline.add(row);

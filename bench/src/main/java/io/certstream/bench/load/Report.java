@@ -42,7 +42,8 @@ final class Report {
         live(md, "domains-only", r.getJsonObject("live_domains_only"));
         JsonObject hub = r.getJsonObject("hub");
         if (hub != null) {
-            row(md, "hub max heap used / max RSS", hub.getValue("max_heap_used_mb") + " MiB / " + hub.getValue("max_rss_mb")
+            row(md, "hub heap: max used / max after GC (live data); max RSS", hub.getValue("max_heap_used_mb") + " / "
+                    + hub.getValue("max_heap_after_gc_mb") + " MiB; " + hub.getValue("max_rss_mb")
                     + " MiB (JVM " + String.join(" ", hub.getJsonArray("jvm_args").stream().map(String::valueOf).toList()) + ")");
             row(md, "dropped messages (hub /stats)", hub.getJsonObject("dropped_messages").encode());
         }
@@ -103,7 +104,7 @@ final class Report {
                 {"delivery latency, ms (1-s windows)", "lite_p50_ms:#2ca02c", "lite_p99_ms:#98df8a",
                         "domains_p50_ms:#9467bd", "domains_p99_ms:#c5b0d5"},
                 {"hub CPU % (200 = 2 cores) and heap used, MiB", "hub_cpu_percent:#d62728", "heap_used_mb:#ff7f0e",
-                        "rss_mb:#8c564b"}};
+                        "heap_after_gc_mb:#bcbd22", "rss_mb:#8c564b"}};
         for (int p = 0; p < panels.length; p++) {
             int y0 = top + p * (panel + 40);
             double max = 1;
