@@ -38,6 +38,8 @@ public final class Rfc6962Watcher extends VerticleBase {
 
     private WebClient http;
     private Rfc6962Client client;
+    private EntriesPrefetch prefetch;
+    private boolean fullReplies;
     private long next = -1;
     private int batchSize;
     private long timer = -1;
@@ -65,6 +67,7 @@ public final class Rfc6962Watcher extends VerticleBase {
                 .setDecompressionSupported(true)
                 .setKeepAlive(true));
         client = new Rfc6962Client(http, log.url(), config.requestTimeoutSeconds() * 1000L);
+        prefetch = new EntriesPrefetch(client);
         metrics.batchSize(batchSize);
         if (next >= 0) {
             metrics.nextIndex(next);
@@ -117,7 +120,13 @@ public final class Rfc6962Watcher extends VerticleBase {
         long start = next;
         long end = Math.min(start + batchSize, size) - 1;
         String url = Rfc6962Client.entriesUrl(log.url(), start, end);
-        return client.getEntries(start, end)
+        Future<Buffer> entries = prefetch.get(start, end);
+        if (fullReplies && end + 1 < size) {
+            // Catching up: let the log prepare the next batch while this one is decoded. Only while it answers
+            // whole batches, so that a guess ahead does not cost a capped log a wasted request.
+            prefetch.fetchAhead(end + 1, Math.min(end + 1 + batchSize, size) - 1);
+        }
+        return entries
                 .compose(body -> vertx.executeBlocking(() -> decode(body, start, url)))
                 .compose(batch -> {
                     if (batch.count == 0) {
@@ -125,6 +134,7 @@ public final class Rfc6962Watcher extends VerticleBase {
                                 url + ": returned no entries although the tree has " + size, 0));
                     }
                     long asked = end - start + 1;
+                    fullReplies = batch.count == asked;
                     if (batch.count < asked && batch.count < batchSize) {
                         batchSize = batch.count;
                         metrics.batchSize(batchSize);
