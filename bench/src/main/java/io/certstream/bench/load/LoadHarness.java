@@ -48,6 +48,8 @@ public final class LoadHarness {
     private volatile String phase = "setup";
     private static volatile boolean progressToStderr;
     private Vertx vertx;
+    /** The log's own event loop: a 5 MB get-entries answer being built must not hold up the clients' reads. */
+    private Vertx logVertx;
     private HubProcess hub;
     private BacklogLog log;
     private StreamClients clients;
@@ -95,6 +97,7 @@ public final class LoadHarness {
         Files.createDirectories(options.out());
         Files.deleteIfExists(options.out().resolve("harness.log"));
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        logVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "load-sampler");
             t.setDaemon(true);
@@ -112,7 +115,7 @@ public final class LoadHarness {
             log = new BacklogLog(pool, options.backlog(), options.batchCap(), maxLive);
             long t0 = System.currentTimeMillis();
             say("building a backlog of " + options.backlog() + " entries");
-            vertx.deployVerticle(log).await();
+            logVertx.deployVerticle(log).await();
             results.put("backlog_build_seconds", (System.currentTimeMillis() - t0) / 1000.0);
 
             startHub();
@@ -145,6 +148,7 @@ public final class LoadHarness {
                 hub.close();
             }
             vertx.close().await();
+            logVertx.close().await();
         }
         results.put("timeline", new JsonArray(new ArrayList<>(timeline)));
         Report.write(options.out(), results);
@@ -189,7 +193,10 @@ public final class LoadHarness {
         Path config = options.out().resolve("hub-config.json");
         JsonObject hubConfig = new JsonObject()
                 .put("server", new JsonObject().put("host", "127.0.0.1").put("port", hubPort)
-                        .put("instances", options.hubInstances()))
+                        .put("instances", options.hubInstances())
+                        // The catch-up client reads 50+ MB/s in a JVM that also runs the log; a GC pause there must
+                        // not turn into drops (the default 4 MiB queue is 50 ms of catch-up).
+                        .put("clientQueueBytes", options.clientQueueMb() << 20))
                 .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
                 .put("watcher", new JsonObject().put("start", 0).put("batchSize", options.batchCap())
                         .put("pollSeconds", options.pollSeconds()))
@@ -466,6 +473,7 @@ public final class LoadHarness {
                 .put("rate", options.rate())
                 .put("live_seconds", options.liveSeconds())
                 .put("hub_instances", options.hubInstances())
+                .put("client_queue_mb", options.clientQueueMb())
                 .put("hub_jvm_args", new JsonArray(options.hubJvmArgs()));
     }
 

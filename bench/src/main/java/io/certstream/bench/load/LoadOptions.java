@@ -11,7 +11,7 @@ import java.util.List;
  */
 record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entries, int batchCap, int pollSeconds,
                    int catchupTimeoutSeconds, int liteClients, int domainsClients, int rate, int liveSeconds,
-                   int hubInstances, List<String> hubJvmArgs, boolean jfr) {
+                   int hubInstances, int clientQueueMb, List<String> hubJvmArgs, boolean jfr) {
 
     static final String USAGE = """
             Usage: bench/run-load [--smoke] [options]
@@ -28,6 +28,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
               --rate N                live entries per second (1000)
               --live-seconds S        length of each live phase (full: 30)
               --hub-instances N       the hub's server.instances (0: one per core)
+              --client-queue-mb N     the hub's server.clientQueueBytes in MiB (64)
               --hub-jvm-args "..."    JVM options of the hub (default "-Xmx1g -Xms1g")
               --jfr                   record a JFR profile of the hub to OUT/hub.jfr
             """;
@@ -46,6 +47,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         int rate = smoke ? 200 : 1000;
         int liveSeconds = smoke ? 2 : 30;
         int instances = 0;
+        int queueMb = 64;
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-Xms1g"));
         boolean jfr = false;
         for (int i = 0; i < args.length; i++) {
@@ -72,6 +74,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
                         case "--rate" -> rate = positive(a, v);
                         case "--live-seconds" -> liveSeconds = positive(a, v);
                         case "--hub-instances" -> instances = count(a, v);
+                        case "--client-queue-mb" -> queueMb = positive(a, v);
                         case "--hub-jvm-args" -> jvm = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
                         default -> throw new IllegalArgumentException("unknown option " + a + "\n\n" + USAGE);
                     }
@@ -82,7 +85,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
             throw new IllegalArgumentException("--entries must be sim or ctdata, got " + entries);
         }
         return new LoadOptions(smoke, out, backlog, pool, entries, batchCap, poll, catchupTimeout, lite, domains, rate,
-                liveSeconds, instances, jvm, jfr);
+                liveSeconds, instances, queueMb, jvm, jfr);
     }
 
     private static int positive(String name, String value) {
