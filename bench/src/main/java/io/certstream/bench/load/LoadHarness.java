@@ -195,7 +195,7 @@ public final class LoadHarness {
                 .put("server", new JsonObject().put("host", "127.0.0.1").put("port", hubPort)
                         .put("instances", options.hubInstances())
                         // The catch-up client reads 50+ MB/s in a JVM that also runs the log; a GC pause there must
-                        // not turn into drops (the default 4 MiB queue is 50 ms of catch-up).
+                        // not turn into drops (the default 4 MiB queue is 50 ms of catch-up, 16 MiB is 200 ms).
                         .put("clientQueueBytes", options.clientQueueMb() << 20))
                 .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
                 .put("watcher", new JsonObject().put("start", 0).put("batchSize", options.batchCap())

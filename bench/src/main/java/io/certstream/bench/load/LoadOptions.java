@@ -28,7 +28,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
               --rate N                live entries per second (1000)
               --live-seconds S        length of each live phase (full: 30)
               --hub-instances N       the hub's server.instances (0: one per core)
-              --client-queue-mb N     the hub's server.clientQueueBytes in MiB (64)
+              --client-queue-mb N     the hub's server.clientQueueBytes in MiB (16)
               --hub-jvm-args "..."    JVM options of the hub (default "-Xmx1g -Xms1g")
               --jfr                   record a JFR profile of the hub to OUT/hub.jfr
             """;
@@ -47,7 +47,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         int rate = smoke ? 200 : 1000;
         int liveSeconds = smoke ? 2 : 30;
         int instances = 0;
-        int queueMb = 64;
+        int queueMb = 16;
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-Xms1g"));
         boolean jfr = false;
         for (int i = 0; i < args.length; i++) {
