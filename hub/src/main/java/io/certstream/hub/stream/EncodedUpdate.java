@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 public record EncodedUpdate(CertificateUpdate update, Buffer full, Buffer lite, Buffer domainsOnly) {
 
     public static EncodedUpdate of(CertificateUpdate update) {
-        return new EncodedUpdate(update, WireFormat.full(update), WireFormat.lite(update), WireFormat.domainsOnly(update));
+        Buffer[] liteAndFull = WireFormat.liteAndFull(update);
+        return new EncodedUpdate(update, liteAndFull[1], liteAndFull[0], WireFormat.domainsOnly(update));
     }
 }

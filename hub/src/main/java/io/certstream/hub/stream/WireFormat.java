@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 import io.certstream.model.Certificate;
@@ -41,39 +43,76 @@ import io.vertx.core.buffer.Buffer;
  */
 public final class WireFormat {
     private static final JsonFactory JSON = JsonFactory.builder().build();
-    private static final byte[] CHAIN_OPEN = ",\"chain\":[".getBytes(StandardCharsets.US_ASCII);
+    /** Leaves objects open on close: {@link #sharedPrefix} stops inside {@code leaf_cert}. */
+    private static final JsonFactory OPEN_JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_CONTENT).build();
+    private static final byte[] LITE_END = "}}}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] AS_DER_OPEN = ",\"as_der\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHAIN_OPEN = "\"},\"chain\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FULL_END = "]}}".getBytes(StandardCharsets.US_ASCII);
     private static final ChainJson CHAIN_CERTIFICATES = new ChainJson(ChainJson.DEFAULT_CAPACITY);
 
     private WireFormat() {
     }
 
-    /**
-     * The {@code /full-stream} message: with {@code leaf_cert.as_der} and {@code chain}. The chain's certificates
-     * (the same few intermediates and roots in almost every message) are copied from {@link ChainJson} instead of
-     * being serialized again: they are most of the bytes of a full message.
-     */
+    /** The {@code /full-stream} message: with {@code leaf_cert.as_der} and {@code chain}. */
     public static Buffer full(CertificateUpdate u) {
-        return write(1024 + 2048 * (u.chain().size() + 1), (g, bytes) -> {
-            certificateUpdateHead(g, u, true);
-            // "chain" is the last key of "data": flush what the generator holds, append the cached chain
-            // certificates to the same bytes, then let the generator close "data" and the message.
-            g.flush();
-            bytes.write(CHAIN_OPEN);
-            for (int i = 0; i < u.chain().size(); i++) {
-                if (i > 0) {
-                    bytes.write(',');
-                }
-                bytes.write(CHAIN_CERTIFICATES.json(u.chain().get(i)));
-            }
-            bytes.write(']');
-            g.writeEndObject();
-            g.writeEndObject();
-        });
+        return full(u, sharedPrefix(u));
     }
 
     /** The {@code /} (lite) message: no {@code as_der}, no {@code chain}. */
     public static Buffer lite(CertificateUpdate u) {
-        return write(1536, g -> liteUpdate(g, u));
+        return lite(sharedPrefix(u));
+    }
+
+    /** Both certificate_update messages, from one serialization of everything they share. */
+    static Buffer[] liteAndFull(CertificateUpdate u) {
+        byte[] prefix = sharedPrefix(u);
+        return new Buffer[] {lite(prefix), full(u, prefix)};
+    }
+
+    private static Buffer lite(byte[] prefix) {
+        return Buffer.buffer(prefix.length + LITE_END.length).appendBytes(prefix).appendBytes(LITE_END);
+    }
+
+    /**
+     * The full message is the shared prefix, then {@code as_der} (last in {@code leaf_cert}: key order does not
+     * matter to JSON clients, and there it needs no second serialization of the leaf), then the chain, whose
+     * certificates (the same few intermediates and roots in almost every message, most of its bytes) come from
+     * {@link ChainJson} instead of being serialized again.
+     */
+    private static Buffer full(CertificateUpdate u, byte[] prefix) {
+        byte[] der = Base64.getEncoder().encode(u.leaf().der());
+        byte[][] chain = new byte[u.chain().size()][];
+        int size = prefix.length + AS_DER_OPEN.length + der.length + CHAIN_OPEN.length + FULL_END.length + chain.length;
+        for (int i = 0; i < chain.length; i++) {
+            chain[i] = CHAIN_CERTIFICATES.json(u.chain().get(i));
+            size += chain[i].length;
+        }
+        Buffer out = Buffer.buffer(size).appendBytes(prefix).appendBytes(AS_DER_OPEN).appendBytes(der).appendBytes(CHAIN_OPEN);
+        for (int i = 0; i < chain.length; i++) {
+            if (i > 0) {
+                out.appendByte((byte) ',');
+            }
+            out.appendBytes(chain[i]);
+        }
+        return out.appendBytes(FULL_END);
+    }
+
+    /**
+     * What the lite and full messages share, left open: {@code {"message_type":...,"data":{...,"leaf_cert":{...}
+     * without the closing braces of {@code leaf_cert}, {@code data} and the message.
+     */
+    private static byte[] sharedPrefix(CertificateUpdate u) {
+        ByteArrayBuilder bytes = new ByteArrayBuilder(1536);
+        try (JsonGenerator g = OPEN_JSON.createGenerator(bytes)) {
+            certificateUpdateHead(g, u);
+            g.writeStartObject();
+            certificateFields(g, u.leaf(), false);
+            g.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("serializing a CertStream message failed", e);
+        }
+        return bytes.toByteArray();
     }
 
     /** The {@code /domains-only} message: {@code {"message_type":"dns_entries","data":[...]}}. */
@@ -101,18 +140,10 @@ public final class WireFormat {
         void write(JsonGenerator g) throws IOException;
     }
 
-    private interface RawBody {
-        void write(JsonGenerator g, ByteArrayBuilder bytes) throws IOException;
-    }
-
     private static Buffer write(int sizeHint, Body body) {
-        return write(sizeHint, (g, bytes) -> body.write(g));
-    }
-
-    private static Buffer write(int sizeHint, RawBody body) {
         ByteArrayBuilder bytes = new ByteArrayBuilder(sizeHint);
         try (JsonGenerator g = JSON.createGenerator(bytes)) {
-            body.write(g, bytes);
+            body.write(g);
         } catch (IOException e) {
             // Only an in-memory builder is written to; an IOException here is a programming error.
             throw new UncheckedIOException("serializing a CertStream message failed", e);
@@ -131,14 +162,8 @@ public final class WireFormat {
         return bytes.toByteArray();
     }
 
-    private static void liteUpdate(JsonGenerator g, CertificateUpdate u) throws IOException {
-        certificateUpdateHead(g, u, false);
-        g.writeEndObject();
-        g.writeEndObject();
-    }
-
-    /** The message up to and including {@code leaf_cert}; the caller closes {@code data} and the message. */
-    private static void certificateUpdateHead(JsonGenerator g, CertificateUpdate u, boolean full) throws IOException {
+    /** The message up to the {@code leaf_cert} key; the caller writes the certificate and closes the objects. */
+    private static void certificateUpdateHead(JsonGenerator g, CertificateUpdate u) throws IOException {
         g.writeStartObject();
         g.writeStringField("message_type", "certificate_update");
         g.writeObjectFieldStart("data");
@@ -149,7 +174,6 @@ public final class WireFormat {
         seconds(g, u.seenMillis());
         source(g, u.source(), u.logTimestamp());
         g.writeFieldName("leaf_cert");
-        certificate(g, u.leaf(), full);
     }
 
     private static void source(JsonGenerator g, LogSource s, long logTimestampMillis) throws IOException {
@@ -168,6 +192,11 @@ public final class WireFormat {
     /** certstream-server-go's LeafCert field order. */
     private static void certificate(JsonGenerator g, Certificate c, boolean withDer) throws IOException {
         g.writeStartObject();
+        certificateFields(g, c, withDer);
+        g.writeEndObject();
+    }
+
+    private static void certificateFields(JsonGenerator g, Certificate c, boolean withDer) throws IOException {
         g.writeFieldName("all_domains");
         strings(g, c.allDomains());
         if (withDer) {
@@ -195,7 +224,6 @@ public final class WireFormat {
         g.writeFieldName("issuer");
         name(g, c.issuer());
         g.writeBooleanField("is_ca", c.isCa());
-        g.writeEndObject();
     }
 
     /** certstream-server-go's Subject field order; absent attributes are null. */
