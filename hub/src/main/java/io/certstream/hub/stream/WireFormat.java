@@ -39,6 +39,9 @@ import io.vertx.core.buffer.Buffer;
  *   <li>The full stream always has {@code chain}, {@code []} when empty (Go omits an empty chain;
  *       clients that iterate it would break on a missing key).</li>
  *   <li>{@code all_domains} is always an array, {@code []} when empty (as Go does).</li>
+ *   <li>In full messages {@code leaf_cert.as_der} comes last in {@code leaf_cert} (Go writes it after
+ *       {@code all_domains}): the lite and full messages then share one serialization of everything before it.
+ *       Chain certificates keep Go's order.</li>
  * </ul>
  */
 public final class WireFormat {
