@@ -229,6 +229,7 @@ public final class LoadHarness {
 
     private JsonObject catchUp() throws Exception {
         phase = "catch-up";
+        clients.fullHalfIndex = options.backlog() / 2;
         clients.connect(StreamClients.Kind.FULL, 1, 1, 0, true).await();
         waitForClients("full-stream", 1);
         say("catch-up: revealing " + options.backlog() + " entries to the hub");
@@ -260,6 +261,7 @@ public final class LoadHarness {
         long received = full.messages.sum();
         double hubCpu = after.cpuSeconds() - before.cpuSeconds();
         double seconds = (clients.fullLastMillis.get() - clients.fullFirstMillis.get()) / 1000.0;
+        double halfSeconds = (clients.fullLastMillis.get() - clients.fullHalfMillis.get()) / 1000.0;
         boolean complete = received + droppedByHub >= options.backlog();
         JsonObject r = new JsonObject()
                 .put("entries", options.backlog())
@@ -270,6 +272,8 @@ public final class LoadHarness {
                 .put("first_after_reveal_seconds", (clients.fullFirstMillis.get() - opened) / 1000.0)
                 .put("seconds", seconds)
                 .put("certs_per_second", seconds > 0 ? Math.round(received / seconds) : 0)
+                // The second half, once the JIT has compiled the hot paths: what a long catch-up runs at.
+                .put("second_half_certs_per_second", halfSeconds > 0 ? Math.round(clients.fullSinceHalf.sum() / halfSeconds) : 0)
                 .put("mb_per_second", seconds > 0 ? round(full.bytes.sum() / seconds / 1e6) : 0)
                 .put("hub_cpu_seconds", round(hubCpu))
                 .put("hub_cpu_us_per_cert", received > 0 ? Math.round(hubCpu * 1e6 / received) : 0)

@@ -35,6 +35,7 @@ final class Report {
             row(md, "catch-up: certs/s to one full-stream client", c.getValue("certs_per_second")
                     + " (" + c.getValue("received") + " of " + c.getValue("entries") + " in " + c.getValue("seconds") + " s; "
                     + c.getValue("dropped_by_hub") + " dropped by the hub for a slow reader)");
+            row(md, "catch-up: certs/s over the second half (JIT warm)", String.valueOf(c.getValue("second_half_certs_per_second")));
             row(md, "catch-up: hub CPU per certificate, hub CPU use (200% = 2 cores)", c.getValue("hub_cpu_us_per_cert")
                     + " us, " + c.getValue("hub_cpu_percent") + "%");
         }

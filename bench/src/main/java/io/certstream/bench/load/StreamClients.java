@@ -62,6 +62,10 @@ final class StreamClients {
     final AtomicLong fullLastIndex = new AtomicLong(-1);
     final AtomicLong fullFirstMillis = new AtomicLong(-1);
     final AtomicLong fullLastMillis = new AtomicLong(-1);
+    /** When the first full-stream client got index {@link #fullHalfIndex} or later: the start of the steady half. */
+    final AtomicLong fullHalfMillis = new AtomicLong(-1);
+    volatile long fullHalfIndex = Long.MAX_VALUE;
+    final LongAdder fullSinceHalf = new LongAdder();
 
     StreamClients(Vertx vertx, int port, BacklogLog log) {
         this.vertx = vertx;
@@ -154,6 +158,10 @@ final class StreamClients {
                 fullFirstMillis.compareAndSet(-1, now);
                 fullLastMillis.set(now);
                 fullLastIndex.set(index);
+                if (index >= fullHalfIndex) {
+                    fullHalfMillis.compareAndSet(-1, now);
+                    fullSinceHalf.increment();
+                }
             }
             long stamp = log.timestamp(index);
             if (stamp > 0) {
