@@ -95,7 +95,7 @@ final class Report {
         int top = 30;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "font-family=\"sans-serif\" font-size=\"12\">\n", width, top + 3 * (panel + 40)));
+                + "font-family=\"sans-serif\" font-size=\"12\">\n", width, top + 4 * (panel + 40)));
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         List<Double> t = values(timeline, "t");
         double tMax = t.stream().mapToDouble(Double::doubleValue).max().orElse(1);
