@@ -3,7 +3,9 @@ package io.certstream.hub.ct;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ public final class EntriesParser {
 
     public static List<RawEntry> parse(Buffer body, long start, String url) {
         List<RawEntry> entries = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(body.getBytes())) {
+        try (JsonParser p = parser(body)) {
             expect(p.nextToken() == JsonToken.START_OBJECT, "expected a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -54,6 +56,17 @@ public final class EntriesParser {
             throw new LogFetchException("bad_response", url + ": malformed get-entries body: " + e.getMessage(), 0);
         }
         return entries;
+    }
+
+    /** Reads the body where it lies when it is backed by an array: {@code getBytes()} would copy megabytes per batch. */
+    private static JsonParser parser(Buffer body) throws IOException {
+        if (body instanceof BufferInternal internal) {
+            ByteBuf buf = internal.getByteBuf();
+            if (buf.hasArray()) {
+                return JSON.createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+            }
+        }
+        return JSON.createParser(body.getBytes());
     }
 
     private static void expect(boolean condition, String message) {
