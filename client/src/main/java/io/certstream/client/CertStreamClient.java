@@ -76,7 +76,9 @@ public final class CertStreamClient {
         .setMaxMessageSize(options.maxMessageSize())
         // CaliDog's server compresses every message; accepting it saves most of the bandwidth.
         .setTryUsePerMessageCompression(true)
-        .setConnectTimeout(10_000));
+        .setConnectTimeout(10_000)
+        // After an idle timeout the close handshake has no one to answer it; do not wait long for it.
+        .setClosingTimeout(5));
     this.stream = new MessageStream(context, this::setSocketPaused);
   }
 
@@ -231,7 +233,10 @@ public final class CertStreamClient {
       long timeoutNanos = options.idleTimeout().toNanos();
       long checkEvery = Math.max(10, options.idleTimeout().toMillis() / 4);
       idleTimer = vertx.setPeriodic(checkEvery, id -> {
-        if (System.nanoTime() - lastReceivedNanos > timeoutNanos) {
+        if (stream.isBackedUp()) {
+          // We paused the socket ourselves because the consumer is slow: silence is expected, not a dead link.
+          lastReceivedNanos = System.nanoTime();
+        } else if (System.nanoTime() - lastReceivedNanos > timeoutNanos) {
           closeReason = "nothing received for " + ConnectionEvent.formatDelay(options.idleTimeout())
               + " (no messages, heartbeats or pongs)";
           ws.close((short) 1001, "idle");

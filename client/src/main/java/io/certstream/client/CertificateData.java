@@ -29,7 +29,7 @@ public record CertificateData(
   public CertificateData {
     // Servers omit chain on the lite stream; an empty list spares every caller a null check.
     chain = chain == null ? List.of() : List.copyOf(chain);
-    source = source == null ? new Source(null, null, null, null) : source;
+    source = source == null ? new Source(null, null, null, null, null) : source;
   }
 
   /** Shortcut for {@code leafCert().allDomains()}, empty when the message had no leaf certificate. */
