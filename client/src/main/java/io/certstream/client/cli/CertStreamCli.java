@@ -38,6 +38,29 @@ public final class CertStreamCli {
     run(options);
   }
 
+  /**
+   * Whether stdout is a terminal. Java 17 has no direct test: {@code System.console()} is non-null only
+   * when stdin and stdout are both terminals, so {@code certstream | grep} and {@code > file} get no
+   * colour codes. Java 22+ returns a console even for pipes and adds {@code isTerminal()}, asked
+   * reflectively so the jar runs on both. The launcher script, which can test stdout alone with
+   * {@code [ -t 1 ]}, passes its answer in {@code CERTSTREAM_STDOUT_TTY}.
+   */
+  static boolean stdoutIsTerminal() {
+    String fromLauncher = System.getenv("CERTSTREAM_STDOUT_TTY");
+    if (fromLauncher != null) {
+      return fromLauncher.equals("1");
+    }
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
+  }
+
   private static void run(CliOptions options) {
     if (!options.verbose()) {
       // Vert.x and Netty log through JUL to stderr; the user wants our one-line status, not their INFO.
@@ -45,8 +68,7 @@ public final class CertStreamCli {
     }
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-    boolean color = !options.noColor() && !options.json() && System.console() != null
-        && System.getenv("NO_COLOR") == null;
+    boolean color = !options.noColor() && !options.json() && stdoutIsTerminal() && System.getenv("NO_COLOR") == null;
 
     Vertx vertx = Vertx.vertx();
     CertStreamClient client = CertStreamClient.create(vertx, options.clientOptions());
