@@ -78,7 +78,7 @@ public final class CertStreamClient {
         .setTryUsePerMessageCompression(true)
         .setConnectTimeout(10_000)
         // After an idle timeout the close handshake has no one to answer it; do not wait long for it.
-        .setClosingTimeout(5));
+        .setClosingTimeout(2));
     this.stream = new MessageStream(context, this::setSocketPaused);
   }
 
@@ -178,7 +178,8 @@ public final class CertStreamClient {
     // No known server sends binary frames, but a UTF-8 JSON message is a message either way.
     ws.binaryMessageHandler(buffer -> onText(buffer.toString(StandardCharsets.UTF_8)));
     ws.pongHandler(pong -> lastReceivedNanos = System.nanoTime());
-    ws.exceptionHandler(e -> closeReason = describe(e));
+    // The first cause wins: closing an idle link later reports "Connection was closed", which says less.
+    ws.exceptionHandler(e -> closeReason = closeReason == null ? describe(e) : closeReason);
     ws.closeHandler(v -> onSocketClosed(ws));
     if (stream.isBackedUp()) {
       ws.pause();
