@@ -44,7 +44,8 @@ final class StatusPrinter implements CertStreamListener {
     String what = event.attempt() > 0 ? "cannot connect to " : "lost connection to ";
     String hint = "";
     if ("connection refused".equals(event.reason())) {
-      hint = defaultUrl ? "; is the hub running? (or pass --url)" : "; is the server running?";
+      hint = defaultUrl ? " (is the hub running? ./certstream-hub starts it; --url picks another server)"
+          : " (is the server running?)";
     }
     return what + event.endpoint() + ": " + event.reason() + hint + "; retrying in " + seconds(event);
   }
