@@ -30,8 +30,9 @@ record CliOptions(boolean json, StreamType stream, String url, Pattern filter, b
         --json              print each message as one raw JSON line (for jq); heartbeats are skipped
         --full              use the full stream (with as_der and chain) instead of the lite one
         --domains-only      use the domains-only stream (dns_entries messages)
-        --url URL           server to connect to (default %s);
-                            a URL with a path is used as given, e.g. wss://certstream.calidog.io/
+        --url URL           server to connect to (default %s); the stream's path
+                            (/, /full-stream, /domains-only) is added when URL has none,
+                            a URL with a path of its own is used as given
         --filter REGEX      only certificates with a domain matching REGEX (case-insensitive, partial match)
         --verbose           also print connection attempts and heartbeats on stderr
         --no-color          never colour the output (also: NO_COLOR set, or stdout not a terminal)

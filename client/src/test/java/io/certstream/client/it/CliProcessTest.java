@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import io.certstream.client.testing.HubOnSimulatedLog;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.RunningHub;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -182,6 +184,70 @@ class CliProcessTest {
     assertTrue(cli.process().isAlive(), "keeps retrying");
     assertEquals(List.of(), cli.stdoutLines(), "stdout stays clean for pipes");
     assertEquals(0, cli.signalAndWait("TERM", EXIT), cli.describe());
+  }
+
+  @Test
+  void csvExampleWritesOneRowPerCertificate() throws Exception {
+    assumeTrue(commandWorks("jq", "--version"), "jq is not installed (apt-get install jq); skipping the CSV example");
+    Path script = Path.of(System.getProperty("project.root", ".."), "examples", "cli-to-csv", "certs-to-csv.sh");
+    CliProcess csv = CliProcess.run(getClass().getSimpleName() + "-csv", Map.of(),
+        List.of("bash", script.toString(), "--url", hub.url("/")));
+    clis.add(csv);
+    awaitConnected(csv);
+
+    long first = hub.append(5);
+
+    List<String> rows = csv.awaitStdout(l -> l.size() >= 6, WAIT, "a header and 5 rows");
+    assertEquals("\"seen\",\"log\",\"cert_index\",\"update_type\",\"issuer\",\"not_after\",\"domains\"", rows.get(0));
+    for (int i = 0; i < 5; i++) {
+      IssuedEntry entry = hub.entry(first + i);
+      List<String> cells = splitCsv(rows.get(1 + i));
+      assertEquals(7, cells.size(), rows.get(1 + i));
+      assertTrue(cells.get(0).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), cells.get(0));
+      assertEquals(LOG_NAME, cells.get(1));
+      assertEquals(Long.toString(entry.index()), cells.get(2));
+      assertEquals(entry.type().name(), cells.get(3));
+      assertFalse(cells.get(4).isEmpty(), "issuer CN");
+      assertEquals(String.join(" ", entry.domains()), cells.get(6));
+    }
+  }
+
+  /** Splits one line of jq's {@code @csv}: strings quoted with doubled quotes inside, numbers bare. */
+  private static List<String> splitCsv(String line) {
+    List<String> cells = new ArrayList<>();
+    StringBuilder cell = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          cell.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          cell.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        cells.add(cell.toString());
+        cell.setLength(0);
+      } else {
+        cell.append(c);
+      }
+    }
+    cells.add(cell.toString());
+    return cells;
+  }
+
+  private static boolean commandWorks(String... command) {
+    try {
+      return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start().waitFor() == 0;
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   private CliProcess cli(String name, Map<String, String> env, String... args) throws Exception {

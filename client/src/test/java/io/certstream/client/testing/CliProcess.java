@@ -15,7 +15,7 @@ import java.util.function.Predicate;
 
 /**
  * The {@code certstream} CLI running as a separate JVM, started with the java of the test JVM and the test
- * classpath (the module's own classes plus Vert.x and Jackson). Its stdout and stderr go to files under
+ * classpath (the module's own classes plus Vert.x and Jackson), or a script that runs it. Its stdout and stderr go to files under
  * {@code target/cli-runs/}, never to the test JVM's stdout.
  */
 public final class CliProcess implements AutoCloseable {
@@ -36,24 +36,47 @@ public final class CliProcess implements AutoCloseable {
 
   /** Starts {@code certstream args...}; {@code name} names the output files. */
   public static CliProcess start(String name, Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>(javaCommand());
+    command.addAll(Arrays.asList(args));
+    return run(name, env, command, List.of(args));
+  }
+
+  /**
+   * Runs any command (e.g. an example script) the same way; {@code CERTSTREAM} in its environment names a
+   * launcher that runs this CLI from the test classpath, so scripts never build anything.
+   */
+  public static CliProcess run(String name, Map<String, String> env, List<String> command) throws IOException {
+    return run(name, env, command, command);
+  }
+
+  private static CliProcess run(String name, Map<String, String> env, List<String> command, List<String> shown)
+      throws IOException {
     Path dir = Path.of("target", "cli-runs");
     Files.createDirectories(dir);
     Path out = dir.resolve(name + ".stdout");
     Path err = dir.resolve(name + ".stderr");
-    String java = ProcessHandle.current().info().command().orElse(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // Surefire runs tests through a manifest-only jar; it names the real classpath in this property.
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", classpath, MAIN));
-    command.addAll(Arrays.asList(args));
+    Path launcher = dir.resolve("certstream-from-test-classpath");
+    StringBuilder script = new StringBuilder("#!/bin/sh\nexec");
+    javaCommand().forEach(word -> script.append(" '").append(word.replace("'", "'\\''")).append('\''));
+    Files.writeString(launcher, script.append(" \"$@\"\n").toString());
+    launcher.toFile().setExecutable(true);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(out.toFile())
         .redirectError(err.toFile());
     builder.environment().remove("CERTSTREAM_STDOUT_TTY");
     builder.environment().remove("NO_COLOR");
+    builder.environment().put("CERTSTREAM", launcher.toAbsolutePath().toString());
     builder.environment().putAll(env);
-    return new CliProcess(builder.start(), out, err, List.of(args));
+    return new CliProcess(builder.start(), out, err, shown);
+  }
+
+  private static List<String> javaCommand() {
+    String java = ProcessHandle.current().info().command().orElse(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // Surefire runs tests through a manifest-only jar; it names the real classpath in this property.
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    return List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", classpath, MAIN);
   }
 
   public static CliProcess start(String name, String... args) throws IOException {
@@ -147,6 +170,7 @@ public final class CliProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
   }
 }
