@@ -148,8 +148,11 @@ class CliProcessTest {
 
   @Test
   void reconnectsWhenTheHubRestarts() throws Exception {
-    CliProcess cli = cli("reconnect", Map.of(), "--url", hub.url("/"));
+    CliProcess cli = cli("reconnect", Map.of(), "--verbose", "--url", hub.url("/"));
     awaitConnected(cli);
+    cli.awaitStderr(l -> l.stream().anyMatch(s -> s.startsWith("certstream: heartbeat {\"message_type\":\"heartbeat\"")),
+        WAIT, "--verbose shows heartbeats");
+    assertTrue(cli.stderrLines().contains("certstream: connecting to " + hub.url("/")), "--verbose shows attempts");
     long first = hub.append(3);
     cli.awaitStdout(l -> l.size() >= 3, WAIT, "3 lines before the restart");
 
@@ -169,6 +172,40 @@ class CliProcessTest {
     }
     assertEquals(first + 3, second);
     assertEquals(0, cli.signalAndWait("INT", EXIT), cli.describe());
+  }
+
+  @Test
+  void exitsWhenTheReaderClosesStdoutLikeHead() throws Exception {
+    Path stderr = Path.of("target", "cli-runs", getClass().getSimpleName() + "-head.stderr");
+    List<String> command = new ArrayList<>(CliProcess.javaCommand());
+    command.addAll(List.of("--url", hub.url("/")));
+    Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!java.nio.file.Files.readString(stderr).contains("connected to")) {
+        assertTrue(System.nanoTime() < deadline && process.isAlive(), "the CLI did not connect");
+        Thread.sleep(50);
+      }
+      long first = hub.append(2);
+      assertEquals(String.join(", ", hub.entry(first).domains()), lineDomains(out.readLine()));
+      out.close();  // what `certstream | head -1` does after its line
+
+      hub.append(3);  // the next write fails: the CLI sees that nobody reads any more
+      assertTrue(process.waitFor(EXIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+          "the CLI exits once stdout is closed");
+      assertEquals(0, process.exitValue());
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private static String lineDomains(String line) {
+    assertNotNull(line, "a line");
+    Matcher m = LINE.matcher(line);
+    assertTrue(m.matches(), line);
+    return m.group(1);
   }
 
   @Test

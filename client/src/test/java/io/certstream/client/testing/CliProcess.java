@@ -71,7 +71,8 @@ public final class CliProcess implements AutoCloseable {
     return new CliProcess(builder.start(), out, err, shown);
   }
 
-  private static List<String> javaCommand() {
+  /** The command line that runs the CLI from the test classpath, without arguments. */
+  public static List<String> javaCommand() {
     String java = ProcessHandle.current().info().command().orElse(
         Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Surefire runs tests through a manifest-only jar; it names the real classpath in this property.
