@@ -23,36 +23,36 @@ import java.util.Locale;
  */
 public final class WatchKeywords {
 
-  public static void main(String[] args) {
-    List<String> keywords = args.length > 0
-        ? List.of(args).stream().map(k -> k.toLowerCase(Locale.ROOT)).toList()
-        : List.of("login", "secure", "account");
-    String url = System.getenv().getOrDefault("CERTSTREAM_URL", CertStreamOptions.DEFAULT_URL);
+    public static void main(String[] args) {
+        List<String> keywords = args.length > 0
+                ? List.of(args).stream().map(k -> k.toLowerCase(Locale.ROOT)).toList()
+                : List.of("login", "secure", "account");
+        String url = System.getenv().getOrDefault("CERTSTREAM_URL", CertStreamOptions.DEFAULT_URL);
 
-    Vertx vertx = Vertx.vertx();
-    CertStreamClient client = CertStreamClient.create(vertx, CertStreamOptions.defaults().withUrl(url));
-    client.listener(new CertStreamListener() {
-      @Override
-      public void onCertificate(CertificateMessage message) {
-        LeafCert leaf = message.data().leafCert();
-        for (String domain : message.data().allDomains()) {
-          String lower = domain.toLowerCase(Locale.ROOT);
-          if (keywords.stream().anyMatch(lower::contains)) {
-            String issuer = leaf.issuer() == null ? "?" : leaf.issuer().organization();
-            System.out.printf("%s %s (issuer: %s, log: %s)%n", Instant.now(), domain, issuer,
-                message.data().source().name());
-          }
-        }
-      }
+        Vertx vertx = Vertx.vertx();
+        CertStreamClient client = CertStreamClient.create(vertx, CertStreamOptions.defaults().withUrl(url));
+        client.listener(new CertStreamListener() {
+            @Override
+            public void onCertificate(CertificateMessage message) {
+                LeafCert leaf = message.data().leafCert();
+                for (String domain : message.data().allDomains()) {
+                    String lower = domain.toLowerCase(Locale.ROOT);
+                    if (keywords.stream().anyMatch(lower::contains)) {
+                        String issuer = leaf.issuer() == null ? "?" : leaf.issuer().organization();
+                        System.out.printf("%s %s (issuer: %s, log: %s)%n", Instant.now(), domain, issuer,
+                                message.data().source().name());
+                    }
+                }
+            }
 
-      @Override
-      public void onConnectionEvent(ConnectionEvent event) {
-        System.err.println(event.describe());
-      }
-    });
-    // Ctrl-C: close the websocket politely before the JVM exits.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> client.close().eventually(vertx::close)));
-    System.err.println("watching " + client.endpoint() + " for " + keywords);
-    client.start();
-  }
+            @Override
+            public void onConnectionEvent(ConnectionEvent event) {
+                System.err.println(event.describe());
+            }
+        });
+        // Ctrl-C: close the websocket politely before the JVM exits.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> client.close().eventually(vertx::close)));
+        System.err.println("watching " + client.endpoint() + " for " + keywords);
+        client.start();
+    }
 }

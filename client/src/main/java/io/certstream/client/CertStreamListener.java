@@ -6,28 +6,28 @@ package io.certstream.client;
  */
 public interface CertStreamListener {
 
-  /** A {@code certificate_update} arrived (lite and full streams). */
-  default void onCertificate(CertificateMessage message) {
-  }
+    /** A {@code certificate_update} arrived (lite and full streams). */
+    default void onCertificate(CertificateMessage message) {
+    }
 
-  /** A {@code dns_entries} message arrived (domains-only stream). */
-  default void onDomains(DomainsMessage message) {
-  }
+    /** A {@code dns_entries} message arrived (domains-only stream). */
+    default void onDomains(DomainsMessage message) {
+    }
 
-  /** The server sent a {@code heartbeat}. */
-  default void onHeartbeat(HeartbeatMessage message) {
-  }
+    /** The server sent a {@code heartbeat}. */
+    default void onHeartbeat(HeartbeatMessage message) {
+    }
 
-  /** The connection changed state (connecting, connected, disconnected with retry delay, closed). */
-  default void onConnectionEvent(ConnectionEvent event) {
-  }
+    /** The connection changed state (connecting, connected, disconnected with retry delay, closed). */
+    default void onConnectionEvent(ConnectionEvent event) {
+    }
 
-  /**
-   * A message could not be parsed; the client skips it and keeps going.
-   *
-   * @param rawJson the text received
-   * @param error   what was wrong with it
-   */
-  default void onMalformedMessage(String rawJson, IllegalArgumentException error) {
-  }
+    /**
+     * A message could not be parsed; the client skips it and keeps going.
+     *
+     * @param rawJson the text received
+     * @param error   what was wrong with it
+     */
+    default void onMalformedMessage(String rawJson, IllegalArgumentException error) {
+    }
 }

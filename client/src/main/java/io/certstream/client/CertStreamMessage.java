@@ -14,9 +14,9 @@ package io.certstream.client;
  */
 public sealed interface CertStreamMessage permits CertificateMessage, DomainsMessage, HeartbeatMessage {
 
-  /** The wire {@code message_type}: {@code certificate_update}, {@code dns_entries} or {@code heartbeat}. */
-  String messageType();
+    /** The wire {@code message_type}: {@code certificate_update}, {@code dns_entries} or {@code heartbeat}. */
+    String messageType();
 
-  /** The JSON text of the message exactly as the server sent it. */
-  String rawJson();
+    /** The JSON text of the message exactly as the server sent it. */
+    String rawJson();
 }

@@ -19,58 +19,58 @@ import java.util.Optional;
  */
 public final class CertStreamMessages {
 
-  // Thread-safe once configured; one mapper for the whole library.
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      .build();
+    // Thread-safe once configured; one mapper for the whole library.
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .build();
 
-  private CertStreamMessages() {
-  }
-
-  /**
-   * Parses one message.
-   *
-   * @param json the text of one websocket message
-   * @return the typed message, or empty when its {@code message_type} is not one this library knows
-   * @throws IllegalArgumentException when the text is not a JSON object with a {@code message_type},
-   *                                  or a known message does not have the documented shape
-   */
-  public static Optional<CertStreamMessage> parse(String json) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not a CertStream message: invalid JSON: " + e.getOriginalMessage(), e);
+    private CertStreamMessages() {
     }
-    if (root == null || !root.isObject() || !root.path("message_type").isTextual()) {
-      throw new IllegalArgumentException("not a CertStream message: no \"message_type\" in " + abbreviate(json));
-    }
-    String type = root.get("message_type").asText();
-    try {
-      return switch (type) {
-        case CertificateMessage.TYPE ->
-            Optional.of(new CertificateMessage(MAPPER.treeToValue(root.path("data"), CertificateData.class), json));
-        case DomainsMessage.TYPE -> Optional.of(new DomainsMessage(textList(root.path("data")), json));
-        case HeartbeatMessage.TYPE -> Optional.of(new HeartbeatMessage(root.path("timestamp").asDouble(0), json));
-        default -> Optional.empty();
-      };
-    } catch (JsonProcessingException | RuntimeException e) {
-      throw new IllegalArgumentException("malformed " + type + " message: " + e.getMessage(), e);
-    }
-  }
 
-  private static List<String> textList(JsonNode array) {
-    List<String> out = new ArrayList<>(array.size());
-    array.forEach(node -> {
-      if (node.isTextual()) {
-        out.add(node.asText());
-      }
-    });
-    return out;
-  }
+    /**
+     * Parses one message.
+     *
+     * @param json the text of one websocket message
+     * @return the typed message, or empty when its {@code message_type} is not one this library knows
+     * @throws IllegalArgumentException when the text is not a JSON object with a {@code message_type},
+     *                                  or a known message does not have the documented shape
+     */
+    public static Optional<CertStreamMessage> parse(String json) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a CertStream message: invalid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject() || !root.path("message_type").isTextual()) {
+            throw new IllegalArgumentException("not a CertStream message: no \"message_type\" in " + abbreviate(json));
+        }
+        String type = root.get("message_type").asText();
+        try {
+            return switch (type) {
+                case CertificateMessage.TYPE ->
+                        Optional.of(new CertificateMessage(MAPPER.treeToValue(root.path("data"), CertificateData.class), json));
+                case DomainsMessage.TYPE -> Optional.of(new DomainsMessage(textList(root.path("data")), json));
+                case HeartbeatMessage.TYPE -> Optional.of(new HeartbeatMessage(root.path("timestamp").asDouble(0), json));
+                default -> Optional.empty();
+            };
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException("malformed " + type + " message: " + e.getMessage(), e);
+        }
+    }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 120 ? text : text.substring(0, 117) + "...";
-  }
+    private static List<String> textList(JsonNode array) {
+        List<String> out = new ArrayList<>(array.size());
+        array.forEach(node -> {
+            if (node.isTextual()) {
+                out.add(node.asText());
+            }
+        });
+        return out;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 117) + "...";
+    }
 }

@@ -18,22 +18,22 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CertificateData(
-    @JsonProperty("update_type") String updateType,
-    @JsonProperty("cert_index") long certIndex,
-    @JsonProperty("cert_link") String certLink,
-    @JsonProperty("seen") double seen,
-    @JsonProperty("source") Source source,
-    @JsonProperty("leaf_cert") LeafCert leafCert,
-    @JsonProperty("chain") List<LeafCert> chain) {
+        @JsonProperty("update_type") String updateType,
+        @JsonProperty("cert_index") long certIndex,
+        @JsonProperty("cert_link") String certLink,
+        @JsonProperty("seen") double seen,
+        @JsonProperty("source") Source source,
+        @JsonProperty("leaf_cert") LeafCert leafCert,
+        @JsonProperty("chain") List<LeafCert> chain) {
 
-  public CertificateData {
-    // Servers omit chain on the lite stream; an empty list spares every caller a null check.
-    chain = chain == null ? List.of() : List.copyOf(chain);
-    source = source == null ? new Source(null, null, null, null, null) : source;
-  }
+    public CertificateData {
+        // Servers omit chain on the lite stream; an empty list spares every caller a null check.
+        chain = chain == null ? List.of() : List.copyOf(chain);
+        source = source == null ? new Source(null, null, null, null, null) : source;
+    }
 
-  /** Shortcut for {@code leafCert().allDomains()}, empty when the message had no leaf certificate. */
-  public List<String> allDomains() {
-    return leafCert == null ? List.of() : leafCert.allDomains();
-  }
+    /** Shortcut for {@code leafCert().allDomains()}, empty when the message had no leaf certificate. */
+    public List<String> allDomains() {
+        return leafCert == null ? List.of() : leafCert.allDomains();
+    }
 }

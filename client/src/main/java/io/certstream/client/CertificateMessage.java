@@ -10,16 +10,16 @@ import java.util.Objects;
  */
 public record CertificateMessage(CertificateData data, String rawJson) implements CertStreamMessage {
 
-  /** The wire value of {@code message_type} for this message. */
-  public static final String TYPE = "certificate_update";
+    /** The wire value of {@code message_type} for this message. */
+    public static final String TYPE = "certificate_update";
 
-  public CertificateMessage {
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(rawJson, "rawJson");
-  }
+    public CertificateMessage {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(rawJson, "rawJson");
+    }
 
-  @Override
-  public String messageType() {
-    return TYPE;
-  }
+    @Override
+    public String messageType() {
+        return TYPE;
+    }
 }

@@ -16,37 +16,37 @@ import java.time.Duration;
  */
 public record ConnectionEvent(State state, URI endpoint, String reason, Duration retryIn, int attempt) {
 
-  /** Connection states, in the order a client goes through them. */
-  public enum State {
-    /** A connection attempt started. */
-    CONNECTING,
-    /** The websocket is open; messages flow. */
-    CONNECTED,
-    /** The attempt failed or the connection dropped; the client will retry after {@code retryIn}. */
-    DISCONNECTED,
-    /** {@link CertStreamClient#close()} was called; nothing more will happen. */
-    CLOSED
-  }
-
-  /**
-   * A one-line description, e.g. {@code "cannot connect to ws://localhost:8080/: connection refused;
-   * retrying in 2 s"}.
-   */
-  public String describe() {
-    return switch (state) {
-      case CONNECTING -> "connecting to " + endpoint + (attempt > 1 ? " (attempt " + attempt + ")" : "");
-      case CONNECTED -> "connected to " + endpoint;
-      case DISCONNECTED -> (attempt > 0 ? "cannot connect to " : "disconnected from ") + endpoint + ": " + reason
-          + "; retrying in " + formatDelay(retryIn);
-      case CLOSED -> "closed connection to " + endpoint;
-    };
-  }
-
-  static String formatDelay(Duration d) {
-    long millis = d.toMillis();
-    if (millis < 1000) {
-      return millis + " ms";
+    /** Connection states, in the order a client goes through them. */
+    public enum State {
+        /** A connection attempt started. */
+        CONNECTING,
+        /** The websocket is open; messages flow. */
+        CONNECTED,
+        /** The attempt failed or the connection dropped; the client will retry after {@code retryIn}. */
+        DISCONNECTED,
+        /** {@link CertStreamClient#close()} was called; nothing more will happen. */
+        CLOSED
     }
-    return (millis + 500) / 1000 + " s";
-  }
+
+    /**
+     * A one-line description, e.g. {@code "cannot connect to ws://localhost:8080/: connection refused;
+     * retrying in 2 s"}.
+     */
+    public String describe() {
+        return switch (state) {
+            case CONNECTING -> "connecting to " + endpoint + (attempt > 1 ? " (attempt " + attempt + ")" : "");
+            case CONNECTED -> "connected to " + endpoint;
+            case DISCONNECTED -> (attempt > 0 ? "cannot connect to " : "disconnected from ") + endpoint + ": " + reason
+                    + "; retrying in " + formatDelay(retryIn);
+            case CLOSED -> "closed connection to " + endpoint;
+        };
+    }
+
+    static String formatDelay(Duration d) {
+        long millis = d.toMillis();
+        if (millis < 1000) {
+            return millis + " ms";
+        }
+        return (millis + 500) / 1000 + " s";
+    }
 }

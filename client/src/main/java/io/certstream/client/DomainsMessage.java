@@ -11,16 +11,16 @@ import java.util.Objects;
  */
 public record DomainsMessage(List<String> domains, String rawJson) implements CertStreamMessage {
 
-  /** The wire value of {@code message_type} for this message. */
-  public static final String TYPE = "dns_entries";
+    /** The wire value of {@code message_type} for this message. */
+    public static final String TYPE = "dns_entries";
 
-  public DomainsMessage {
-    domains = domains == null ? List.of() : List.copyOf(domains);
-    Objects.requireNonNull(rawJson, "rawJson");
-  }
+    public DomainsMessage {
+        domains = domains == null ? List.of() : List.copyOf(domains);
+        Objects.requireNonNull(rawJson, "rawJson");
+    }
 
-  @Override
-  public String messageType() {
-    return TYPE;
-  }
+    @Override
+    public String messageType() {
+        return TYPE;
+    }
 }

@@ -10,15 +10,15 @@ import java.util.Objects;
  */
 public record HeartbeatMessage(double timestamp, String rawJson) implements CertStreamMessage {
 
-  /** The wire value of {@code message_type} for this message. */
-  public static final String TYPE = "heartbeat";
+    /** The wire value of {@code message_type} for this message. */
+    public static final String TYPE = "heartbeat";
 
-  public HeartbeatMessage {
-    Objects.requireNonNull(rawJson, "rawJson");
-  }
+    public HeartbeatMessage {
+        Objects.requireNonNull(rawJson, "rawJson");
+    }
 
-  @Override
-  public String messageType() {
-    return TYPE;
-  }
+    @Override
+    public String messageType() {
+        return TYPE;
+    }
 }

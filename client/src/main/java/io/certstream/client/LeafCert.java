@@ -33,34 +33,34 @@ import java.util.Map;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record LeafCert(
-    @JsonProperty("subject") Subject subject,
-    @JsonProperty("issuer") Subject issuer,
-    @JsonProperty("extensions") Map<String, Object> extensions,
-    @JsonProperty("not_before") long notBefore,
-    @JsonProperty("not_after") long notAfter,
-    @JsonProperty("serial_number") String serialNumber,
-    @JsonProperty("fingerprint") String fingerprint,
-    @JsonProperty("sha1") String sha1,
-    @JsonProperty("sha256") String sha256,
-    @JsonProperty("signature_algorithm") String signatureAlgorithm,
-    @JsonProperty("is_ca") boolean isCa,
-    @JsonProperty("all_domains") List<String> allDomains,
-    @JsonProperty("as_der") String asDer) {
+        @JsonProperty("subject") Subject subject,
+        @JsonProperty("issuer") Subject issuer,
+        @JsonProperty("extensions") Map<String, Object> extensions,
+        @JsonProperty("not_before") long notBefore,
+        @JsonProperty("not_after") long notAfter,
+        @JsonProperty("serial_number") String serialNumber,
+        @JsonProperty("fingerprint") String fingerprint,
+        @JsonProperty("sha1") String sha1,
+        @JsonProperty("sha256") String sha256,
+        @JsonProperty("signature_algorithm") String signatureAlgorithm,
+        @JsonProperty("is_ca") boolean isCa,
+        @JsonProperty("all_domains") List<String> allDomains,
+        @JsonProperty("as_der") String asDer) {
 
-  public LeafCert {
-    allDomains = allDomains == null ? List.of() : List.copyOf(allDomains);
-    // Map.copyOf rejects null values, and JSON extensions may legitimately hold nulls.
-    extensions = extensions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
-  }
+    public LeafCert {
+        allDomains = allDomains == null ? List.of() : List.copyOf(allDomains);
+        // Map.copyOf rejects null values, and JSON extensions may legitimately hold nulls.
+        extensions = extensions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
+    }
 
-  /** The {@code subjectAltName} extension text, e.g. {@code "DNS:a.example, DNS:b.example"}, or null. */
-  public String subjectAltName() {
-    Object value = extensions.get("subjectAltName");
-    return value == null ? null : value.toString();
-  }
+    /** The {@code subjectAltName} extension text, e.g. {@code "DNS:a.example, DNS:b.example"}, or null. */
+    public String subjectAltName() {
+        Object value = extensions.get("subjectAltName");
+        return value == null ? null : value.toString();
+    }
 
-  /** True for precertificates: the CT poison extension ({@code ctlPoisonByte}) is present and true. */
-  public boolean isPrecertificate() {
-    return Boolean.TRUE.equals(extensions.get("ctlPoisonByte"));
-  }
+    /** True for precertificates: the CT poison extension ({@code ctlPoisonByte}) is present and true. */
+    public boolean isPrecertificate() {
+        return Boolean.TRUE.equals(extensions.get("ctlPoisonByte"));
+    }
 }

@@ -15,9 +15,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Source(
-    @JsonProperty("name") String name,
-    @JsonProperty("url") String url,
-    @JsonProperty("timestamp") Double timestamp,
-    @JsonProperty("type") String type,
-    @JsonProperty("operator") String operator) {
+        @JsonProperty("name") String name,
+        @JsonProperty("url") String url,
+        @JsonProperty("timestamp") Double timestamp,
+        @JsonProperty("type") String type,
+        @JsonProperty("operator") String operator) {
 }

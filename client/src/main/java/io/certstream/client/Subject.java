@@ -18,12 +18,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Subject(
-    @JsonProperty("C") String country,
-    @JsonProperty("ST") String state,
-    @JsonProperty("L") String locality,
-    @JsonProperty("O") String organization,
-    @JsonProperty("OU") String organizationalUnit,
-    @JsonProperty("CN") String commonName,
-    @JsonProperty("email_address") String emailAddress,
-    @JsonProperty("aggregated") String aggregated) {
+        @JsonProperty("C") String country,
+        @JsonProperty("ST") String state,
+        @JsonProperty("L") String locality,
+        @JsonProperty("O") String organization,
+        @JsonProperty("OU") String organizationalUnit,
+        @JsonProperty("CN") String commonName,
+        @JsonProperty("email_address") String emailAddress,
+        @JsonProperty("aggregated") String aggregated) {
 }
