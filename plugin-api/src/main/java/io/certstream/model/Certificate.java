@@ -16,7 +16,7 @@ import java.util.Map;
  * @param serialNumber       upper-case hex, no separators
  * @param sha1               SHA-1 of the DER, upper-case colon hex (also sent as {@code fingerprint})
  * @param sha256             SHA-256 of the DER, upper-case colon hex
- * @param signatureAlgorithm e.g. {@code "sha256, rsa"} or {@code "sha384, ecdsa"}
+ * @param signatureAlgorithm as certstream-server-go spells it, e.g. {@code "sha256, rsa"} or {@code "ecdsa, sha256"}
  * @param isCa               basicConstraints CA flag
  * @param allDomains         CN and DNS subject alternative names, deduplicated, order kept
  * @param der                the certificate's DER bytes (sent base64 as {@code as_der} in the full stream);

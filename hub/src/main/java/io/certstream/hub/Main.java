@@ -1,0 +1,114 @@
+package io.certstream.hub;
+
+import io.certstream.hub.config.ConfigException;
+import io.certstream.hub.config.ConfigLoader;
+import io.certstream.hub.config.HubConfig;
+import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.sim.SimulatedCtLog;
+import io.certstream.hub.sim.SimulatedLogOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** {@code java -jar certstream-hub.jar [--config FILE] [--demo]}: loads the configuration and runs the hub. */
+public final class Main {
+    private static final String USAGE = """
+            Usage: java -jar hub/target/certstream-hub.jar [--config FILE] [--demo]
+
+              --config FILE  JSON configuration to use on top of the defaults (see config/hub.json and README.md)
+              --demo         run offline against a simulated CT log on 127.0.0.1 instead of the real CT logs
+              --help         show this help
+
+            Every key can also be set by an environment variable: server.port -> CERTSTREAM_SERVER_PORT.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LogFormat.install();
+        Path configFile = null;
+        boolean demo = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> {
+                    if (i + 1 >= args.length) {
+                        fail("--config needs a file name\n\n" + USAGE);
+                    }
+                    configFile = Path.of(args[++i]);
+                }
+                case "--demo" -> demo = true;
+                case "--help", "-h" -> {
+                    System.out.print(USAGE);
+                    return;
+                }
+                default -> fail("unknown argument: " + args[i] + "\n\n" + USAGE);
+            }
+        }
+        Path file = configFile;
+        try {
+            // Validate before starting anything, so a bad value stops the hub with a clear message.
+            ConfigLoader.load(file, System.getenv());
+        } catch (ConfigException e) {
+            fail("configuration error: " + e.getMessage());
+        }
+
+        Vertx vertx = Vertx.vertx();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // shutting down anyway
+            }
+        }, "certstream-shutdown"));
+
+        Future<JsonObject> overrides = demo ? startDemoLog(vertx) : Future.succeededFuture(new JsonObject());
+        HubMetrics metrics = new HubMetrics();
+        overrides
+                .compose(o -> {
+                    HubConfig config = ConfigLoader.load(file, System.getenv(), o, "--demo");
+                    return vertx.deployVerticle(new Hub(config, metrics)).map(config);
+                })
+                .onSuccess(Main::banner)
+                .onFailure(e -> {
+                    String message = e instanceof ConfigException ? "configuration error: " + e.getMessage()
+                            : e instanceof BindException || String.valueOf(e.getMessage()).contains("Address already in use")
+                            ? "cannot listen: " + e.getMessage() + " (another program uses the port: set server.port "
+                              + "in the config or CERTSTREAM_SERVER_PORT)"
+                            : "cannot start: " + e;
+                    vertx.close();
+                    fail(message);
+                });
+    }
+
+    private static Future<JsonObject> startDemoLog(Vertx vertx) {
+        return SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults())
+                .map(log -> {
+                    Logger.getLogger(Main.class.getName()).info(() -> "Demo mode: simulated CT log at " + log.url()
+                            + " (no internet needed); it issues new certificates every second");
+                    return new JsonObject()
+                            .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
+                            .put("watcher", new JsonObject().put("start", 0).put("pollSeconds", 1));
+                });
+    }
+
+    private static void banner(HubConfig config) {
+        String host = config.server().host().equals("0.0.0.0") ? "localhost" : config.server().host();
+        String base = host + ":" + config.server().port();
+        Logger.getLogger(Main.class.getName()).info(() -> "CertStream hub is up:\n"
+                + "    ws://" + base + "/              lite stream\n"
+                + "    ws://" + base + "/full-stream   full stream (DER and chain)\n"
+                + "    ws://" + base + "/domains-only  domains only\n"
+                + "    http://" + base + "/stats       logs, positions, clients, certificates/s");
+    }
+
+    private static void fail(String message) {
+        System.err.println("certstream-hub: " + message);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,168 @@
+package io.certstream.hub.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Builds the {@link HubConfig} from three layers, each overriding the one before:
+ * the built-in defaults (a copy of {@code config/hub.json}), the user's file ({@code --config FILE}),
+ * and environment variables named after the keys ({@code server.port} -> {@code CERTSTREAM_SERVER_PORT}).
+ */
+public final class ConfigLoader {
+    public static final String ENV_PREFIX = "CERTSTREAM_";
+    private static final String DEFAULTS = "built-in defaults (config/hub.json)";
+
+    private ConfigLoader() {
+    }
+
+    public static HubConfig load(Path file, Map<String, String> env) {
+        return load(file, env, new JsonObject(), null);
+    }
+
+    /**
+     * @param overrides      applied last (e.g. by {@code --demo} or a test), in the same shape as the config file
+     * @param overrideSource how to name the overrides in error messages
+     */
+    public static HubConfig load(Path file, Map<String, String> env, JsonObject overrides, String overrideSource) {
+        JsonObject merged = defaults();
+        Map<String, String> sources = new HashMap<>();
+        String fileSource = DEFAULTS;
+        if (file != null) {
+            fileSource = file.toString();
+            JsonObject user = readFile(file);
+            mergeInto(merged, user, "", sources, fileSource);
+        }
+        applyEnvironment(merged, defaults(), "", env, sources);
+        mergeInto(merged, overrides, "", sources, overrideSource);
+        String fallback = fileSource;
+        return HubConfig.read(new ConfigReader(merged, "", key -> sourceOf(key, sources, fallback)));
+    }
+
+    public static JsonObject defaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream("/io/certstream/hub/config/hub.json")) {
+            if (in == null) {
+                throw new IllegalStateException("config/hub.json is missing from the hub jar: rebuild with mvn package");
+            }
+            return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonObject readFile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file (pass an existing file to --config, e.g. config/hub.json)");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read: " + e.getMessage());
+        }
+        try {
+            return new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+            throw new ConfigException(file + ": is not a JSON object: " + e.getMessage());
+        }
+    }
+
+    /** Deep merge: objects merge key by key, everything else (arrays included) replaces. */
+    private static void mergeInto(JsonObject target, JsonObject overlay, String path,
+                                  Map<String, String> sources, String source) {
+        for (Map.Entry<String, Object> e : overlay) {
+            String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            Object existing = target.getValue(e.getKey());
+            if (existing instanceof JsonObject t && e.getValue() instanceof JsonObject o) {
+                mergeInto(t, o, key, sources, source);
+            } else {
+                target.put(e.getKey(), e.getValue());
+                sources.put(key, source);
+            }
+        }
+    }
+
+    /** Only keys that exist in the defaults can come from the environment: the variable names are documented. */
+    private static void applyEnvironment(JsonObject target, JsonObject defaults, String path,
+                                         Map<String, String> env, Map<String, String> sources) {
+        for (Map.Entry<String, Object> e : defaults) {
+            String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            if (e.getValue() instanceof JsonObject d) {
+                Object t = target.getValue(e.getKey());
+                if (t instanceof JsonObject tObject) {
+                    applyEnvironment(tObject, d, key, env, sources);
+                }
+                continue;
+            }
+            String variable = envName(key);
+            String text = env.get(variable);
+            if (text == null) {
+                continue;
+            }
+            String source = "environment variable " + variable;
+            sources.put(key, source);
+            target.put(e.getKey(), parseLike(e.getValue(), text.trim(), key, source));
+        }
+    }
+
+    public static String envName(String key) {
+        return ENV_PREFIX + key.replace('.', '_').toUpperCase();
+    }
+
+    private static Object parseLike(Object example, String text, String key, String source) {
+        if (example instanceof Boolean) {
+            if (!text.equals("true") && !text.equals("false")) {
+                throw new ConfigException(source + ": " + key + " must be true or false, got \"" + text + "\"");
+            }
+            return Boolean.parseBoolean(text);
+        }
+        if (example instanceof Number) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(source + ": " + key + " must be an integer, got \"" + text + "\"");
+            }
+        }
+        if (example instanceof JsonArray) {
+            if (text.startsWith("[")) {
+                try {
+                    return new JsonArray(text);
+                } catch (DecodeException e) {
+                    throw new ConfigException(source + ": " + key + " must be a JSON array or a comma-separated list: " + e.getMessage());
+                }
+            }
+            JsonArray array = new JsonArray();
+            for (String item : text.split(",")) {
+                if (!item.isBlank()) {
+                    array.add(item.trim());
+                }
+            }
+            return array;
+        }
+        return text;
+    }
+
+    private static String sourceOf(String key, Map<String, String> sources, String fallback) {
+        // The value of "logs[2].url" came from wherever "logs" came from.
+        for (String k = key; ; ) {
+            String found = sources.get(k);
+            if (found != null) {
+                return found;
+            }
+            int cut = Math.max(k.lastIndexOf('.'), k.lastIndexOf('['));
+            if (cut <= 0) {
+                return fallback;
+            }
+            k = k.substring(0, cut);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.certstream.hub.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Typed, validated reads from one JSON object of the configuration. Every error names the full key
+ * (e.g. {@code server.port}) and the source (file or environment variable) so the user knows what to fix.
+ */
+final class ConfigReader {
+    private final JsonObject json;
+    private final String path;
+    private final java.util.function.Function<String, String> sourceOfKey;
+
+    /** @param sourceOfKey where the value of a full key came from, e.g. the file name or an environment variable */
+    ConfigReader(JsonObject json, String path, java.util.function.Function<String, String> sourceOfKey) {
+        this.json = json;
+        this.path = path;
+        this.sourceOfKey = sourceOfKey;
+    }
+
+    String key(String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    ConfigException error(String name, String problem) {
+        return new ConfigException(sourceOfKey.apply(key(name)) + ": " + key(name) + " " + problem);
+    }
+
+    /** Rejects keys this section does not know: a typo must not be silently ignored. */
+    ConfigReader allowOnly(String... names) {
+        Set<String> known = Set.of(names);
+        for (String name : json.fieldNames()) {
+            if (!known.contains(name)) {
+                throw error(name, "is not a known key (known keys here: " + String.join(", ", names) + ")");
+            }
+        }
+        return this;
+    }
+
+    ConfigReader object(String name) {
+        Object value = json.getValue(name);
+        if (value == null) {
+            return new ConfigReader(new JsonObject(), key(name), sourceOfKey);
+        }
+        if (!(value instanceof JsonObject object)) {
+            throw error(name, "must be a JSON object, got " + describe(value));
+        }
+        return new ConfigReader(object, key(name), sourceOfKey);
+    }
+
+    String string(String name, String fallback) {
+        Object value = json.getValue(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof String s)) {
+            throw error(name, "must be a string, got " + describe(value));
+        }
+        return s;
+    }
+
+    String requiredString(String name) {
+        String value = string(name, null);
+        if (value == null || value.isBlank()) {
+            throw error(name, "is required");
+        }
+        return value;
+    }
+
+    boolean bool(String name, boolean fallback) {
+        Object value = json.getValue(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Boolean b)) {
+            throw error(name, "must be true or false, got " + describe(value));
+        }
+        return b;
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+        Object value = json.getValue(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw error(name, "must be an integer, got " + describe(value));
+        }
+        long v = n.longValue();
+        if (v < min || v > max) {
+            throw error(name, "must be between " + min + " and " + max + ", got " + v);
+        }
+        return (int) v;
+    }
+
+    List<String> strings(String name, List<String> fallback) {
+        Object value = json.getValue(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw error(name, "must be a JSON array of strings, got " + describe(value));
+        }
+        List<String> out = new ArrayList<>();
+        for (Object item : array) {
+            if (!(item instanceof String s)) {
+                throw error(name, "must contain only strings, got " + describe(item));
+            }
+            out.add(s);
+        }
+        return List.copyOf(out);
+    }
+
+    List<ConfigReader> objects(String name) {
+        Object value = json.getValue(name);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw error(name, "must be a JSON array of objects, got " + describe(value));
+        }
+        List<ConfigReader> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            if (!(array.getValue(i) instanceof JsonObject object)) {
+                throw error(name + "[" + i + "]", "must be a JSON object, got " + describe(array.getValue(i)));
+            }
+            out.add(new ConfigReader(object, key(name) + "[" + i + "]", sourceOfKey));
+        }
+        return out;
+    }
+
+    Object raw(String name) {
+        return json.getValue(name);
+    }
+
+    JsonObject json() {
+        return json;
+    }
+
+    static String describe(Object value) {
+        if (value instanceof String s) {
+            return "\"" + s + "\"";
+        }
+        if (value instanceof JsonObject) {
+            return "an object";
+        }
+        if (value instanceof JsonArray) {
+            return "an array";
+        }
+        return String.valueOf(value);
+    }
+}

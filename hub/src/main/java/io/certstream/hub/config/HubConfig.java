@@ -1,0 +1,143 @@
+package io.certstream.hub.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The hub's validated configuration. Keys are documented in README.md ("Configuration") and
+ * {@code config/hub.json} is the default.
+ *
+ * @param plugins plugin entries ({@code {"type": ..., ...}}) validated by the plugin loader, which knows their schema
+ */
+public record HubConfig(
+        ServerConfig server,
+        LogListConfig logList,
+        List<LogConfig> logs,
+        WatcherConfig watcher,
+        String stateDir,
+        JsonArray plugins) {
+
+    /** The web verticle: where it listens and how it treats clients. */
+    public record ServerConfig(
+            String host, int port, int instances, int heartbeatSeconds, int latestSize,
+            int clientQueueBytes, int slowClientSeconds) {
+    }
+
+    /** Discovery from a Chrome-style v3 log list ({@code url} may be an http(s) URL or a file path). */
+    public record LogListConfig(boolean enabled, String url, int refreshMinutes, List<String> states) {
+    }
+
+    /** A log added by hand. {@code start} overrides the watcher default for this log. */
+    public record LogConfig(String url, String name, String operator, String kind, String key, StartPosition start) {
+    }
+
+    /** How watchers poll their logs. */
+    public record WatcherConfig(
+            StartPosition start, int batchSize, int pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds) {
+    }
+
+    /** Where a watcher starts when it has no saved position: the current tree head, or a fixed index. */
+    public record StartPosition(long index) {
+        public static final StartPosition HEAD = new StartPosition(-1);
+
+        public boolean atHead() {
+            return index < 0;
+        }
+
+        @Override
+        public String toString() {
+            return atHead() ? "head" : Long.toString(index);
+        }
+    }
+
+    static HubConfig read(ConfigReader root) {
+        root.allowOnly("server", "logList", "logs", "watcher", "stateDir", "plugins");
+        ConfigReader s = root.object("server")
+                .allowOnly("host", "port", "instances", "heartbeatSeconds", "latestSize", "clientQueueBytes", "slowClientSeconds");
+        ServerConfig server = new ServerConfig(
+                s.string("host", "0.0.0.0"),
+                s.integer("port", 8080, 0, 65535),
+                s.integer("instances", 0, 0, 64),
+                s.integer("heartbeatSeconds", 30, 1, 3600),
+                s.integer("latestSize", 25, 1, 1000),
+                s.integer("clientQueueBytes", 4 << 20, 64 << 10, 1 << 30),
+                s.integer("slowClientSeconds", 30, 1, 3600));
+
+        ConfigReader l = root.object("logList").allowOnly("enabled", "url", "refreshMinutes", "states");
+        List<String> states = l.strings("states", List.of("usable", "qualified", "readonly"));
+        for (String state : states) {
+            if (!List.of("pending", "qualified", "usable", "readonly", "retired", "rejected").contains(state)) {
+                throw l.error("states", "contains unknown state \"" + state
+                        + "\" (log list v3 states: pending, qualified, usable, readonly, retired, rejected)");
+            }
+        }
+        LogListConfig logList = new LogListConfig(
+                l.bool("enabled", true), l.requiredString("url"), l.integer("refreshMinutes", 60, 1, 10080), states);
+
+        ConfigReader w = root.object("watcher")
+                .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds");
+        WatcherConfig watcher = new WatcherConfig(
+                start(w, "start", StartPosition.HEAD),
+                w.integer("batchSize", 256, 1, 10_000),
+                w.integer("pollSeconds", 10, 1, 3600),
+                w.integer("requestTimeoutSeconds", 30, 1, 600),
+                w.integer("maxBackoffSeconds", 300, 1, 86_400));
+
+        List<LogConfig> logs = new ArrayList<>();
+        for (ConfigReader log : root.objects("logs")) {
+            log.allowOnly("url", "name", "operator", "kind", "key", "start");
+            String url = trimSlash(log.requiredString("url"));
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw log.error("url", "must start with http:// or https://, got \"" + url + "\"");
+            }
+            String kind = log.string("kind", "rfc6962");
+            if (!kind.equals("rfc6962") && !kind.equals("tiled")) {
+                throw log.error("kind", "must be \"rfc6962\" or \"tiled\", got \"" + kind + "\"");
+            }
+            logs.add(new LogConfig(url, log.string("name", url), log.string("operator", null), kind,
+                    log.string("key", null), start(log, "start", watcher.start())));
+        }
+
+        Object plugins = root.raw("plugins");
+        if (plugins != null && !(plugins instanceof JsonArray)) {
+            throw root.error("plugins", "must be a JSON array of plugin objects, got " + ConfigReader.describe(plugins));
+        }
+        return new HubConfig(server, logList, List.copyOf(logs), watcher, root.string("stateDir", "state"),
+                plugins == null ? new JsonArray() : (JsonArray) plugins);
+    }
+
+    private static StartPosition start(ConfigReader r, String name, StartPosition fallback) {
+        Object value = r.raw(name);
+        if (value == null) {
+            return fallback;
+        }
+        if ("head".equals(value)) {
+            return StartPosition.HEAD;
+        }
+        try {
+            long index = value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value));
+            if (index >= 0) {
+                return new StartPosition(index);
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the accepted forms
+        }
+        throw r.error(name, "must be \"head\" or an entry index >= 0, got " + ConfigReader.describe(value));
+    }
+
+    static String trimSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** The configuration as JSON, for the stats endpoint and start-up log (no secrets live here: plugins redact their own). */
+    public JsonObject summary() {
+        return new JsonObject()
+                .put("server", new JsonObject().put("host", server.host()).put("port", server.port()))
+                .put("logList", logList.enabled() ? logList.url() : "disabled")
+                .put("customLogs", logs.size())
+                .put("start", watcher.start().toString());
+    }
+}

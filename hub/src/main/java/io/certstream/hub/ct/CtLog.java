@@ -1,0 +1,23 @@
+package io.certstream.hub.ct;
+
+import io.certstream.hub.config.HubConfig.StartPosition;
+import io.certstream.model.LogSource;
+
+/**
+ * A CT log the hub watches.
+ *
+ * @param url           base URL without trailing slash (RFC 6962 log URL, or a tiled log's monitoring URL)
+ * @param name          the log's description, shown to clients as {@code source.name}
+ * @param operator      operator name, or {@code null}
+ * @param kind          {@link LogSource#RFC6962} or {@link LogSource#TILED}
+ * @param keyBase64     the log's public key (DER SubjectPublicKeyInfo, base64), or {@code null} when unknown
+ * @param finalTreeSize for read-only logs, the size the log was frozen at; {@code null} for logs that still grow
+ * @param start         where to start when there is no saved position
+ */
+public record CtLog(String url, String name, String operator, String kind, String keyBase64, Long finalTreeSize,
+                    StartPosition start) {
+
+    public LogSource source() {
+        return new LogSource(name, url, operator, kind);
+    }
+}

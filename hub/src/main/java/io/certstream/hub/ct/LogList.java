@@ -1,0 +1,62 @@
+package io.certstream.hub.ct;
+
+import io.certstream.hub.config.HubConfig.StartPosition;
+import io.certstream.model.LogSource;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a Chrome-style CT log list (v3 schema, also used by Apple): {@code operators[].logs[]} are RFC 6962 logs,
+ * {@code operators[].tiled_logs[]} are static-ct-api logs. Keeps the logs whose state is one of {@code states}.
+ */
+public final class LogList {
+    private LogList() {
+    }
+
+    public static List<CtLog> parse(JsonObject list, List<String> states, StartPosition start) {
+        JsonArray operators = list.getJsonArray("operators");
+        if (operators == null) {
+            throw new IllegalArgumentException("not a v3 log list: no \"operators\" array");
+        }
+        List<CtLog> logs = new ArrayList<>();
+        for (Object o : operators) {
+            if (!(o instanceof JsonObject operator)) {
+                continue;
+            }
+            String operatorName = operator.getString("name");
+            for (Object l : operator.getJsonArray("logs", new JsonArray())) {
+                if (l instanceof JsonObject log && log.getString("url") != null) {
+                    add(logs, log, log.getString("url"), LogSource.RFC6962, operatorName, states, start);
+                }
+            }
+            for (Object l : operator.getJsonArray("tiled_logs", new JsonArray())) {
+                if (l instanceof JsonObject log && log.getString("monitoring_url") != null) {
+                    add(logs, log, log.getString("monitoring_url"), LogSource.TILED, operatorName, states, start);
+                }
+            }
+        }
+        return logs;
+    }
+
+    private static void add(List<CtLog> logs, JsonObject log, String url, String kind, String operator,
+                            List<String> states, StartPosition start) {
+        JsonObject state = log.getJsonObject("state");
+        String stateName = state == null || state.isEmpty() ? null : state.fieldNames().iterator().next();
+        if (stateName == null || !states.contains(stateName)) {
+            return;
+        }
+        Long finalTreeSize = null;
+        if (stateName.equals("readonly")) {
+            JsonObject head = state.getJsonObject("readonly").getJsonObject("final_tree_head");
+            if (head != null && head.getValue("tree_size") instanceof Number n) {
+                finalTreeSize = n.longValue();
+            }
+        }
+        String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        String name = log.getString("description", trimmed);
+        logs.add(new CtLog(trimmed, name, operator, kind, log.getString("key"), finalTreeSize, start));
+    }
+}

@@ -1,0 +1,105 @@
+package io.certstream.hub.decode;
+
+/**
+ * Reads the TLS presentation language encoding of RFC 6962 structures (big-endian integers,
+ * length-prefixed vectors), checking every length against what is left so that a truncated or
+ * corrupt entry ends in a {@link MalformedEntryException} instead of an index error.
+ */
+final class TlsReader {
+    private final byte[] buf;
+    private final int end;
+    private final String where;
+    private int pos;
+
+    /** @param where names the bytes in error messages, e.g. "entry 42 leaf_input" */
+    TlsReader(byte[] buf, String where) {
+        this(buf, 0, buf.length, where);
+    }
+
+    private TlsReader(byte[] buf, int start, int end, String where) {
+        this.buf = buf;
+        this.pos = start;
+        this.end = end;
+        this.where = where;
+    }
+
+    int u8(String field) {
+        require(1, field);
+        return buf[pos++] & 0xFF;
+    }
+
+    int u16(String field) {
+        require(2, field);
+        int v = ((buf[pos] & 0xFF) << 8) | (buf[pos + 1] & 0xFF);
+        pos += 2;
+        return v;
+    }
+
+    int u24(String field) {
+        require(3, field);
+        int v = ((buf[pos] & 0xFF) << 16) | ((buf[pos + 1] & 0xFF) << 8) | (buf[pos + 2] & 0xFF);
+        pos += 3;
+        return v;
+    }
+
+    long u64(String field) {
+        require(8, field);
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (buf[pos + i] & 0xFF);
+        }
+        pos += 8;
+        return v;
+    }
+
+    byte[] bytes(int n, String field) {
+        require(n, field);
+        byte[] out = java.util.Arrays.copyOfRange(buf, pos, pos + n);
+        pos += n;
+        return out;
+    }
+
+    void skip(int n, String field) {
+        require(n, field);
+        pos += n;
+    }
+
+    /** An opaque {@code <1..2^24-1>} vector, e.g. an ASN.1Cert. */
+    byte[] vector24(String field) {
+        int length = u24(field + " length");
+        if (length == 0) {
+            throw malformed(field + " is empty");
+        }
+        return bytes(length, field);
+    }
+
+    /** A sub-reader over a {@code <0..2^24-1>} vector; this reader moves past it. */
+    TlsReader nested24(String field) {
+        int length = u24(field + " length");
+        require(length, field);
+        TlsReader inner = new TlsReader(buf, pos, pos + length, where + " " + field);
+        pos += length;
+        return inner;
+    }
+
+    boolean hasRemaining() {
+        return pos < end;
+    }
+
+    void expectEnd(String structure) {
+        if (pos != end) {
+            throw malformed((end - pos) + " trailing bytes after " + structure + " at offset " + pos);
+        }
+    }
+
+    MalformedEntryException malformed(String what) {
+        return new MalformedEntryException(where + ": " + what);
+    }
+
+    private void require(int n, String field) {
+        if (n < 0 || end - pos < n) {
+            throw malformed("truncated reading " + field + " (needs " + n + " bytes at offset " + pos
+                    + ", " + (end - pos) + " left)");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.certstream.hub.metrics;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The hub's counters, shared by its verticles (one JVM): per-log metrics, certificates published,
+ * websocket clients and dropped messages per endpoint. Backs the {@code /stats} endpoint.
+ */
+public final class HubMetrics {
+    private final long startedMillis = System.currentTimeMillis();
+    private final Map<String, LogMetrics> logs = new ConcurrentHashMap<>();
+    private final LongAdder published = new LongAdder();
+    private final Map<String, AtomicLong> clients = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> disconnectedSlow = new ConcurrentHashMap<>();
+    private final RateMeter rate = new RateMeter(10);
+
+    public LogMetrics log(String name, String url, String kind) {
+        return logs.computeIfAbsent(url, u -> new LogMetrics(name, url, kind));
+    }
+
+    public void forget(String url) {
+        logs.remove(url);
+    }
+
+    public Map<String, LogMetrics> logs() {
+        return logs;
+    }
+
+    public void published(int count) {
+        published.add(count);
+    }
+
+    public long published() {
+        return published.sum();
+    }
+
+    public void clientConnected(String endpoint) {
+        clients.computeIfAbsent(endpoint, e -> new AtomicLong()).incrementAndGet();
+    }
+
+    public void clientDisconnected(String endpoint) {
+        clients.computeIfAbsent(endpoint, e -> new AtomicLong()).decrementAndGet();
+    }
+
+    public long clients(String endpoint) {
+        AtomicLong count = clients.get(endpoint);
+        return count == null ? 0 : count.get();
+    }
+
+    public void messageDropped(String endpoint) {
+        dropped.computeIfAbsent(endpoint, e -> new LongAdder()).increment();
+    }
+
+    public long dropped(String endpoint) {
+        LongAdder count = dropped.get(endpoint);
+        return count == null ? 0 : count.sum();
+    }
+
+    public void disconnectedSlow(String endpoint) {
+        disconnectedSlow.computeIfAbsent(endpoint, e -> new LongAdder()).increment();
+    }
+
+    /** Called once a second by a timer: feeds the certificates-per-second figure. */
+    public void sample() {
+        rate.sample(published.sum(), System.nanoTime());
+    }
+
+    public double certificatesPerSecond() {
+        return rate.perSecond();
+    }
+
+    public JsonObject toJson() {
+        JsonArray logList = new JsonArray();
+        logs.values().stream().sorted(Comparator.comparing(LogMetrics::url)).forEach(l -> logList.add(l.toJson()));
+        JsonObject endpoints = new JsonObject();
+        for (String endpoint : clients.keySet()) {
+            endpoints.put(endpoint, new JsonObject()
+                    .put("clients", clients(endpoint))
+                    .put("dropped_messages", dropped(endpoint))
+                    .put("disconnected_slow", disconnectedSlow.getOrDefault(endpoint, new LongAdder()).sum()));
+        }
+        return new JsonObject()
+                .put("uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000)
+                .put("certificates", published.sum())
+                .put("certificates_per_second", Math.round(rate.perSecond() * 10) / 10.0)
+                .put("logs_watched", logs.size())
+                .put("endpoints", endpoints)
+                .put("logs", logList);
+    }
+}

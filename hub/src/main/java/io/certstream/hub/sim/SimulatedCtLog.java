@@ -1,0 +1,227 @@
+package io.certstream.hub.sim;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A local RFC 6962 CT log over real HTTP, for the offline demo and for tests.
+ *
+ * <p>It issues certificates from a simulated CA ({@link CertificateMint}), grows by
+ * {@link SimulatedLogOptions#entriesPerSecond()} and on {@link #append(int)}, signs its tree heads
+ * with its own P-256 key and publishes itself in {@code /log_list.json}. Issuing runs on the log's
+ * own one-thread worker pool, one batch at a time, so entries get consecutive indexes, the event
+ * loop only serves what is already issued, and the hub's worker pool is left alone.
+ */
+public final class SimulatedCtLog {
+
+    public static final String HOST = "127.0.0.1";
+
+    private static final long GROWTH_TICK_MS = 200;
+    private static final int MAX_ISSUE_BATCH = 1000;
+    private static final AtomicInteger LOG_NUMBER = new AtomicInteger();
+
+    private final Vertx vertx;
+    private final WorkerExecutor issuing;
+    private final SimulatedLogOptions options;
+    private final SimulatedLogStore store = new SimulatedLogStore();
+    private final EntryIssuer issuer;
+    private final CertificateMint mint;
+    private final TreeHeadSigner signer;
+    private final AtomicReference<SignedTreeHead> latestTreeHead = new AtomicReference<>();
+    private final AtomicBoolean growing = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private long lastTimestamp; // issuing thread only
+    // Set on the event loop, read by tests and close() from other threads.
+    private volatile HttpServer server;
+    private volatile long growthTimer = -1;
+    private long growthStartMillis; // event loop only, like grownByTimer
+    private long grownByTimer;
+
+    private SimulatedCtLog(Vertx vertx, WorkerExecutor issuing, SimulatedLogOptions options, CertificateMint mint,
+                           TreeHeadSigner signer) {
+        this.vertx = vertx;
+        this.issuing = issuing;
+        this.options = options;
+        this.mint = mint;
+        this.signer = signer;
+        this.issuer = new EntryIssuer(mint, options.seed(), options.precertRatio());
+    }
+
+    /** Starts a log on a free port of 127.0.0.1. */
+    public static Future<SimulatedCtLog> start(Vertx vertx, SimulatedLogOptions options) {
+        return start(vertx, options, 0);
+    }
+
+    /**
+     * Starts a log on {@code port} of 127.0.0.1 (0 = a free port). The future completes once the
+     * initial entries are issued and the server listens.
+     */
+    public static Future<SimulatedCtLog> start(Vertx vertx, SimulatedLogOptions options, int port) {
+        WorkerExecutor issuing = vertx.createSharedWorkerExecutor(
+                "certstream-sim-issuer-" + LOG_NUMBER.incrementAndGet(), 1);
+        return issuing.executeBlocking(() -> {
+            CertificateMint mint = CertificateMint.create();
+            TreeHeadSigner signer = new TreeHeadSigner(KeyPool.ec());
+            SimulatedCtLog log = new SimulatedCtLog(vertx, issuing, options, mint, signer);
+            log.issueNow(options.initialSize());
+            return log;
+        }, true).compose(log -> log.listen(port)).onFailure(failure -> issuing.close());
+    }
+
+    private Future<SimulatedCtLog> listen(int port) {
+        Router router = Router.router(vertx);
+        new Rfc6962Api(store, this::treeHead, mint.roots(), options.batchCap()).mount(router);
+        router.get("/log_list.json").handler(ctx -> ctx.response()
+                .putHeader("content-type", "application/json")
+                .end(LogListDocument.forLogs(List.of(this)).toBuffer()));
+        return vertx.createHttpServer().requestHandler(router).listen(port, HOST).map(listening -> {
+            server = listening;
+            startGrowth();
+            return this;
+        }).onFailure(failure -> closed.set(true))
+                .recover(failure -> Future.failedFuture(new IllegalStateException(
+                        "simulated CT log cannot listen on " + HOST + ":" + port + ": " + failure.getMessage(), failure)));
+    }
+
+    /** Base URL without a trailing slash, e.g. {@code http://127.0.0.1:41234}. */
+    public String url() {
+        return "http://" + HOST + ":" + server.actualPort();
+    }
+
+    /** Where this log serves a Chrome v3 log list that names it. */
+    public String logListUrl() {
+        return url() + "/log_list.json";
+    }
+
+    public SimulatedLogOptions options() {
+        return options;
+    }
+
+    /** Entries issued so far (the tree size {@code get-sth} reports next). */
+    public long size() {
+        return store.size();
+    }
+
+    /** What the log issued at {@code index}; throws IndexOutOfBoundsException beyond {@link #size()}. */
+    public IssuedEntry entry(long index) {
+        return store.entry(index);
+    }
+
+    /** The Merkle root of the first {@code treeSize} entries. */
+    public byte[] rootHash(long treeSize) {
+        return store.rootHash(treeSize);
+    }
+
+    /** The log's SubjectPublicKeyInfo, base64 (the {@code key} of its log list entry). */
+    public String publicKeyBase64() {
+        return Base64.getEncoder().encodeToString(signer.publicKeySpki());
+    }
+
+    public PublicKey publicKey() {
+        return signer.key().getPublic();
+    }
+
+    /** SHA-256 of the SubjectPublicKeyInfo, base64 (the {@code log_id} of its log list entry). */
+    public String logId() {
+        return Base64.getEncoder().encodeToString(signer.logId());
+    }
+
+    /** DER of the roots {@code get-roots} serves (the chains' last certificates). */
+    public List<byte[]> roots() {
+        return mint.roots();
+    }
+
+    /** Issues {@code n} more entries; the future completes once they are in the tree. */
+    public Future<Void> append(int n) {
+        if (n < 0) {
+            return Future.failedFuture(new IllegalArgumentException("cannot append " + n + " entries"));
+        }
+        if (closed.get()) {
+            return Future.failedFuture(new IllegalStateException("simulated CT log " + describe() + " is closed; cannot append"));
+        }
+        return issuing.executeBlocking(() -> {
+            issueNow(n);
+            return null;
+        }, true);
+    }
+
+    /** Stops growing and closes the HTTP server. */
+    public Future<Void> close() {
+        if (!closed.compareAndSet(false, true)) {
+            return Future.succeededFuture();
+        }
+        if (growthTimer >= 0) {
+            vertx.cancelTimer(growthTimer);
+        }
+        Future<Void> stopped = server == null ? Future.succeededFuture() : server.close();
+        return stopped.eventually(issuing::close);
+    }
+
+    private String describe() {
+        return server == null ? "'" + options.description() + "'" : url();
+    }
+
+    // Runs on the ordered worker only, so indexes and timestamps never interleave.
+    private void issueNow(int n) {
+        int remaining = n;
+        while (remaining > 0 && !closed.get()) {
+            int batchSize = Math.min(remaining, 256);
+            List<IssuedEntry> batch = new ArrayList<>(batchSize);
+            long next = store.size();
+            for (int i = 0; i < batchSize; i++) {
+                // CT timestamps never go backwards within a log, even if the wall clock does.
+                lastTimestamp = Math.max(lastTimestamp, System.currentTimeMillis());
+                batch.add(issuer.issue(next + i, lastTimestamp));
+            }
+            store.append(batch);
+            remaining -= batchSize;
+        }
+    }
+
+    private void startGrowth() {
+        if (options.entriesPerSecond() == 0) {
+            return;
+        }
+        growthStartMillis = System.currentTimeMillis();
+        growthTimer = vertx.setPeriodic(GROWTH_TICK_MS, id -> grow());
+    }
+
+    // Issues what the rate owes since the start; a slow worker makes ticks skip, not pile up.
+    private void grow() {
+        if (closed.get() || !growing.compareAndSet(false, true)) {
+            return;
+        }
+        long owed = options.entriesPerSecond() * (System.currentTimeMillis() - growthStartMillis) / 1000 - grownByTimer;
+        int n = (int) Math.min(owed, MAX_ISSUE_BATCH);
+        if (n <= 0) {
+            growing.set(false);
+            return;
+        }
+        grownByTimer += n;
+        append(n).onComplete(done -> growing.set(false));
+    }
+
+    // Signing costs a fraction of a millisecond, and only happens when the tree has grown.
+    private SignedTreeHead treeHead() {
+        long size = store.size();
+        SignedTreeHead current = latestTreeHead.get();
+        if (current != null && current.treeSize() == size) {
+            return current;
+        }
+        long timestamp = Math.max(System.currentTimeMillis(), current == null ? 0 : current.timestamp());
+        SignedTreeHead signed = signer.sign(size, timestamp, store.rootHash(size));
+        latestTreeHead.set(signed);
+        return signed;
+    }
+}

@@ -1,0 +1,66 @@
+package io.certstream.hub.sim;
+
+import io.certstream.hub.ct.merkle.MerkleTree;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The entries of a simulated log and their Merkle tree. The issuing thread appends while event
+ * loops read, so every method locks; each call holds the lock for O(log n) hashing at most.
+ * Views of the log (the RFC 6962 API today, a static-ct tiled view later) read from here.
+ */
+final class SimulatedLogStore {
+
+    private final List<IssuedEntry> entries = new ArrayList<>();
+    private final MerkleTree tree = new MerkleTree();
+    private final Map<ByteBuffer, Long> indexByLeafHash = new HashMap<>();
+
+    synchronized void append(List<IssuedEntry> batch) {
+        for (IssuedEntry entry : batch) {
+            if (entry.index() != entries.size()) {
+                throw new IllegalStateException("entry " + entry.index() + " issued out of order; the log has "
+                        + entries.size() + " entries");
+            }
+            long index = tree.append(entry.raw().leafInput());
+            indexByLeafHash.putIfAbsent(ByteBuffer.wrap(tree.leafHashAt(index)), index);
+            entries.add(entry);
+        }
+    }
+
+    synchronized long size() {
+        return entries.size();
+    }
+
+    synchronized IssuedEntry entry(long index) {
+        if (index < 0 || index >= entries.size()) {
+            throw new IndexOutOfBoundsException("entry " + index + " is outside the log of " + entries.size() + " entries");
+        }
+        return entries.get((int) index);
+    }
+
+    /** Entries {@code start..end}, both inclusive and within the log. */
+    synchronized List<IssuedEntry> entries(long start, long end) {
+        return List.copyOf(entries.subList((int) start, (int) end + 1));
+    }
+
+    synchronized byte[] rootHash(long treeSize) {
+        return tree.rootHash(treeSize);
+    }
+
+    synchronized List<byte[]> consistencyProof(long first, long second) {
+        return tree.consistencyProof(first, second);
+    }
+
+    synchronized List<byte[]> inclusionProof(long index, long treeSize) {
+        return tree.inclusionProof(index, treeSize);
+    }
+
+    /** The index of the first leaf with this leaf hash, or -1. */
+    synchronized long indexOfLeafHash(byte[] leafHash) {
+        return indexByLeafHash.getOrDefault(ByteBuffer.wrap(leafHash), -1L);
+    }
+}

@@ -1,0 +1,37 @@
+package io.certstream.hub.stream;
+
+import io.certstream.plugin.BusAddresses;
+
+/** The three CertStream streams: websocket path, bus address, and the name used in stats. */
+public enum Channel {
+    LITE("/", BusAddresses.LITE, "lite"),
+    FULL("/full-stream", BusAddresses.FULL, "full-stream"),
+    DOMAINS_ONLY("/domains-only", BusAddresses.DOMAINS_ONLY, "domains-only");
+
+    private final String path;
+    private final String address;
+    private final String label;
+
+    Channel(String path, String address, String label) {
+        this.path = path;
+        this.address = address;
+        this.label = label;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** Prefix of the channel's HTTP resources: {@code ""} for lite, else the path ({@code /full-stream/example.json}). */
+    public String resourcePrefix() {
+        return this == LITE ? "" : path;
+    }
+}

@@ -1,0 +1,70 @@
+package io.certstream.hub.stream;
+
+import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.plugin.BusAddresses;
+import io.certstream.model.CertificateUpdate;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageCodec;
+
+import java.util.List;
+
+/** Puts decoded certificates on the event bus: the object for in-JVM plugins, the serialized text per channel. */
+public final class UpdatePublisher {
+    private final EventBus bus;
+    private final HubMetrics metrics;
+
+    public UpdatePublisher(Vertx vertx, HubMetrics metrics) {
+        this.bus = vertx.eventBus();
+        this.metrics = metrics;
+    }
+
+    /** Lets the immutable update travel the local bus by reference: no copy per consumer. */
+    public static void registerCodec(Vertx vertx) {
+        vertx.eventBus().registerDefaultCodec(CertificateUpdate.class, new LocalCodec<>("certstream-update"));
+    }
+
+    public void publish(List<EncodedUpdate> updates) {
+        for (EncodedUpdate u : updates) {
+            bus.publish(BusAddresses.UPDATES, u.update());
+            bus.publish(BusAddresses.FULL, u.full());
+            bus.publish(BusAddresses.LITE, u.lite());
+            bus.publish(BusAddresses.DOMAINS_ONLY, u.domainsOnly());
+        }
+        metrics.published(updates.size());
+    }
+
+    /** A codec for immutable objects that never leave the JVM. */
+    static final class LocalCodec<T> implements MessageCodec<T, T> {
+        private final String name;
+
+        LocalCodec(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void encodeToWire(io.vertx.core.buffer.Buffer buffer, T t) {
+            throw new UnsupportedOperationException(name + " messages are local to the hub's JVM");
+        }
+
+        @Override
+        public T decodeFromWire(int pos, io.vertx.core.buffer.Buffer buffer) {
+            throw new UnsupportedOperationException(name + " messages are local to the hub's JVM");
+        }
+
+        @Override
+        public T transform(T t) {
+            return t;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public byte systemCodecID() {
+            return -1;
+        }
+    }
+}

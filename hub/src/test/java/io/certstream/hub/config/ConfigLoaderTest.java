@@ -1,0 +1,107 @@
+package io.certstream.hub.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shippedDefaultsAreValid() {
+        HubConfig config = ConfigLoader.load(null, Map.of());
+        assertEquals(8080, config.server().port());
+        assertTrue(config.logList().enabled());
+        assertTrue(config.watcher().start().atHead());
+    }
+
+    @Test
+    void fileOverridesOnlyTheKeysItNames() throws IOException {
+        Path file = write("{\"server\": {\"port\": 9000}, \"watcher\": {\"start\": 0}}");
+        HubConfig config = ConfigLoader.load(file, Map.of());
+        assertEquals(9000, config.server().port());
+        assertEquals("0.0.0.0", config.server().host());
+        assertEquals(0, config.watcher().start().index());
+    }
+
+    @Test
+    void environmentVariablesWinOverTheFile() throws IOException {
+        Path file = write("{\"server\": {\"port\": 9000}}");
+        HubConfig config = ConfigLoader.load(file, Map.of(
+                "CERTSTREAM_SERVER_PORT", "9100",
+                "CERTSTREAM_LOGLIST_ENABLED", "false",
+                "CERTSTREAM_LOGLIST_STATES", "usable, readonly"));
+        assertEquals(9100, config.server().port());
+        assertEquals(false, config.logList().enabled());
+        assertEquals(java.util.List.of("usable", "readonly"), config.logList().states());
+    }
+
+    @Test
+    void badValueNamesTheKeyAndTheFile() throws IOException {
+        Path file = write("{\"server\": {\"port\": \"eighty\"}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().startsWith(file.toString() + ": server.port must be an integer"), e.getMessage());
+    }
+
+    @Test
+    void badEnvironmentValueNamesTheVariable() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("CERTSTREAM_SERVER_PORT", "99999")));
+        assertTrue(e.getMessage().contains("environment variable CERTSTREAM_SERVER_PORT"), e.getMessage());
+        assertTrue(e.getMessage().contains("server.port must be between 0 and 65535"), e.getMessage());
+    }
+
+    @Test
+    void unknownKeyIsAnErrorNotSilentlyIgnored() throws IOException {
+        Path file = write("{\"server\": {\"prot\": 9000}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().contains("server.prot is not a known key"), e.getMessage());
+    }
+
+    @Test
+    void customLogNeedsAnHttpUrlAndNamesItsPosition() throws IOException {
+        Path file = write("{\"logs\": [{\"url\": \"https://ok.example/log/\"}, {\"url\": \"ftp://nope\"}]}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().contains("logs[1].url must start with http:// or https://"), e.getMessage());
+    }
+
+    @Test
+    void customLogUrlLosesItsTrailingSlashAndInheritsTheStart() throws IOException {
+        Path file = write("{\"watcher\": {\"start\": 5}, \"logs\": [{\"url\": \"https://ok.example/log/\", \"name\": \"Ok\"}]}");
+        HubConfig.LogConfig log = ConfigLoader.load(file, Map.of()).logs().get(0);
+        assertEquals("https://ok.example/log", log.url());
+        assertEquals(5, log.start().index());
+    }
+
+    @Test
+    void startMustBeHeadOrAnIndex() throws IOException {
+        Path file = write("{\"watcher\": {\"start\": \"tail\"}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().contains("watcher.start must be \"head\" or an entry index"), e.getMessage());
+    }
+
+    @Test
+    void missingOrBrokenFileSaysSo() throws IOException {
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(dir.resolve("nope.json"), Map.of()));
+        assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
+        Path broken = write("{\"server\": ");
+        ConfigException garbage = assertThrows(ConfigException.class, () -> ConfigLoader.load(broken, Map.of()));
+        assertTrue(garbage.getMessage().startsWith(broken + ": is not a JSON object"), garbage.getMessage());
+    }
+
+    private Path write(String json) throws IOException {
+        Path file = Files.createTempFile(dir, "hub", ".json");
+        Files.writeString(file, json);
+        return file;
+    }
+}

@@ -1,0 +1,109 @@
+package io.certstream.hub.it;
+
+import io.certstream.hub.metrics.LogMetrics;
+import io.certstream.hub.sim.SimulatedCtLog;
+import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.RunningHub;
+import io.certstream.model.CertificateUpdate;
+import io.certstream.plugin.BusAddresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
+
+import static io.certstream.hub.it.HubStreamsTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Logs that cap batches or cannot be reached: every entry still arrives, once, in order. */
+class WatcherResilienceTest {
+    private Vertx vertx;
+    /** Indexes received on the bus, per log URL, in arrival order. */
+    private final Map<String, List<Long>> received = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        // Listening before the hub starts: not a single published entry can be missed by the test.
+        vertx.eventBus().<CertificateUpdate>localConsumer(BusAddresses.UPDATES, m -> received
+                .computeIfAbsent(m.body().source().url(), u -> new CopyOnWriteArrayList<>())
+                .add(m.body().certIndex()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        await(vertx.close());
+    }
+
+    @Test
+    void shortRepliesAreABatchCapNotTheEndOfTheLog() throws Exception {
+        SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(100).withEntriesPerSecond(0).withBatchCap(7)));
+        RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", 0)))
+                .put("watcher", new JsonObject().put("batchSize", 50))));
+
+        awaitCount(log.url(), 100);
+        assertEquals(LongStream.range(0, 100).boxed().toList(), received.get(log.url()), "every index once, in order");
+        LogMetrics metrics = hub.metrics().logs().get(log.url());
+        assertEquals(7, metrics.toJson().getInteger("batch_size"), "the cap was learned");
+        assertEquals(0, metrics.lag());
+    }
+
+    @Test
+    void logUnreachableAtStartIsRetriedWhileOtherLogsKeepStreaming() throws Exception {
+        SimulatedCtLog healthy = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(10).withEntriesPerSecond(0).withDescription("healthy")));
+        int laterPort = RunningHub.freePort();
+        String laterUrl = "http://127.0.0.1:" + laterPort;
+        RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("logs", new JsonArray()
+                        .add(new JsonObject().put("url", healthy.url()).put("start", 0))
+                        .add(new JsonObject().put("url", laterUrl).put("name", "late").put("start", 0)))));
+
+        awaitCount(healthy.url(), 10);
+        LogMetrics late = awaitMetrics(hub, laterUrl);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (late.errors("connection") == 0) {
+            assertTrue(System.nanoTime() < deadline, "the unreachable log's failures are counted");
+            Thread.sleep(20);
+        }
+        await(healthy.append(5));
+        awaitCount(healthy.url(), 15);
+
+        SimulatedCtLog lateLog = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(30).withEntriesPerSecond(0).withBatchCap(8), laterPort));
+        awaitCount(laterUrl, 30);
+        assertEquals(LongStream.range(0, 30).boxed().toList(), received.get(laterUrl), "nothing skipped once it came up");
+        assertEquals(LongStream.range(0, 15).boxed().toList(), received.get(healthy.url()));
+        assertEquals(laterUrl, lateLog.url());
+    }
+
+    private void awaitCount(String url, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (received.getOrDefault(url, List.of()).size() < count) {
+            assertTrue(System.nanoTime() < deadline,
+                    "timed out waiting for " + count + " entries of " + url + ", got " + received.getOrDefault(url, List.of()).size());
+            Thread.sleep(20);
+        }
+        Thread.sleep(300); // long enough for a duplicate to show up if there were one
+    }
+
+    private static LogMetrics awaitMetrics(RunningHub hub, String url) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (hub.metrics().logs().get(url) == null) {
+            assertTrue(System.nanoTime() < deadline, "no watcher for " + url);
+            Thread.sleep(20);
+        }
+        return hub.metrics().logs().get(url);
+    }
+}

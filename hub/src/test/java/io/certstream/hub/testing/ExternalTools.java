@@ -1,0 +1,50 @@
+package io.certstream.hub.testing;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Programs some tests drive (Node.js, npm): found on the PATH, or the test is skipped saying what to install. */
+public final class ExternalTools {
+    private ExternalTools() {
+    }
+
+    public static boolean onPath(String program) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        return Stream.of(path.split(java.io.File.pathSeparator)).anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
+    }
+
+    /**
+     * Copies {@code src/test/js/<name>} to {@code target/js/<name>} and runs {@code npm install} there (once per build).
+     * Skips the test when Node.js or npm is missing; fails when the install itself fails.
+     */
+    public static synchronized Path npmProject(String name) throws IOException, InterruptedException {
+        Assumptions.assumeTrue(onPath("node") && onPath("npm"),
+                "skipped: Node.js and npm are needed (apt-get install nodejs npm, or run ./run-tests as root)");
+        Path source = Path.of("src", "test", "js", name);
+        Path target = Path.of("target", "js", name);
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(source)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (!Files.isDirectory(target.resolve("node_modules"))) {
+            // Output goes to a file: writing to the test JVM's own stdout would corrupt surefire's channel.
+            Path log = target.resolve("npm-install.log");
+            Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error")
+                    .directory(target.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+                npm.destroyForcibly();
+                throw new IllegalStateException("npm install failed in " + target.toAbsolutePath()
+                        + " (the npm registry must be reachable to run this test):\n" + Files.readString(log));
+            }
+        }
+        return target;
+    }
+}

@@ -1,0 +1,69 @@
+package io.certstream.hub.testing;
+
+import io.certstream.hub.Hub;
+import io.certstream.hub.config.ConfigLoader;
+import io.certstream.hub.config.HubConfig;
+import io.certstream.hub.metrics.HubMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.Map;
+
+/** A hub deployed in the test's Vert.x on a free port, configured from the defaults plus the test's overrides. */
+public final class RunningHub {
+    private final Vertx vertx;
+    private final String deploymentId;
+    private final int port;
+    private final HubMetrics metrics;
+    private final HubConfig config;
+
+    private RunningHub(Vertx vertx, String deploymentId, int port, HubMetrics metrics, HubConfig config) {
+        this.vertx = vertx;
+        this.deploymentId = deploymentId;
+        this.port = port;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    /** Starts a hub that watches no real logs: only what {@code overrides} names (logList / logs). */
+    public static Future<RunningHub> start(Vertx vertx, JsonObject overrides) {
+        int port = freePort();
+        JsonObject base = new JsonObject()
+                .put("server", new JsonObject().put("host", "127.0.0.1").put("port", port).put("instances", 2))
+                .put("logList", new JsonObject().put("enabled", false))
+                .put("watcher", new JsonObject().put("pollSeconds", 1).put("maxBackoffSeconds", 2));
+        JsonObject merged = base.mergeIn(overrides, true);
+        HubConfig config = ConfigLoader.load(null, Map.of(), merged, "test overrides");
+        HubMetrics metrics = new HubMetrics();
+        return vertx.deployVerticle(new Hub(config, metrics))
+                .map(id -> new RunningHub(vertx, id, port, metrics, config));
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public HubMetrics metrics() {
+        return metrics;
+    }
+
+    public HubConfig config() {
+        return config;
+    }
+
+    public Future<Void> stop() {
+        return vertx.undeploy(deploymentId);
+    }
+}
