@@ -1,5 +1,6 @@
 package io.certstream.plugin;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -12,10 +13,10 @@ import java.util.logging.Logger;
  * What the hub gives a plugin instance: the only way a plugin reaches the hub. Plugins must not look for
  * the hub's classes or globals; everything they may use is here.
  *
- * <p>Certificates arrive on the event bus: consume {@link BusAddresses#UPDATES} for
- * {@link io.certstream.model.CertificateUpdate} objects (cheapest, no parsing), or the wire-format
+ * <p>Certificates arrive on the event bus: {@link #subscribe} to {@link BusAddresses#UPDATES} for
+ * {@link io.certstream.model.CertificateUpdate} objects (cheapest, no parsing), or to the wire-format
  * buffers of {@link BusAddresses#LITE} and friends. Alerts are JSON objects on {@link BusAddresses#ALERTS}
- * in the shape of {@link Alert#toJson()}.
+ * in the shape of {@link Alert#toJson()}. Publishing (e.g. alerts) goes through {@link #eventBus()}.
  */
 public interface PluginContext {
 
@@ -26,6 +27,20 @@ public interface PluginContext {
     default EventBus eventBus() {
         return vertx().eventBus();
     }
+
+    /**
+     * Receives the bodies of the messages published on a hub address on this instance's context, through a
+     * queue of at most {@code capacity} bodies: a plugin that falls behind loses messages (counted in
+     * {@link #metrics()} as {@link Subscription#droppedMetric}) instead of slowing the hub or filling its heap.
+     * Prefer this to {@code eventBus().consumer(address)}, whose backlog has no bound. Call it from
+     * {@link Plugin#start}; the hub cancels the subscription after {@link Plugin#stop}.
+     *
+     * @param address  e.g. {@link BusAddresses#UPDATES} ({@code CertificateUpdate} bodies) or
+     *                 {@link BusAddresses#ALERTS} ({@code JsonObject} bodies)
+     * @param capacity most bodies waiting for the handler, e.g. 10,000
+     * @param handler  runs on this instance's context
+     */
+    <T> Subscription<T> subscribe(String address, int capacity, Handler<T> handler);
 
     /**
      * An HTTP client shared by all plugins (connection pooling, the hub's TLS trust settings).

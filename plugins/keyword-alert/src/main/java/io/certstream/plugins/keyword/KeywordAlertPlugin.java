@@ -8,8 +8,8 @@ import io.certstream.plugin.Plugin;
 import io.certstream.plugin.PluginConfig;
 import io.certstream.plugin.PluginContext;
 import io.certstream.plugin.PluginMetrics;
+import io.certstream.plugin.Subscription;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.MessageConsumer;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,7 +22,8 @@ import java.util.Set;
  *
  * <p>Config: {@code rules} (list, required; see {@link Rule}), {@code address} (default
  * {@value BusAddresses#ALERTS}), {@code updateTypes} (default both {@code X509LogEntry} and
- * {@code PrecertLogEntry}).
+ * {@code PrecertLogEntry}), {@code queueSize} (default 10,000: certificates waiting to be matched; beyond it
+ * they are dropped and counted as {@code dropped_certstream_updates}).
  */
 final class KeywordAlertPlugin implements Plugin {
     private List<Rule> rules;
@@ -30,7 +31,7 @@ final class KeywordAlertPlugin implements Plugin {
     private Set<String> updateTypes;
     private String name;
     private PluginContext context;
-    private MessageConsumer<CertificateUpdate> consumer;
+    private Subscription<CertificateUpdate> subscription;
     private PluginMetrics.Counter certificates;
     private PluginMetrics.Counter alerts;
 
@@ -38,7 +39,7 @@ final class KeywordAlertPlugin implements Plugin {
     public Future<Void> start(PluginContext context) {
         this.context = context;
         this.name = context.name();
-        PluginConfig c = PluginConfig.of(context).allowOnly("rules", "address", "updateTypes");
+        PluginConfig c = PluginConfig.of(context).allowOnly("rules", "address", "updateTypes", "queueSize");
         address = c.string("address", BusAddresses.ALERTS);
         updateTypes = new HashSet<>(c.strings("updateTypes"));
         for (String t : updateTypes) {
@@ -62,9 +63,10 @@ final class KeywordAlertPlugin implements Plugin {
         rules = List.copyOf(read);
         certificates = context.metrics().counter("certificates");
         alerts = context.metrics().counter("alerts");
-        consumer = context.eventBus().localConsumer(BusAddresses.UPDATES, m -> check(m.body()));
+        int queueSize = c.integer("queueSize", 10_000, 1, 1_000_000);
+        subscription = context.subscribe(BusAddresses.UPDATES, queueSize, this::check);
         context.logger().info(() -> name + ": watching " + rules.size() + " rule(s), publishing alerts on " + address);
-        return consumer.completion();
+        return Future.succeededFuture();
     }
 
     private void check(CertificateUpdate update) {
@@ -91,6 +93,7 @@ final class KeywordAlertPlugin implements Plugin {
 
     @Override
     public Future<Void> stop() {
-        return consumer == null ? Future.succeededFuture() : consumer.unregister();
+        // Certificates already queued are still matched: their alerts were as good as raised.
+        return subscription == null ? Future.succeededFuture() : subscription.close();
     }
 }

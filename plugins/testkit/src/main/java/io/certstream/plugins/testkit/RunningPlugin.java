@@ -23,12 +23,17 @@ public final class RunningPlugin {
         return pluginContext.vertx().deployVerticle(new VerticleBase() {
                     @Override
                     public Future<?> start() {
-                        return plugin.start(pluginContext);
+                        return plugin.start(pluginContext).compose(v -> pluginContext instanceof TestPluginContext t
+                                ? t.subscriptionsRegistered() : Future.succeededFuture());
                     }
 
                     @Override
                     public Future<?> stop() {
-                        return plugin.stop();
+                        return plugin.stop().onComplete(ar -> {
+                            if (pluginContext instanceof TestPluginContext t) {
+                                t.cancelSubscriptions();
+                            }
+                        });
                     }
                 })
                 .map(id -> new RunningPlugin(pluginContext, id));

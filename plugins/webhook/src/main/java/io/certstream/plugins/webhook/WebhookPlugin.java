@@ -5,12 +5,12 @@ import io.certstream.plugin.Plugin;
 import io.certstream.plugin.PluginConfigException;
 import io.certstream.plugin.PluginContext;
 import io.certstream.plugin.PluginMetrics;
+import io.certstream.plugin.Subscription;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -56,7 +56,7 @@ final class WebhookPlugin implements Plugin {
     private WorkerExecutor disk;
     private DurableQueue queue;
     private String queueId;
-    private MessageConsumer<?> consumer;
+    private Subscription<?> subscription;
 
     private final ArrayDeque<String> intake = new ArrayDeque<>();
     /** Items on disk and not yet delivered; read by the metrics gauge from other threads. */
@@ -108,9 +108,9 @@ final class WebhookPlugin implements Plugin {
                     queue = q;
                     queueId = q.queueId();
                     pending.set(q.pending());
-                    consumer = config.alerts()
-                            ? context.eventBus().<JsonObject>localConsumer(BusAddresses.ALERTS, msg -> offerAlert(msg.body()))
-                            : context.eventBus().<Buffer>localConsumer(BusAddresses.LITE, msg -> offerCertificate(msg.body()));
+                    subscription = config.alerts()
+                            ? context.<JsonObject>subscribe(BusAddresses.ALERTS, config.queueSize(), this::offerAlert)
+                            : context.<Buffer>subscribe(BusAddresses.LITE, config.queueSize(), this::offerCertificate);
                     log.info(() -> name + ": POSTing " + (config.alerts() ? "alerts" : "certificates") + " to "
                             + config.url().getHost() + " in batches of up to " + config.batchSize()
                             + (signature == null ? ", unsigned" : ", signed") + "; " + pending.get() + " item(s) waiting on disk");
@@ -263,7 +263,7 @@ final class WebhookPlugin implements Plugin {
     private void failed(Batch batch, HttpResponse<Buffer> response, Throwable error) {
         failedAttempts.increment();
         int status = response == null ? 0 : response.statusCode();
-        String what = response == null ? String.valueOf(error.getMessage()) : "HTTP " + status;
+        String what = response == null ? redact(String.valueOf(error.getMessage())) : "HTTP " + status;
         boolean rejected = status / 100 == 4 && status != 408 && status != 425 && status != 429;
         boolean exhausted = config.maxRetries() >= 0 && batch.attempts() > config.maxRetries();
         if (rejected || exhausted) {
@@ -288,6 +288,13 @@ final class WebhookPlugin implements Plugin {
             retryTimer = -1;
             send();
         });
+    }
+
+    /** Vert.x error messages can quote the request path, and a webhook URL may carry a token in it. */
+    private String redact(String message) {
+        String out = message.replace(config.url().toString(), "<webhook URL>");
+        String path = config.url().getRawPath();
+        return path == null || path.length() <= 1 ? out : out.replace(path, "<webhook path>");
     }
 
     private void deadLetter(Batch batch, String why) {
@@ -327,16 +334,17 @@ final class WebhookPlugin implements Plugin {
         if (disk == null) {
             return Future.succeededFuture();
         }
-        stopping = true;
-        stopped = Promise.promise();
-        cancelBatchTimer();
-        if (retryTimer >= 0) {
-            vertx.cancelTimer(retryTimer);
-            retryTimer = -1;
-            inFlight = null; // waiting for a retry: it stays on disk for the next start
-        }
-        Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
-        return unregistered.compose(v -> {
+        // What the subscription still holds goes to disk like everything before it.
+        Future<Void> drained = subscription == null ? Future.succeededFuture() : subscription.close();
+        return drained.compose(v -> {
+            stopping = true;
+            stopped = Promise.promise();
+            cancelBatchTimer();
+            if (retryTimer >= 0) {
+                vertx.cancelTimer(retryTimer);
+                retryTimer = -1;
+                inFlight = null; // waiting for a retry: it stays on disk for the next start
+            }
             // Whatever is still in the intake is written before we stop; an in-flight POST is awaited.
             writeToDisk();
             checkStopped();
