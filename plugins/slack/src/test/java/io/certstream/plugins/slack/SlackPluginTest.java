@@ -8,11 +8,11 @@ import io.certstream.plugins.testkit.Certificates;
 import io.certstream.plugins.testkit.HttpReceiver;
 import io.certstream.plugins.testkit.HttpReceiver.Response;
 import io.certstream.plugins.testkit.RunningPlugin;
+import io.certstream.plugins.testkit.SlackPayload;
 import io.certstream.plugins.testkit.TestPluginContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
@@ -81,51 +81,9 @@ class SlackPluginTest {
         vertx.eventBus().publish(BusAddresses.ALERTS, Alert.of("keyword-alert#1", "paypal", "keyword", domain, summary).toJson());
     }
 
-    /**
-     * What Slack's incoming webhooks accept (api.slack.com/reference/block-kit/blocks): a non-empty
-     * {@code text}, at most 50 blocks, header text plain and at most 150 characters, section text at most 3000.
-     */
+    /** The fake Slack: answers like Slack, 400 for a payload Slack would refuse. */
     private Response slackChecks(HttpReceiver.Request r) {
-        List<String> problems = new ArrayList<>();
-        if (!HOOK_PATH.equals(r.path())) {
-            problems.add("path " + r.path());
-        }
-        if (!String.valueOf(r.headers().get("Content-Type")).startsWith("application/json")) {
-            problems.add("content type " + r.headers().get("Content-Type"));
-        }
-        JsonObject json;
-        try {
-            json = r.json();
-        } catch (RuntimeException e) {
-            payloadProblems.add("not JSON");
-            return new Response(400, Map.of(), "invalid_payload");
-        }
-        if (!(json.getValue("text") instanceof String text) || text.isBlank()) {
-            problems.add("no text");
-        }
-        JsonArray blocks = json.getJsonArray("blocks", new JsonArray());
-        if (blocks.isEmpty() || blocks.size() > 50) {
-            problems.add(blocks.size() + " blocks");
-        }
-        for (Object b : blocks) {
-            JsonObject block = (JsonObject) b;
-            switch (block.getString("type", "")) {
-                case "header" -> {
-                    JsonObject t = block.getJsonObject("text");
-                    if (!"plain_text".equals(t.getString("type")) || t.getString("text").length() > 150) {
-                        problems.add("bad header " + t);
-                    }
-                }
-                case "section" -> {
-                    JsonObject t = block.getJsonObject("text");
-                    if (!"mrkdwn".equals(t.getString("type")) || t.getString("text").isEmpty() || t.getString("text").length() > 3000) {
-                        problems.add("bad section " + t);
-                    }
-                }
-                case "divider" -> { }
-                default -> problems.add("unknown block type " + block.getString("type"));
-            }
-        }
+        List<String> problems = SlackPayload.problems(r, HOOK_PATH);
         payloadProblems.addAll(problems);
         return problems.isEmpty() ? Response.ok() : new Response(400, Map.of(), "invalid_blocks");
     }
