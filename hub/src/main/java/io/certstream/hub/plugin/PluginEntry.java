@@ -43,9 +43,9 @@ public record PluginEntry(int index, PluginLoader.LoadedFactory factory, String 
             }
             int n = perType.merge(type, 1, Integer::sum);
             Object givenName = entry.getValue("name");
-            if (givenName != null && !(givenName instanceof String s && s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"))) {
-                throw new ConfigException(at + ".name must be 1-64 letters, digits, '.', '_' or '-' (it names the "
-                        + "plugin's data directory), got " + givenName);
+            if (givenName != null && !(givenName instanceof String s && s.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}"))) {
+                throw new ConfigException(at + ".name must be 1-64 letters, digits, '_' or '-' (it names the "
+                        + "plugin's logger and data directory), got " + givenName);
             }
             String name = givenName == null ? type + "#" + n : (String) givenName;
             if (!names.add(name)) {

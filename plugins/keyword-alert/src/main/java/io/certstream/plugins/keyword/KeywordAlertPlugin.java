@@ -65,7 +65,7 @@ final class KeywordAlertPlugin implements Plugin {
         alerts = context.metrics().counter("alerts");
         int queueSize = c.integer("queueSize", 10_000, 1, 1_000_000);
         subscription = context.subscribe(BusAddresses.UPDATES, queueSize, this::check);
-        context.logger().info(() -> name + ": watching " + rules.size() + " rule(s), publishing alerts on " + address);
+        context.logger().info(() -> "watching " + rules.size() + " rule(s), publishing alerts on " + address);
         return Future.succeededFuture();
     }
 

@@ -85,7 +85,7 @@ final class SlackPlugin implements Plugin {
         droppedFailed = m.counter("dropped_failed");
         m.gauge("waiting", waitingCount::get);
         subscription = context.subscribe(BusAddresses.ALERTS, queueSize, this::offer);
-        log.info(() -> name + ": posting alerts to a Slack webhook, at most one message per " + minIntervalMillis + " ms");
+        log.info(() -> "posting alerts to a Slack webhook, at most one message per " + minIntervalMillis + " ms");
         return Future.succeededFuture();
     }
 
@@ -182,7 +182,7 @@ final class SlackPlugin implements Plugin {
             rateLimited.increment();
             long retryAfter = Math.max(retryAfterMillis(response.getHeader("Retry-After")), minIntervalMillis);
             nextSendAt = System.currentTimeMillis() + retryAfter;
-            log.fine(() -> name + ": Slack rate limit (429), sending " + alerts.size() + " alert(s) again in " + retryAfter + " ms");
+            log.fine(() -> "Slack rate limit (429), sending " + alerts.size() + " alert(s) again in " + retryAfter + " ms");
             // Back to the head of the queue, in order: the next message carries them and whatever came meanwhile.
             for (int i = alerts.size() - 1; i >= 0; i--) {
                 waiting.addFirst(alerts.get(i));
@@ -194,13 +194,13 @@ final class SlackPlugin implements Plugin {
         boolean retryable = status == 0 || status == 408 || status / 100 == 5;
         if (!retryable || attempt > maxRetries || stopping) {
             droppedFailed.add(alerts.size());
-            log.warning(() -> name + ": dropped a message of " + alerts.size() + " alert(s) after " + attempt
+            log.warning(() -> "dropped a message of " + alerts.size() + " alert(s) after " + attempt
                     + " attempt(s): " + what + (status / 100 == 4 ? "; check that the webhook URL is current" : ""));
             done();
             return;
         }
         long delay = Math.min(60_000, 500L << Math.min(attempt - 1, 7));
-        log.fine(() -> name + ": Slack did not take a message (" + what + "), retry " + attempt + " in " + delay + " ms");
+        log.fine(() -> "Slack did not take a message (" + what + "), retry " + attempt + " in " + delay + " ms");
         retry(alerts, message, attempt, delay);
     }
 
@@ -256,7 +256,7 @@ final class SlackPlugin implements Plugin {
             if (!waiting.isEmpty()) {
                 droppedFailed.add(waiting.size());
                 int n = waiting.size();
-                log.warning(() -> name + ": stopping with " + n + " alert(s) not yet sent to Slack; they are dropped");
+                log.warning(() -> "stopping with " + n + " alert(s) not yet sent to Slack; they are dropped");
                 waiting.clear();
                 waitingCount.set(0);
             }

@@ -111,7 +111,7 @@ final class WebhookPlugin implements Plugin {
                     subscription = config.alerts()
                             ? context.<JsonObject>subscribe(BusAddresses.ALERTS, config.queueSize(), this::offerAlert)
                             : context.<Buffer>subscribe(BusAddresses.LITE, config.queueSize(), this::offerCertificate);
-                    log.info(() -> name + ": POSTing " + (config.alerts() ? "alerts" : "certificates") + " to "
+                    log.info(() -> "POSTing " + (config.alerts() ? "alerts" : "certificates") + " to "
                             + config.url().getHost() + " in batches of up to " + config.batchSize()
                             + (signature == null ? ", unsigned" : ", signed") + "; " + pending.get() + " item(s) waiting on disk");
                     // Items left from before a restart go out at once rather than wait for a batch to fill.
@@ -168,13 +168,13 @@ final class WebhookPlugin implements Plugin {
                 int stored = ar.result();
                 if (stored < chunk.size()) {
                     droppedSpillFull.add(chunk.size() - stored);
-                    log.warning(() -> name + ": the on-disk queue reached spillMaxBytes (" + config.spillMaxBytes()
+                    log.warning(() -> "the on-disk queue reached spillMaxBytes (" + config.spillMaxBytes()
                             + " bytes); dropped " + (chunk.size() - stored) + " item(s). Is the receiver down?");
                 }
                 pending.addAndGet(stored);
             } else {
                 droppedDiskError.add(chunk.size());
-                log.log(Level.SEVERE, name + ": could not store " + chunk.size() + " item(s) in " + context.dataDir()
+                log.log(Level.SEVERE, "could not store " + chunk.size() + " item(s) in " + context.dataDir()
                         + "; they are dropped. Check disk space and permissions", ar.cause());
             }
             writeToDisk();
@@ -204,7 +204,7 @@ final class WebhookPlugin implements Plugin {
         disk.executeBlocking(() -> queue.readNext(config.batchSize())).onComplete(ar -> {
             reading = false;
             if (ar.failed()) {
-                log.log(Level.SEVERE, name + ": cannot read the on-disk queue in " + context.dataDir()
+                log.log(Level.SEVERE, "cannot read the on-disk queue in " + context.dataDir()
                         + "; retrying. Check the disk", ar.cause());
                 retryLater(config.backoff().maxMillis());
                 return;
@@ -249,7 +249,7 @@ final class WebhookPlugin implements Plugin {
         }).onComplete(ar -> {
             if (ar.failed()) {
                 // Delivered but not recorded: after a restart the receiver sees these item ids again.
-                log.log(Level.SEVERE, name + ": delivered batch " + batch.id() + " but could not record it in "
+                log.log(Level.SEVERE, "delivered batch " + batch.id() + " but could not record it in "
                         + context.dataDir() + "; it will be sent again after a restart", ar.cause());
             }
             pending.addAndGet(-batch.size());
@@ -281,7 +281,7 @@ final class WebhookPlugin implements Plugin {
         long retryAfter = response == null ? -1 : Backoff.retryAfterMillis(response.getHeader("Retry-After"), Instant.now());
         long delay = retryAfter >= 0 ? retryAfter : config.backoff().delayMillis(batch.attempts());
         Level level = batch.attempts() == 1 ? Level.WARNING : Level.FINE;
-        log.log(level, () -> name + ": batch " + batch.id() + " (" + batch.size() + " item(s)) to " + config.url().getHost()
+        log.log(level, () -> "batch " + batch.id() + " (" + batch.size() + " item(s)) to " + config.url().getHost()
                 + " failed: " + what + "; retry " + batch.attempts() + " in " + delay + " ms"
                 + (retryAfter >= 0 ? " (Retry-After)" : "") + ". Items stay on disk until delivered");
         retryTimer = vertx.setTimer(delay, t -> {
@@ -298,7 +298,7 @@ final class WebhookPlugin implements Plugin {
     }
 
     private void deadLetter(Batch batch, String why) {
-        log.severe(() -> name + ": giving up on batch " + batch.id() + " (" + batch.size() + " item(s)): " + why
+        log.severe(() -> "giving up on batch " + batch.id() + " (" + batch.size() + " item(s)): " + why
                 + ". Its body is kept in " + context.dataDir().resolve("dead-letter.jsonl"));
         disk.executeBlocking(() -> {
             Files.write(context.dataDir().resolve("dead-letter.jsonl"),
@@ -354,7 +354,7 @@ final class WebhookPlugin implements Plugin {
 
     private void checkStopped() {
         if (stopping && !writing && intake.isEmpty() && !reading && inFlight == null && !stopped.future().isComplete()) {
-            log.info(() -> name + ": stopped; " + pending.get() + " item(s) wait on disk for the next start");
+            log.info(() -> "stopped; " + pending.get() + " item(s) wait on disk for the next start");
             stopped.complete();
         }
     }
