@@ -40,8 +40,7 @@ public final class PluginHost extends VerticleBase {
         return vertx.executeBlocking(() -> PluginLoader.load(PluginHost.class.getClassLoader(), dir, dirKey))
                 .compose(found -> {
                     loaded = found;
-                    LOG.info(() -> "Plugins available: " + found.describe() + (Files.isDirectory(dir)
-                            ? "" : " (no plugins directory " + dir + "; create it and drop plugin jars in to add more)"));
+                    LOG.info(() -> listing(found, dir));
                     List<PluginEntry> entries = PluginEntry.readAll(config.plugins(), config.pluginsSource(), found, dir.toString());
                     if (entries.isEmpty()) {
                         LOG.info("No plugin instances configured (\"plugins\": [] in the config)");
@@ -54,6 +53,16 @@ public final class PluginHost extends VerticleBase {
                     }
                     return chain;
                 });
+    }
+
+    /** One line per plugin type: where it came from and what it does. */
+    private static String listing(PluginLoader.Loaded found, Path dir) {
+        StringBuilder out = new StringBuilder("Plugins available: ").append(found.byType().size());
+        found.byType().values().forEach(f -> out.append("\n    ").append(f.type()).append(" (").append(f.source())
+                .append("): ").append(f.factory().description()));
+        out.append(Files.isDirectory(dir) ? "\n    plugins directory: " + dir
+                : "\n    no plugins directory " + dir + " (pluginDir): create it and drop plugin jars in to add plugins");
+        return out.toString();
     }
 
     private Future<Void> startInstance(PluginEntry entry) {
