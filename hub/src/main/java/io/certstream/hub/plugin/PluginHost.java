@@ -18,7 +18,8 @@ import java.util.logging.Logger;
  * Loads the plugins (class path and plugins directory), lists them, and deploys one {@link PluginVerticle} per
  * entry of the {@code "plugins"} config, in order; the first that fails to start stops the hub's start with a
  * message naming the file, the entry, the plugin and the key. Its own context is the feed that receives bus
- * messages for plugin subscriptions. Undeploying it stops every instance (Vert.x undeploys children first).
+ * messages for plugin subscriptions. Undeploying it stops every instance (Vert.x undeploys children first),
+ * one after the other in config order.
  */
 public final class PluginHost extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(PluginHost.class.getName());
@@ -65,12 +66,19 @@ public final class PluginHost extends VerticleBase {
         return out.toString();
     }
 
+    /** The stop of the instance started last: the next instance stops after it. */
+    private Future<Void> lastStopped = Future.succeededFuture();
+
     private Future<Void> startInstance(PluginEntry entry) {
         Path dataDir = Path.of(config.stateDir(), "plugins", entry.name()).toAbsolutePath().normalize();
         return vertx.executeBlocking(() -> Files.createDirectories(dataDir))
                 .recover(e -> Future.failedFuture(new ConfigException(config.pluginsSource() + ": plugins[" + entry.index()
                         + "] (" + entry.name() + "): cannot create its data directory " + dataDir + " (stateDir): " + e.getMessage())))
-                .compose(d -> vertx.deployVerticle(new PluginVerticle(entry, context, httpClient, metrics, dataDir)))
+                .compose(d -> {
+                    PluginVerticle instance = new PluginVerticle(entry, context, httpClient, metrics, dataDir, lastStopped);
+                    lastStopped = instance.stopped();
+                    return vertx.deployVerticle(instance);
+                })
                 .<Void>mapEmpty()
                 .recover(e -> Future.failedFuture(e instanceof PluginConfigException pce ? entry.error(pce)
                         : e instanceof ConfigException ? e

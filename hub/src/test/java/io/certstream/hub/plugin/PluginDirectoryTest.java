@@ -59,10 +59,15 @@ class PluginDirectoryTest {
 
                 static final class Echo implements Plugin {
                     private Subscription<CertificateUpdate> subscription;
+                    private PluginContext context;
+                    private String address;
+                    private long stopDelayMillis;
 
                     public Future<Void> start(PluginContext c) {
-                        PluginConfig config = PluginConfig.of(c).allowOnly("address", "busyMillis", "queueSize");
-                        String address = config.requiredString("address");
+                        context = c;
+                        PluginConfig config = PluginConfig.of(c).allowOnly("address", "busyMillis", "queueSize", "stopDelayMillis");
+                        stopDelayMillis = config.longValue("stopDelayMillis", 0, 0, 5000);
+                        address = config.requiredString("address");
                         long busyMillis = config.longValue("busyMillis", 0, 0, 1000);
                         int queueSize = config.integer("queueSize", 10000, 1, 100000);
                         subscription = c.<CertificateUpdate>subscribe(BusAddresses.UPDATES, queueSize, u -> {
@@ -82,7 +87,12 @@ class PluginDirectoryTest {
                     }
 
                     public Future<Void> stop() {
-                        return subscription.close();
+                        io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+                        context.vertx().setTimer(stopDelayMillis + 1, t -> later.complete());
+                        return later.future()
+                                .compose(v -> subscription.close())
+                                .onSuccess(v -> context.eventBus().publish(address, new JsonObject()
+                                        .put("plugin", "stops").put("stopped", context.name())));
                     }
                 }
             }
@@ -152,6 +162,18 @@ class PluginDirectoryTest {
         JsonObject stats = hub.metrics().toJson().getJsonObject("plugins");
         assertEquals("echo", stats.getJsonObject("second").getString("type"));
         assertEquals(30, stats.getJsonObject("echo#1").getLong("echoed"));
+    }
+
+    @Test
+    void instancesStopOneAfterTheOtherInConfigOrder() throws Exception {
+        RunningHub hub = await(RunningHub.start(vertx, hubConfig(new JsonArray()
+                .add(new JsonObject().put("type", "echo").put("name", "source").put("address", "test.echo").put("stopDelayMillis", 300))
+                .add(new JsonObject().put("type", "echo").put("name", "middle").put("address", "test.echo").put("stopDelayMillis", 100))
+                .add(new JsonObject().put("type", "echo").put("name", "sink").put("address", "test.echo")))));
+        await(hub.stop());
+        waitFor("three stops", () -> echoes.getOrDefault("stops", List.of()).size() == 3);
+        assertEquals(List.of("source", "middle", "sink"),
+                echoes.get("stops").stream().map(e -> e.getString("stopped")).toList());
     }
 
     @Test
