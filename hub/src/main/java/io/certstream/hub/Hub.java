@@ -6,6 +6,7 @@ import io.certstream.hub.ct.LogDirectory;
 import io.certstream.hub.ct.Rfc6962Watcher;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.plugin.PluginHost;
 import io.certstream.hub.stream.UpdatePublisher;
 import io.certstream.hub.stream.WebVerticle;
 import io.certstream.hub.stream.WireFormat;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
 
 /**
  * The hub: deploys the web front, the log directory (which deploys one watcher per log) and the timers that
- * every client shares (heartbeat, rate sampling). Data flows one way: log -> watcher/decoder -> bus -> web, plugins.
+ * every client shares (heartbeat, rate sampling), after the plugins. Data flows one way: log -> watcher/decoder -> bus -> web, plugins.
  */
 public final class Hub extends VerticleBase {
     private final HubConfig config;
@@ -52,8 +53,11 @@ public final class Hub extends VerticleBase {
                 .publish(BusAddresses.HEARTBEAT, WireFormat.heartbeat(System.currentTimeMillis() / 1000)));
         vertx.setPeriodic(1000, t -> metrics.sample());
 
-        return vertx.deployVerticle(() -> new WebVerticle(config.server(), metrics, extraRoutes),
-                        new DeploymentOptions().setInstances(instances))
+        // Plugins first: a bad plugin config stops the hub before it opens its port or reads any log,
+        // and every plugin is listening before the first certificate is published.
+        return vertx.deployVerticle(new PluginHost(config, metrics))
+                .compose(id -> vertx.deployVerticle(() -> new WebVerticle(config.server(), metrics, extraRoutes),
+                        new DeploymentOptions().setInstances(instances)))
                 .compose(id -> vertx.deployVerticle(new LogDirectory(config, log -> watcherFor(log, decoder, publisher))));
     }
 

@@ -22,6 +22,9 @@ public final class Main {
 
               --config FILE  JSON configuration to use on top of the defaults (see config/hub.json and README.md)
               --demo         run offline against a simulated CT log on 127.0.0.1 instead of the real CT logs
+
+            Plugins: jars in the plugins directory (pluginDir, default ./plugins) are loaded at start-up;
+            configure instances under "plugins" (see config/plugins/README.md).
               --help         show this help
 
             Every key can also be set by an environment variable: server.port -> CERTSTREAM_SERVER_PORT.
@@ -61,7 +64,8 @@ public final class Main {
         Vertx vertx = Vertx.vertx();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                // Longer than a plugin's stop timeout, so a webhook can finish writing its queue to disk.
+                vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
             } catch (Exception ignored) {
                 // shutting down anyway
             }

@@ -10,7 +10,9 @@ import java.util.List;
  * The hub's validated configuration. Keys are documented in README.md ("Configuration") and
  * {@code config/hub.json} is the default.
  *
- * @param plugins plugin entries ({@code {"type": ..., ...}}) validated by the plugin loader, which knows their schema
+ * @param pluginDir     directory whose {@code *.jar} files are loaded as plugins (relative to the working directory)
+ * @param plugins       plugin entries ({@code {"type": ..., ...}}) validated by the plugin loader, which knows their schema
+ * @param pluginsSource where the {@code plugins} entries came from (a file, an environment variable), for error messages
  */
 public record HubConfig(
         ServerConfig server,
@@ -18,7 +20,9 @@ public record HubConfig(
         List<LogConfig> logs,
         WatcherConfig watcher,
         String stateDir,
-        JsonArray plugins) {
+        String pluginDir,
+        JsonArray plugins,
+        String pluginsSource) {
 
     /** The web verticle: where it listens and how it treats clients. */
     public record ServerConfig(
@@ -54,7 +58,7 @@ public record HubConfig(
     }
 
     static HubConfig read(ConfigReader root) {
-        root.allowOnly("server", "logList", "logs", "watcher", "stateDir", "plugins");
+        root.allowOnly("server", "logList", "logs", "watcher", "stateDir", "pluginDir", "plugins");
         ConfigReader s = root.object("server")
                 .allowOnly("host", "port", "instances", "heartbeatSeconds", "latestSize", "clientQueueBytes", "slowClientSeconds");
         ServerConfig server = new ServerConfig(
@@ -105,8 +109,12 @@ public record HubConfig(
         if (plugins != null && !(plugins instanceof JsonArray)) {
             throw root.error("plugins", "must be a JSON array of plugin objects, got " + ConfigReader.describe(plugins));
         }
-        return new HubConfig(server, logList, List.copyOf(logs), watcher, root.string("stateDir", "state"),
-                plugins == null ? new JsonArray() : (JsonArray) plugins);
+        String pluginDir = root.string("pluginDir", "plugins");
+        if (pluginDir.isBlank()) {
+            throw root.error("pluginDir", "must name a directory (e.g. \"plugins\"); it need not exist");
+        }
+        return new HubConfig(server, logList, List.copyOf(logs), watcher, root.string("stateDir", "state"), pluginDir,
+                plugins == null ? new JsonArray() : (JsonArray) plugins, root.sourceOf("plugins"));
     }
 
     private static StartPosition start(ConfigReader r, String name, StartPosition fallback) {
@@ -138,6 +146,8 @@ public record HubConfig(
                 .put("server", new JsonObject().put("host", server.host()).put("port", server.port()))
                 .put("logList", logList.enabled() ? logList.url() : "disabled")
                 .put("customLogs", logs.size())
-                .put("start", watcher.start().toString());
+                .put("start", watcher.start().toString())
+                .put("pluginDir", pluginDir)
+                .put("plugins", plugins.size());
     }
 }

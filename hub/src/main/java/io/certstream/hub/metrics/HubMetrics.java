@@ -1,5 +1,6 @@
 package io.certstream.hub.metrics;
 
+import io.certstream.plugin.PluginMetrics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -21,6 +22,19 @@ public final class HubMetrics {
     private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> disconnectedSlow = new ConcurrentHashMap<>();
     private final RateMeter rate = new RateMeter(10);
+    private final Map<String, PluginEntry> plugins = new ConcurrentHashMap<>();
+
+    private record PluginEntry(String type, PluginMetrics metrics) {
+    }
+
+    /** Shows a plugin instance's counters under {@code plugins.<name>} in {@code /stats}. */
+    public void plugin(String name, String type, PluginMetrics pluginMetrics) {
+        plugins.put(name, new PluginEntry(type, pluginMetrics));
+    }
+
+    public void forgetPlugin(String name) {
+        plugins.remove(name);
+    }
 
     public LogMetrics log(String name, String url, String kind) {
         return logs.computeIfAbsent(url, u -> new LogMetrics(name, url, kind));
@@ -87,12 +101,16 @@ public final class HubMetrics {
                     .put("dropped_messages", dropped(endpoint))
                     .put("disconnected_slow", disconnectedSlow.getOrDefault(endpoint, new LongAdder()).sum()));
         }
+        JsonObject pluginStats = new JsonObject();
+        new java.util.TreeMap<>(plugins).forEach((name, p) ->
+                pluginStats.put(name, new JsonObject().put("type", p.type()).mergeIn(p.metrics().snapshot())));
         return new JsonObject()
                 .put("uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000)
                 .put("certificates", published.sum())
                 .put("certificates_per_second", Math.round(rate.perSecond() * 10) / 10.0)
                 .put("logs_watched", logs.size())
                 .put("endpoints", endpoints)
-                .put("logs", logList);
+                .put("logs", logList)
+                .put("plugins", pluginStats);
     }
 }

@@ -19,9 +19,13 @@ public final class UpdatePublisher {
         this.metrics = metrics;
     }
 
-    /** Lets the immutable update travel the local bus by reference: no copy per consumer. */
+    /** Lets the immutable update travel the local bus by reference: no copy per consumer. Idempotent per Vert.x. */
     public static void registerCodec(Vertx vertx) {
-        vertx.eventBus().registerDefaultCodec(CertificateUpdate.class, new LocalCodec<>("certstream-update"));
+        try {
+            vertx.eventBus().registerDefaultCodec(CertificateUpdate.class, new LocalCodec<>("certstream-update"));
+        } catch (IllegalStateException alreadyRegistered) {
+            // a hub restarted in the same Vert.x (tests, embedding applications): the codec is the same
+        }
     }
 
     public void publish(List<EncodedUpdate> updates) {

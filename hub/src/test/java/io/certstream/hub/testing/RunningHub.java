@@ -31,13 +31,26 @@ public final class RunningHub {
 
     /** Starts a hub that watches no real logs: only what {@code overrides} names (logList / logs). */
     public static Future<RunningHub> start(Vertx vertx, JsonObject overrides) {
+        return start(vertx, null, overrides);
+    }
+
+    /**
+     * Like {@link #start(Vertx, JsonObject)} with a config file between the defaults and the overrides, as
+     * {@code --config FILE} gives it; config errors then name the file.
+     */
+    public static Future<RunningHub> start(Vertx vertx, java.nio.file.Path configFile, JsonObject overrides) {
         int port = freePort();
         JsonObject base = new JsonObject()
                 .put("server", new JsonObject().put("host", "127.0.0.1").put("port", port).put("instances", 2))
                 .put("logList", new JsonObject().put("enabled", false))
                 .put("watcher", new JsonObject().put("pollSeconds", 1).put("maxBackoffSeconds", 2));
         JsonObject merged = base.mergeIn(overrides, true);
-        HubConfig config = ConfigLoader.load(null, Map.of(), merged, "test overrides");
+        HubConfig config;
+        try {
+            config = ConfigLoader.load(configFile, Map.of(), merged, "test overrides");
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
         HubMetrics metrics = new HubMetrics();
         return vertx.deployVerticle(new Hub(config, metrics))
                 .map(id -> new RunningHub(vertx, id, port, metrics, config));
