@@ -6,6 +6,10 @@ import io.certstream.hub.ct.LogDirectory;
 import io.certstream.hub.ct.Rfc6962Watcher;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.stream.BridgeChannels;
+import io.certstream.hub.stream.LivePage;
+import io.certstream.hub.stream.SockJsBridge;
+import io.certstream.hub.stream.TcpBridgeVerticle;
 import io.certstream.hub.stream.UpdatePublisher;
 import io.certstream.hub.stream.WebVerticle;
 import io.certstream.hub.stream.WireFormat;
@@ -42,7 +46,9 @@ public final class Hub extends VerticleBase {
     @Override
     public Future<?> start() {
         UpdatePublisher.registerCodec(vertx);
-        UpdatePublisher publisher = new UpdatePublisher(vertx, metrics);
+        BridgeChannels.registerCodec(vertx.eventBus());
+        BridgeChannels bridgeChannels = new BridgeChannels(vertx.eventBus());
+        UpdatePublisher publisher = new UpdatePublisher(vertx, metrics, bridgeChannels);
         LogEntryDecoder decoder = new LogEntryDecoder();
 
         int instances = config.server().instances() > 0
@@ -52,8 +58,20 @@ public final class Hub extends VerticleBase {
                 .publish(BusAddresses.HEARTBEAT, WireFormat.heartbeat(System.currentTimeMillis() / 1000)));
         vertx.setPeriodic(1000, t -> metrics.sample());
 
-        return vertx.deployVerticle(() -> new WebVerticle(config.server(), metrics, extraRoutes),
+        Consumer<Router> routes = router -> {
+            if (config.bridge().sockjs()) {
+                // One bridge per web verticle instance (its consumers live on that instance's event loop).
+                router.route(SockJsBridge.PATH + "/*").subRouter(new SockJsBridge(vertx, bridgeChannels, metrics,
+                        config.server().clientQueueBytes(), config.server().slowClientSeconds() * 1000L).router());
+                LivePage.mount(router);
+            }
+            extraRoutes.accept(router);
+        };
+        return vertx.deployVerticle(() -> new WebVerticle(config.server(), metrics, routes),
                         new DeploymentOptions().setInstances(instances))
+                .compose(id -> config.bridge().tcpPort() == 0 ? Future.succeededFuture(id)
+                        : vertx.deployVerticle(new TcpBridgeVerticle(config.bridge().tcpHost(), config.bridge().tcpPort(),
+                                bridgeChannels, metrics, config.server().clientQueueBytes())))
                 .compose(id -> vertx.deployVerticle(new LogDirectory(config, log -> watcherFor(log, decoder, publisher))));
     }
 
