@@ -29,6 +29,7 @@
     var m = msg.body;
     if (!m || m.message_type !== 'certificate_update') { return; }
     total++;
+    totalEl.textContent = String(total);
     arrivals.push(Date.now());
     if (!paused) { addRow(m.data); }
   }
@@ -69,7 +70,7 @@
     var cert = data.leaf_cert;
     var tr = document.createElement('tr');
     tr.dataset.index = data.cert_index;
-    cell(tr, 'time', new Date(data.seen * 1000).toLocaleTimeString());
+    cell(tr, 'time', new Date(data.seen * 1000).toLocaleTimeString([], { hour12: false }));
     var domains = cell(tr, 'domains', cert.all_domains.join(', '));
     var badge = document.createElement('span');
     var precert = data.update_type === 'PrecertLogEntry';
@@ -109,6 +110,5 @@
     var now = Date.now();
     while (arrivals.length && arrivals[0] < now - RATE_WINDOW_MS) { arrivals.shift(); }
     rateEl.textContent = (arrivals.length * 1000 / RATE_WINDOW_MS).toFixed(1);
-    totalEl.textContent = String(total);
   }, 500);
 })();

@@ -17,7 +17,14 @@ public final class LivePage {
 
     public static void mount(Router router) {
         // The page uses relative URLs (vendor/...), which resolve below /live/ only with the trailing slash.
-        router.get(PATH).handler(ctx -> ctx.redirect(PATH + "/"));
+        // (A route for "/live" also matches "/live/", which must fall through to the files.)
+        router.get(PATH).handler(ctx -> {
+            if (ctx.request().path().equals(PATH)) {
+                ctx.redirect(PATH + "/");
+            } else {
+                ctx.next();
+            }
+        });
         router.get(PATH + "/*").handler(StaticHandler.create(RESOURCES).setIndexPage("index.html"));
     }
 }
