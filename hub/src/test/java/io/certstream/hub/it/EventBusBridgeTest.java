@@ -186,6 +186,58 @@ class EventBusBridgeTest {
     }
 
     @Test
+    void aBridgeClientThatStopsReadingIsSkippedThenClosedWhileOthersGetEverything() throws Exception {
+        // Its own Vert.x: a second hub on the same bus would publish every certificate twice.
+        Vertx other = Vertx.vertx();
+        try {
+            slowClientIsSkippedThenClosed(other);
+        } finally {
+            await(other.close());
+        }
+    }
+
+    private void slowClientIsSkippedThenClosed(Vertx vertx) throws Exception {
+        RunningHub small = await(RunningHub.start(vertx, new JsonObject()
+                .put("server", new JsonObject().put("clientQueueBytes", 65536).put("slowClientSeconds", 1))
+                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
+        waitFor(() -> small.metrics().logs().containsKey(log.url()) && small.metrics().logs().get(log.url()).nextIndex() == INITIAL);
+        BridgeRecorder fast = await(BridgeRecorder.connect(vertx, small.port()));
+        // A tiny receive buffer, and then no reading at all: the hub's writes to it back up quickly.
+        BridgeRecorder slow = await(BridgeRecorder.connect(vertx, small.port(),
+                new io.vertx.core.http.WebSocketClientOptions().setReceiveBufferSize(4096)));
+        await(fast.register(BusAddresses.FULL));
+        // Several copies of every certificate for the stalled client: its backlog grows faster than the log does.
+        for (String address : List.of(BusAddresses.FULL, "certstream.full.all", "certstream.full.x509",
+                "certstream.full.precert", BusAddresses.LITE, "certstream.lite.all")) {
+            await(slow.register(address));
+        }
+        slow.sync(WAIT);
+        fast.sync(WAIT);
+        slow.socket().pause();
+
+        int issued = 0;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (slowDisconnects(small) == 0) {
+            assertTrue(System.nanoTime() < deadline, "the stalled bridge client was not closed; stats: " + small.metrics().toJson());
+            await(log.append(20));
+            issued += 20;
+            int expected = issued;
+            fast.await(b -> b.bodies(BusAddresses.FULL).size() >= expected, WAIT);
+        }
+
+        List<Long> indexes = objects(fast.bodies(BusAddresses.FULL)).stream()
+                .map(m -> m.getJsonObject("data").getLong("cert_index")).toList();
+        assertEquals(java.util.stream.LongStream.range(INITIAL, INITIAL + issued).boxed().toList(), indexes,
+                "the reading client got every certificate, in order");
+        assertTrue(small.metrics().dropped("eventbus") > 0, "messages skipped for the stalled client are counted");
+    }
+
+    private static long slowDisconnects(RunningHub hub) {
+        JsonObject endpoint = hub.metrics().toJson().getJsonObject("endpoints").getJsonObject("eventbus");
+        return endpoint == null ? 0 : endpoint.getLong("disconnected_slow");
+    }
+
+    @Test
     void tcpBridgeDeliversJsonAndRefusesPublishing() throws Exception {
         List<JsonObject> frames = new CopyOnWriteArrayList<>();
         NetSocket socket = await(vertx.createNetClient().connect(tcpPort, "127.0.0.1"));
