@@ -13,10 +13,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import io.certstream.hub.testing.ExternalTools;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +28,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -280,6 +287,38 @@ class EventBusBridgeTest {
         }
         assertEquals(1, hub.metrics().clients("tcp-bridge"));
         await(socket.close());
+    }
+
+    @Test
+    void pythonExampleFollowsAChannelOverTheTcpBridge() throws Exception {
+        Assumptions.assumeTrue(ExternalTools.onPath("python3"), "skipped: python3 is needed for examples/python-tcp");
+        Path script = ExternalTools.projectRoot().resolve("examples/python-tcp/follow.py");
+        Path out = Path.of("target", "python-tcp.stdout.log");
+        Files.createDirectories(out.getParent());
+        Process python = new ProcessBuilder("python3", script.toString(), "127.0.0.1", String.valueOf(tcpPort),
+                "certstream.lite.precert", "4")
+                .redirectOutput(out.toFile()).redirectError(Path.of("target", "python-tcp.stderr.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            // It joins when it is ready: keep the log growing until it has printed its 4 precertificates.
+            while (!python.waitFor(700, TimeUnit.MILLISECONDS)) {
+                assertTrue(System.nanoTime() < deadline, "follow.py did not finish");
+                await(log.append(3));
+            }
+            assertEquals(0, python.exitValue(), Files.readString(Path.of("target", "python-tcp.stderr.log")));
+        } finally {
+            python.destroyForcibly();
+        }
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(4, lines.size(), lines.toString());
+        for (String line : lines) {
+            Matcher m = Pattern.compile("^(.+) #(\\d+): (.*)$").matcher(line);
+            assertTrue(m.matches(), line);
+            IssuedEntry issued = log.entry(Long.parseLong(m.group(2)));
+            assertEquals(UpdateType.PrecertLogEntry, issued.type(), "only precertificates on certstream.lite.precert: " + line);
+            assertEquals(String.join(", ", issued.domains()), m.group(3));
+            assertEquals(log.url(), m.group(1));
+        }
     }
 
     private static Buffer frame(JsonObject message) {
