@@ -71,7 +71,8 @@ public final class SockJsBridge {
         // BridgeClient, which knows how far behind its client is (SockJS's own writeQueueFull() only sees messages
         // not yet handed to the transport, never the websocket's backlog).
         EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, options(), this::onEvent);
-        SockJSHandlerOptions handlerOptions = new SockJSHandlerOptions().setRegisterWriteHandler(false);
+        SockJSHandlerOptions handlerOptions = new SockJSHandlerOptions().setRegisterWriteHandler(false)
+                .setInsertJSESSIONID(false); // one hub process: no sticky sessions to route, so no cookie
         return SockJSHandler.create(vertx, handlerOptions)
                 .socketHandler(sock -> bridge.handle(new BridgeClient(sock, queueBytes, slowMillis, metrics, STATS_LABEL)));
     }
