@@ -14,6 +14,7 @@
   var channelEl = document.getElementById('channel');
   var filterEl = document.getElementById('filter');
   var pauseEl = document.getElementById('pause');
+  var domainEl = document.getElementById('domain');
 
   var arrivals = [];
   var total = 0;
@@ -35,6 +36,9 @@
   }
 
   function follow(next) {
+    if (next === address) { return; }
+    rows.textContent = '';   // a new channel starts a new table
+    empty.hidden = false;
     if (eb.state !== EventBus.OPEN) { address = next; return; }
     if (eb.handlers[address]) { eb.unregisterHandler(address, onCertificate); }
     address = next;
@@ -100,7 +104,18 @@
     }
     for (var tr = rows.firstChild; tr; tr = tr.nextSibling) { tr.hidden = !matches(tr); }
   });
-  channelEl.addEventListener('change', function () { follow(channelEl.value); });
+  // A domain narrows the stream on the hub's side (a domain channel) rather than in the page.
+  function chosenAddress() {
+    var name = domainEl.value.trim().toLowerCase().replace(/^\*\./, '');
+    if (/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(name)) {
+      domainEl.style.borderColor = '';
+      return 'certstream.lite.domain.' + name;
+    }
+    domainEl.style.borderColor = name ? '#e0a84f' : '';
+    return channelEl.value;
+  }
+  channelEl.addEventListener('change', function () { domainEl.value = ''; follow(chosenAddress()); });
+  domainEl.addEventListener('change', function () { follow(chosenAddress()); });
   pauseEl.addEventListener('click', function () {
     paused = !paused;
     pauseEl.textContent = paused ? 'resume' : 'pause';

@@ -1,7 +1,8 @@
 // Usage: node check-live.js <chromium> <page url> <screenshot.png> <rows>
 // Opens the hub's /live page in headless Chromium, waits until <rows> certificates are in the table and the
 // certs/s counter moved, writes a screenshot, tries the filter box, and prints one JSON object on stdout:
-// {status, rate, total, rows: [{index, domains, issuer, log}], filter: {query, visible: [domains...]}}.
+// {status, rate, total, rows: [{index, domains, issuer, log}], filter: {query, visible: [domains...]},
+//  domainChannel: [cert_index...] shown after following certstream.lite.domain.com}.
 const { chromium } = require('playwright-core');
 
 const [executablePath, url, screenshot, rowsArg] = process.argv.slice(2);
@@ -42,6 +43,13 @@ const wanted = parseInt(rowsArg, 10);
     const visible = await page.$$eval('#rows tr', (trs) => trs.filter((tr) => !tr.hidden)
         .map((tr) => tr.querySelector('td.domains').firstChild.textContent));
     result.filter = { query, visible };
+    await page.fill('#filter', '');
+
+    // A domain channel: the hub then sends only certificates with a domain under "com".
+    await page.fill('#domain', 'com');
+    await page.press('#domain', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#rows tr').length >= 2, null, { timeout: 90000 });
+    result.domainChannel = await page.$$eval('#rows tr', (trs) => trs.map((tr) => Number(tr.dataset.index)));
     result.total = parseInt(await page.textContent('#total'), 10);
     console.log(JSON.stringify(result));
   } finally {

@@ -108,7 +108,7 @@ public final class Main {
                 + (config.bridge().sockjs()
                     ? "\n    http://" + base + "/live        live table in the browser (SockJS event-bus bridge at /eventbus)" : "")
                 + (config.bridge().tcpPort() > 0
-                    ? "\n    tcp://" + config.bridge().tcpHost() + ":" + config.bridge().tcpPort() + "  TCP event-bus bridge" : ""));
+                    ? "\n    tcp://" + config.bridge().tcpHost() + ":" + config.bridge().tcpPort() + "       TCP event-bus bridge (docs/bridge.md)" : ""));
     }
 
     private static void fail(String message) {

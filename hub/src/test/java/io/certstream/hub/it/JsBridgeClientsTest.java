@@ -128,6 +128,14 @@ class JsBridgeClientsTest {
         assertTrue(visible.size() < shownDomains.size(), "the filter hides rows that do not match: " + filter);
         visible.forEach(d -> assertTrue(d.contains(filter.getString("query")), d + " matches " + filter.getString("query")));
         assertTrue(Files.size(screenshot) > 0, "screenshot written to " + screenshot);
+
+        JsonArray underCom = page.getJsonArray("domainChannel");
+        assertTrue(underCom.size() >= 2, "rows after following certstream.lite.domain.com: " + underCom);
+        for (Object index : underCom) {
+            List<String> domains = log.entry(((Number) index).longValue()).domains();
+            assertTrue(domains.stream().map(d -> d.startsWith("*.") ? d.substring(2) : d)
+                    .anyMatch(d -> d.equals("com") || d.endsWith(".com")), "only certificates under com: " + domains);
+        }
     }
 
     /** Appends a few entries a second until the client exits (it joins when it is ready) or the time is up. */
