@@ -60,6 +60,7 @@ class EventBusBridgeTest {
                 .withInitialSize(INITIAL).withEntriesPerSecond(0).withPrecertRatio(0.5).withSeed(7)));
         tcpPort = RunningHub.freePort();
         hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("server", new JsonObject().put("heartbeatSeconds", 1))
                 .put("bridge", new JsonObject().put("tcpPort", tcpPort))
                 .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -80,10 +81,13 @@ class EventBusBridgeTest {
         StreamRecorder full = await(StreamRecorder.connect(vertx, hub.port(), "/full-stream"));
         StreamRecorder domains = await(StreamRecorder.connect(vertx, hub.port(), "/domains-only"));
         BridgeRecorder bridge = await(BridgeRecorder.connect(vertx, hub.port()));
-        for (String address : List.of(BusAddresses.LITE, BusAddresses.FULL, BusAddresses.DOMAINS_ONLY)) {
+        for (String address : List.of(BusAddresses.LITE, BusAddresses.FULL, BusAddresses.DOMAINS_ONLY,
+                BusAddresses.HEARTBEAT, BusAddresses.ALERTS)) {
             await(bridge.register(address));
         }
         bridge.sync(WAIT);
+        JsonObject alert = new JsonObject().put("rule", "brand").put("domain", "login-example.com");
+        vertx.eventBus().publish(BusAddresses.ALERTS, alert);
 
         await(log.append(ISSUED));
 
@@ -104,6 +108,11 @@ class EventBusBridgeTest {
             IssuedEntry issued = log.entry(data.getLong("cert_index"));
             assertEquals(new JsonArray(issued.domains()), data.getJsonObject("leaf_cert").getJsonArray("all_domains"));
         }
+        bridge.await(b -> !b.bodies(BusAddresses.HEARTBEAT).isEmpty(), WAIT);
+        JsonObject heartbeat = assertInstanceOf(JsonObject.class, bridge.bodies(BusAddresses.HEARTBEAT).get(0));
+        assertEquals("heartbeat", heartbeat.getString("message_type"));
+        assertTrue(heartbeat.getLong("timestamp") > 1_600_000_000L, heartbeat.encode());
+        assertEquals(List.of(alert), bridge.bodies(BusAddresses.ALERTS), "plugin alerts reach bridge clients");
         assertEquals(1, hub.metrics().clients("eventbus"), "the bridge client is counted in /stats");
         bridge.close();
     }
@@ -172,7 +181,12 @@ class EventBusBridgeTest {
         List<Object> delivered = new CopyOnWriteArrayList<>();
         for (String address : List.of(BusAddresses.LITE, BusAddresses.FULL, BusAddresses.UPDATES, BusAddresses.ALERTS,
                 BusAddresses.HEARTBEAT, "certstream.lite.all")) {
-            vertx.eventBus().consumer(address, m -> delivered.add(address + " <- " + m.body()));
+            // The hub's own heartbeats flow meanwhile: only what a bridge client sent counts.
+            vertx.eventBus().consumer(address, m -> {
+                if (String.valueOf(m.body()).contains("evil.example")) {
+                    delivered.add(address + " <- " + m.body());
+                }
+            });
         }
         BridgeRecorder bridge = await(BridgeRecorder.connect(vertx, hub.port()));
         JsonObject forged = new JsonObject().put("message_type", "certificate_update")
@@ -182,7 +196,8 @@ class EventBusBridgeTest {
         await(bridge.write(new JsonObject().put("type", "publish").put("address", BusAddresses.ALERTS).put("body", forged)));
         await(bridge.write(new JsonObject().put("type", "send").put("address", "certstream.lite.all").put("body", forged)
                 .put("replyAddress", "0123456789")));
-        bridge.await(b -> b.errors().size() >= 4, WAIT);
+        await(bridge.write(new JsonObject().put("type", "publish").put("address", BusAddresses.HEARTBEAT).put("body", forged)));
+        bridge.await(b -> b.errors().size() >= 5, WAIT);
         bridge.sync(WAIT);
 
         for (JsonObject error : bridge.errors()) {
