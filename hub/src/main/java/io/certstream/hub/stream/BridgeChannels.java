@@ -1,7 +1,6 @@
 package io.certstream.hub.stream;
 
 import io.certstream.model.UpdateType;
-import io.certstream.plugin.BusAddresses;
 import io.vertx.core.eventbus.EventBus;
 
 import java.util.EnumMap;
@@ -176,11 +175,5 @@ public final class BridgeChannels {
                 }
             }
         }
-    }
-
-    /** The public addresses whose {@code Buffer} bodies the SockJS bridge turns into JSON objects for its clients. */
-    static boolean isPublicBufferAddress(String address) {
-        return BusAddresses.FULL.equals(address) || BusAddresses.LITE.equals(address)
-                || BusAddresses.DOMAINS_ONLY.equals(address) || BusAddresses.HEARTBEAT.equals(address);
     }
 }

@@ -53,7 +53,7 @@ public final class SockJsBridge {
         this.slowMillis = slowMillis;
     }
 
-    /** The outbound permissions shared by both bridges: the public JSON-bodied addresses and the channels. */
+    /** Outbound: the public stream addresses, heartbeat, alerts and the channels; inbound: none. */
     static SockJSBridgeOptions options() {
         SockJSBridgeOptions options = new SockJSBridgeOptions();
         for (String address : new String[]{BusAddresses.FULL, BusAddresses.LITE, BusAddresses.DOMAINS_ONLY,
