@@ -1,10 +1,12 @@
 package io.certstream.hub.stream;
 
 import io.certstream.hub.metrics.HubMetrics;
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
@@ -59,9 +61,27 @@ final class BridgeClient implements SockJSSocket {
         } else if (nowMillis - behindSince > slowMillis) {
             closing = true;
             metrics.disconnectedSlow(label);
-            socket.close(CLOSE_TOO_SLOW, "client too slow: messages dropped for " + slowMillis / 1000 + " s");
+            closeNow();
         }
         return false;
+    }
+
+    /**
+     * Closes a client that stopped reading. SockJS's close queues its close frame behind the backlog, which the
+     * client is not taking, so over a websocket it would never complete and the backlog would stay: there the
+     * connection itself is closed too, dropping what the client has not read. (Polling transports keep the backlog
+     * in the session, which the close discards.)
+     */
+    private void closeNow() {
+        socket.close(CLOSE_TOO_SLOW, "client too slow: messages dropped for " + slowMillis / 1000 + " s");
+        String uri = socket.uri();
+        RoutingContext upgrade = socket.routingContext();
+        if (uri != null && uri.endsWith("/websocket") && upgrade != null
+                && upgrade.request().connection() instanceof HttpServerConnection connection) {
+            // Not channel().close(): Vert.x's pipeline turns that into the same graceful close.
+            Channel channel = connection.channelHandlerContext().channel();
+            channel.unsafe().close(channel.voidPromise());
+        }
     }
 
     long outstandingBytes() {

@@ -2,8 +2,10 @@ package io.certstream.hub.stream;
 
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.plugin.BusAddresses;
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.ext.bridge.BridgeOptions;
@@ -100,6 +102,20 @@ public final class TcpBridgeVerticle extends VerticleBase {
         event.complete(true);
     }
 
+    /**
+     * A graceful {@code close()} queues behind the backlog and so would wait for the stalled client forever, keeping
+     * the backlog in memory: close the channel itself, dropping what it has not taken.
+     */
+    private static void closeNow(NetSocket socket) {
+        if (socket instanceof NetSocketInternal internal) {
+            // Not channel().close(): Vert.x's pipeline turns that into the same graceful close.
+            Channel channel = internal.channelHandlerContext().channel();
+            channel.unsafe().close(channel.voidPromise());
+        } else {
+            socket.close();
+        }
+    }
+
     private void closed(NetSocket socket) {
         Client client = clients.remove(socket);
         if (client != null) {
@@ -115,7 +131,7 @@ public final class TcpBridgeVerticle extends VerticleBase {
             } else if (++client.fullChecks >= SLOW_CHECKS) {
                 metrics.disconnectedSlow(STATS_LABEL);
                 LOG.info(() -> "TCP bridge client " + socket.remoteAddress() + " too slow: disconnected");
-                socket.close();
+                closeNow(socket);
             }
         });
     }

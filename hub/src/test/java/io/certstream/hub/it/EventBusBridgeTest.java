@@ -11,6 +11,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import io.certstream.hub.testing.ExternalTools;
@@ -252,17 +254,60 @@ class EventBusBridgeTest {
         assertEquals(java.util.stream.LongStream.range(INITIAL, INITIAL + issued).boxed().toList(), indexes,
                 "the reading client got every certificate, in order");
         assertTrue(small.metrics().dropped("eventbus") > 0, "messages skipped for the stalled client are counted");
+        waitFor(() -> small.metrics().clients("eventbus") == 1, "the hub closed the stalled bridge client");
+    }
+
+    @Test
+    void aTcpBridgeClientThatStopsReadingIsDisconnected() throws Exception {
+        Vertx other = Vertx.vertx();
+        try {
+            int port = RunningHub.freePort();
+            RunningHub small = await(RunningHub.start(other, new JsonObject()
+                    .put("server", new JsonObject().put("clientQueueBytes", 65536))
+                    .put("bridge", new JsonObject().put("tcpPort", port))
+                    .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
+            waitFor(() -> small.metrics().logs().containsKey(log.url())
+                    && small.metrics().logs().get(log.url()).nextIndex() == log.size());
+            // Keep the client referenced: Vert.x closes the connections of a NetClient that is garbage collected.
+            NetClient client = other.createNetClient(new NetClientOptions().setReceiveBufferSize(4096));
+            NetSocket socket = await(client.connect(port, "127.0.0.1"));
+            AtomicInteger closed = new AtomicInteger();
+            socket.closeHandler(v -> closed.incrementAndGet());
+            socket.handler(ignored -> { });
+            socket.pause();
+            for (String address : List.of("certstream.full.all", "certstream.full.x509", "certstream.full.precert",
+                    "certstream.lite.all")) {
+                await(socket.write(frame(new JsonObject().put("type", "register").put("address", address))));
+            }
+            waitFor(() -> small.metrics().clients("tcp-bridge") == 1);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (slowDisconnects(small, "tcp-bridge") == 0) {
+                assertTrue(System.nanoTime() < deadline, "the stalled TCP client was not dropped: " + small.metrics().toJson());
+                await(log.append(10));
+            }
+            waitFor(() -> small.metrics().clients("tcp-bridge") == 0, "the hub closed the stalled client's connection");
+            socket.resume();   // a paused socket may hold back its close event
+            waitFor(() -> closed.get() == 1, "the stalled client saw its connection closed");
+            await(client.close());
+        } finally {
+            await(other.close());
+        }
     }
 
     private static long slowDisconnects(RunningHub hub) {
-        JsonObject endpoint = hub.metrics().toJson().getJsonObject("endpoints").getJsonObject("eventbus");
+        return slowDisconnects(hub, "eventbus");
+    }
+
+    private static long slowDisconnects(RunningHub hub, String label) {
+        JsonObject endpoint = hub.metrics().toJson().getJsonObject("endpoints").getJsonObject(label);
         return endpoint == null ? 0 : endpoint.getLong("disconnected_slow");
     }
 
     @Test
     void tcpBridgeDeliversJsonAndRefusesPublishing() throws Exception {
         List<JsonObject> frames = new CopyOnWriteArrayList<>();
-        NetSocket socket = await(vertx.createNetClient().connect(tcpPort, "127.0.0.1"));
+        NetClient client = vertx.createNetClient();   // referenced until the end: see below
+        NetSocket socket = await(client.connect(tcpPort, "127.0.0.1"));
         // Vert.x TCP bridge framing: a 4-byte big-endian length, then that many bytes of JSON.
         RecordParser parser = RecordParser.newFixed(4);
         parser.handler(new Handler<>() {
@@ -302,6 +347,7 @@ class EventBusBridgeTest {
         }
         assertEquals(1, hub.metrics().clients("tcp-bridge"));
         await(socket.close());
+        await(client.close());
     }
 
     @Test
@@ -342,9 +388,13 @@ class EventBusBridgeTest {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        waitFor(condition, "condition");
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out");
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for: " + what);
             Thread.sleep(20);
         }
     }
