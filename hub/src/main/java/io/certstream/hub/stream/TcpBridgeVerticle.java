@@ -1,5 +1,6 @@
 package io.certstream.hub.stream;
 
+import io.certstream.hub.config.ConfigException;
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.plugin.BusAddresses;
 import io.netty.channel.Channel;
@@ -64,7 +65,12 @@ public final class TcpBridgeVerticle extends VerticleBase {
                 .addOutboundPermitted(new PermittedOptions().setAddressRegex(BridgeChannels.ADDRESS_REGEX));
         bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions().setHost(host).setPort(port), this::onEvent);
         vertx.setPeriodic(1000, t -> dropSlowClients());
-        return bridge.listen().onSuccess(b -> LOG.info(() -> "TCP event-bus bridge listening on " + host + ":" + port));
+        return bridge.listen()
+                .onSuccess(b -> LOG.info(() -> "TCP event-bus bridge listening on " + host + ":" + port))
+                // Name the bridge's keys: the hub's generic bind error would point at server.port.
+                .recover(e -> Future.failedFuture(new ConfigException("bridge.tcpHost/bridge.tcpPort: the TCP event-bus "
+                        + "bridge cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); choose another "
+                        + "port, or 0 to turn the TCP bridge off")));
     }
 
     @Override
