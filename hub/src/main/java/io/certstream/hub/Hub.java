@@ -7,6 +7,10 @@ import io.certstream.hub.ct.Rfc6962Watcher;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.hub.plugin.PluginHost;
+import io.certstream.hub.stream.BridgeChannels;
+import io.certstream.hub.stream.LivePage;
+import io.certstream.hub.stream.SockJsBridge;
+import io.certstream.hub.stream.TcpBridgeVerticle;
 import io.certstream.hub.stream.UpdatePublisher;
 import io.certstream.hub.stream.WebVerticle;
 import io.certstream.hub.stream.WireFormat;
@@ -43,7 +47,9 @@ public final class Hub extends VerticleBase {
     @Override
     public Future<?> start() {
         UpdatePublisher.registerCodec(vertx);
-        UpdatePublisher publisher = new UpdatePublisher(vertx, metrics);
+        BridgeChannels.registerCodec(vertx.eventBus());
+        BridgeChannels bridgeChannels = new BridgeChannels(vertx.eventBus());
+        UpdatePublisher publisher = new UpdatePublisher(vertx, metrics, bridgeChannels);
         LogEntryDecoder decoder = new LogEntryDecoder();
 
         int instances = config.server().instances() > 0
@@ -53,11 +59,23 @@ public final class Hub extends VerticleBase {
                 .publish(BusAddresses.HEARTBEAT, WireFormat.heartbeat(System.currentTimeMillis() / 1000)));
         vertx.setPeriodic(1000, t -> metrics.sample());
 
+        Consumer<Router> routes = router -> {
+            if (config.bridge().sockjs()) {
+                // One bridge per web verticle instance (its consumers live on that instance's event loop).
+                router.route(SockJsBridge.PATH + "/*").subRouter(new SockJsBridge(vertx, bridgeChannels, metrics,
+                        config.server().clientQueueBytes(), config.server().slowClientSeconds() * 1000L).router());
+                LivePage.mount(router);
+            }
+            extraRoutes.accept(router);
+        };
         // Plugins first: a bad plugin config stops the hub before it opens its port or reads any log,
         // and every plugin is listening before the first certificate is published.
         return vertx.deployVerticle(new PluginHost(config, metrics))
-                .compose(id -> vertx.deployVerticle(() -> new WebVerticle(config.server(), metrics, extraRoutes),
+                .compose(id -> vertx.deployVerticle(() -> new WebVerticle(config.server(), metrics, routes),
                         new DeploymentOptions().setInstances(instances)))
+                .compose(id -> config.bridge().tcpPort() == 0 ? Future.succeededFuture(id)
+                        : vertx.deployVerticle(new TcpBridgeVerticle(config.bridge().tcpHost(), config.bridge().tcpPort(),
+                                bridgeChannels, metrics, config.server().clientQueueBytes())))
                 .compose(id -> vertx.deployVerticle(new LogDirectory(config, log -> watcherFor(log, decoder, publisher))));
     }
 

@@ -108,7 +108,11 @@ public final class Main {
                 + "    ws://" + base + "/              lite stream\n"
                 + "    ws://" + base + "/full-stream   full stream (DER and chain)\n"
                 + "    ws://" + base + "/domains-only  domains only\n"
-                + "    http://" + base + "/stats       logs, positions, clients, certificates/s");
+                + "    http://" + base + "/stats       logs, positions, clients, certificates/s"
+                + (config.bridge().sockjs()
+                    ? "\n    http://" + base + "/live        live table in the browser (SockJS event-bus bridge at /eventbus)" : "")
+                + (config.bridge().tcpPort() > 0
+                    ? "\n    tcp://" + config.bridge().tcpHost() + ":" + config.bridge().tcpPort() + "       TCP event-bus bridge (docs/bridge.md)" : ""));
     }
 
     private static void fail(String message) {

@@ -16,6 +16,7 @@ import java.util.List;
  */
 public record HubConfig(
         ServerConfig server,
+        BridgeConfig bridge,
         LogListConfig logList,
         List<LogConfig> logs,
         WatcherConfig watcher,
@@ -28,6 +29,14 @@ public record HubConfig(
     public record ServerConfig(
             String host, int port, int instances, int heartbeatSeconds, int latestSize,
             int clientQueueBytes, int slowClientSeconds) {
+    }
+
+    /**
+     * The event-bus bridges: SockJS at {@code /eventbus} (with the {@code /live} page) and the optional TCP bridge.
+     *
+     * @param tcpPort 0: no TCP bridge
+     */
+    public record BridgeConfig(boolean sockjs, String tcpHost, int tcpPort) {
     }
 
     /** Discovery from a Chrome-style v3 log list ({@code url} may be an http(s) URL or a file path). */
@@ -58,7 +67,7 @@ public record HubConfig(
     }
 
     static HubConfig read(ConfigReader root) {
-        root.allowOnly("server", "logList", "logs", "watcher", "stateDir", "pluginDir", "plugins");
+        root.allowOnly("server", "bridge", "logList", "logs", "watcher", "stateDir", "pluginDir", "plugins");
         ConfigReader s = root.object("server")
                 .allowOnly("host", "port", "instances", "heartbeatSeconds", "latestSize", "clientQueueBytes", "slowClientSeconds");
         ServerConfig server = new ServerConfig(
@@ -69,6 +78,10 @@ public record HubConfig(
                 s.integer("latestSize", 25, 1, 1000),
                 s.integer("clientQueueBytes", 4 << 20, 64 << 10, 1 << 30),
                 s.integer("slowClientSeconds", 30, 1, 3600));
+
+        ConfigReader b = root.object("bridge").allowOnly("sockjs", "tcpHost", "tcpPort");
+        BridgeConfig bridge = new BridgeConfig(
+                b.bool("sockjs", true), b.string("tcpHost", "127.0.0.1"), b.integer("tcpPort", 0, 0, 65535));
 
         ConfigReader l = root.object("logList").allowOnly("enabled", "url", "refreshMinutes", "states");
         List<String> states = l.strings("states", List.of("usable", "qualified", "readonly"));
@@ -113,7 +126,7 @@ public record HubConfig(
         if (pluginDir.isBlank()) {
             throw root.error("pluginDir", "must name a directory (e.g. \"plugins\"); it need not exist");
         }
-        return new HubConfig(server, logList, List.copyOf(logs), watcher, root.string("stateDir", "state"), pluginDir,
+        return new HubConfig(server, bridge, logList, List.copyOf(logs), watcher, root.string("stateDir", "state"), pluginDir,
                 plugins == null ? new JsonArray() : (JsonArray) plugins, root.sourceOf("plugins"));
     }
 
