@@ -3,6 +3,7 @@ package io.certstream.hub;
 import io.certstream.hub.config.HubConfig;
 import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogDirectory;
+import io.certstream.hub.ct.PositionStore;
 import io.certstream.hub.ct.Rfc6962Watcher;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
@@ -17,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -28,6 +30,7 @@ public final class Hub extends VerticleBase {
     private final HubConfig config;
     private final HubMetrics metrics;
     private final Consumer<Router> extraRoutes;
+    private PositionStore positions;
 
     public Hub(HubConfig config, HubMetrics metrics) {
         this(config, metrics, router -> { });
@@ -54,15 +57,25 @@ public final class Hub extends VerticleBase {
 
         return vertx.deployVerticle(() -> new WebVerticle(config.server(), metrics, extraRoutes),
                         new DeploymentOptions().setInstances(instances))
-                .compose(id -> vertx.deployVerticle(new LogDirectory(config, log -> watcherFor(log, decoder, publisher))));
+                .compose(id -> PositionStore.open(vertx, Path.of(config.stateDir()),
+                        config.watcher().positionSaveSeconds() * 1000L))
+                .compose(store -> {
+                    positions = store;
+                    return vertx.deployVerticle(new LogDirectory(config, log -> watcherFor(log, decoder, publisher)));
+                });
+    }
+
+    @Override
+    public Future<?> stop() {
+        // Watchers are children of this deployment and stop first; what they reached is saved for the next run.
+        return positions == null ? Future.succeededFuture() : positions.close();
     }
 
     private Optional<Deployable> watcherFor(CtLog log, LogEntryDecoder decoder, UpdatePublisher publisher) {
         if (!LogSource.RFC6962.equals(log.kind())) {
             return Optional.empty();
         }
-        long start = log.start().atHead() ? -1 : log.start().index();
         return Optional.of(new Rfc6962Watcher(log, config.watcher(), decoder, publisher,
-                metrics.log(log.name(), log.url(), log.kind()), start));
+                metrics.log(log.name(), log.url(), log.kind()), positions, positions.startIndex(log)));
     }
 }

@@ -34,9 +34,16 @@ public record HubConfig(
     public record LogConfig(String url, String name, String operator, String kind, String key, StartPosition start) {
     }
 
-    /** How watchers poll their logs. */
+    /**
+     * How watchers poll their logs.
+     *
+     * @param maxBacklog          most entries a watcher stays behind a log's tree head; beyond it the oldest are
+     *                            skipped on purpose (and said so). 0: no cap, never skip
+     * @param positionSaveSeconds how often each log's position is saved under {@code stateDir}
+     */
     public record WatcherConfig(
-            StartPosition start, int batchSize, int pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds) {
+            StartPosition start, int batchSize, int pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds,
+            long maxBacklog, int positionSaveSeconds) {
     }
 
     /** Where a watcher starts when it has no saved position: the current tree head, or a fixed index. */
@@ -78,13 +85,16 @@ public record HubConfig(
                 l.bool("enabled", true), l.requiredString("url"), l.integer("refreshMinutes", 60, 1, 10080), states);
 
         ConfigReader w = root.object("watcher")
-                .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds");
+                .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds",
+                        "maxBacklog", "positionSaveSeconds");
         WatcherConfig watcher = new WatcherConfig(
                 start(w, "start", StartPosition.HEAD),
                 w.integer("batchSize", 256, 1, 10_000),
                 w.integer("pollSeconds", 10, 1, 3600),
                 w.integer("requestTimeoutSeconds", 30, 1, 600),
-                w.integer("maxBackoffSeconds", 300, 1, 86_400));
+                w.integer("maxBackoffSeconds", 300, 1, 86_400),
+                w.integer("maxBacklog", 0, 0, Integer.MAX_VALUE),
+                w.integer("positionSaveSeconds", 5, 1, 3600));
 
         List<LogConfig> logs = new ArrayList<>();
         for (ConfigReader log : root.objects("logs")) {

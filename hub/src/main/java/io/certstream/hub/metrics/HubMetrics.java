@@ -70,7 +70,9 @@ public final class HubMetrics {
 
     /** Called once a second by a timer: feeds the certificates-per-second figure. */
     public void sample() {
-        rate.sample(published.sum(), System.nanoTime());
+        long now = System.nanoTime();
+        rate.sample(published.sum(), now);
+        logs.values().forEach(l -> l.sample(now));
     }
 
     public double certificatesPerSecond() {

@@ -19,6 +19,10 @@ public final class LogMetrics {
     private final AtomicLong treeSize = new AtomicLong(-1);
     private final AtomicLong nextIndex = new AtomicLong(-1);
     private final LongAdder certificates = new LongAdder();
+    /** Entries read (decoded or not), the base of the catch-up rate; skipped entries do not count. */
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final RateMeter rate = new RateMeter(10);
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private volatile String lastError;
     private volatile long lastProgressMillis = System.currentTimeMillis();
@@ -43,8 +47,42 @@ public final class LogMetrics {
     }
 
     public void nextIndex(long index) {
-        nextIndex.set(index);
+        long before = nextIndex.getAndSet(index);
+        if (before >= 0 && index > before) {
+            processed.addAndGet(index - before);
+        }
         lastProgressMillis = System.currentTimeMillis();
+    }
+
+    /** The watcher jumped to {@code index}, leaving out {@code count} entries on purpose (backlog cap). */
+    public void skippedTo(long index, long count) {
+        nextIndex.set(index);
+        skipped.addAndGet(count);
+        lastProgressMillis = System.currentTimeMillis();
+    }
+
+    public long skipped() {
+        return skipped.get();
+    }
+
+    /** Called once a second (see {@link HubMetrics#sample()}). */
+    void sample(long nanos) {
+        rate.sample(processed.get(), nanos);
+    }
+
+    /** Entries read per second over the last few seconds. */
+    public double entriesPerSecond() {
+        return rate.perSecond();
+    }
+
+    /** Seconds until the watcher reaches the tree head it knows at the current rate; -1 when it is not moving. */
+    public long etaSeconds() {
+        long lag = lag();
+        double perSecond = rate.perSecond();
+        if (lag == 0) {
+            return 0;
+        }
+        return lag < 0 || perSecond < 0.01 ? -1 : (long) Math.ceil(lag / perSecond);
     }
 
     public long nextIndex() {
@@ -95,6 +133,10 @@ public final class LogMetrics {
                 .put("tree_size", treeSize.get())
                 .put("next_index", nextIndex.get())
                 .put("lag", lag())
+                .put("backlog", lag())
+                .put("entries_per_second", Math.round(rate.perSecond() * 10) / 10.0)
+                .put("eta_seconds", etaSeconds())
+                .put("skipped", skipped.get())
                 .put("batch_size", batchSize)
                 .put("certificates", certificates.sum())
                 .put("errors", errorCounts)
