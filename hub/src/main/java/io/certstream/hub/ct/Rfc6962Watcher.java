@@ -27,6 +27,7 @@ import java.util.logging.Logger;
 public final class Rfc6962Watcher extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(Rfc6962Watcher.class.getName());
     private static final long PROGRESS_LOG_MILLIS = 30_000;
+    private static final long FAULT_LOG_WINDOW_MILLIS = 60_000;
 
     private final CtLog log;
     private final WatcherConfig config;
@@ -36,6 +37,7 @@ public final class Rfc6962Watcher extends VerticleBase {
     private final LogSource source;
     private final Backoff backoff;
     private final PositionStore positions;
+    private final FaultLog faults;
 
     private WebClient http;
     private Rfc6962Client client;
@@ -64,6 +66,7 @@ public final class Rfc6962Watcher extends VerticleBase {
         this.batchSize = config.batchSize();
         this.next = startIndex;
         this.positions = positions;
+        this.faults = new FaultLog(LOG, log.name(), FAULT_LOG_WINDOW_MILLIS);
     }
 
     @Override
@@ -181,11 +184,15 @@ public final class Rfc6962Watcher extends VerticleBase {
                 updates.add(EncodedUpdate.of(update));
             } catch (MalformedEntryException e) {
                 // An entry that cannot be decoded never will be: count it, say where it is, and move past it.
-                metrics.error("decode", log.url() + " entry " + entry.index() + ": " + e.getMessage());
-                LOG.warning(() -> log.name() + ": cannot decode entry " + entry.index() + " (" + log.url() + "): " + e.getMessage());
+                String where = log.url() + " entry " + entry.index();
+                metrics.error("decode", where + ": " + e.getMessage());
+                faults.report("decode", "cannot decode " + where + ": " + e.getMessage(), System.currentTimeMillis());
             } catch (RuntimeException e) {
-                metrics.error("decode", log.url() + " entry " + entry.index() + ": " + e);
-                LOG.log(Level.WARNING, log.name() + ": unexpected failure decoding entry " + entry.index(), e);
+                // A decoder bug, not a bad entry: still never worth stopping the log for.
+                String where = log.url() + " entry " + entry.index();
+                metrics.error("decode", where + ": " + e);
+                faults.report("decode_bug", "unexpected failure decoding " + where + ": " + e, System.currentTimeMillis());
+                LOG.log(Level.FINE, "decoder failure at " + where, e);
             }
         }
         return new DecodedBatch(entries.size(), updates);
@@ -202,11 +209,8 @@ public final class Rfc6962Watcher extends VerticleBase {
         long retryAfter = cause instanceof LogFetchException f ? f.retryAfterMillis() : 0;
         metrics.error(kind, cause.getMessage());
         long delay = backoff.nextDelay(retryAfter);
-        // One line when a streak of failures starts, then one per 10: a flapping log must not flood the output.
-        if (backoff.failures() == 1 || backoff.failures() % 10 == 0) {
-            LOG.warning(() -> log.name() + ": " + cause.getMessage() + " (failure " + backoff.failures()
-                    + "); retrying in " + (delay / 1000.0) + " s from index " + Math.max(next, 0));
-        }
+        faults.report(kind, cause.getMessage() + " (failure " + backoff.failures() + " in a row); retrying in "
+                + (delay / 1000.0) + " s from index " + Math.max(next, 0), System.currentTimeMillis());
         if (!(cause instanceof LogFetchException)) {
             LOG.log(Level.FINE, "watcher failure", cause);
         }
@@ -215,7 +219,10 @@ public final class Rfc6962Watcher extends VerticleBase {
 
     private void recovered() {
         if (backoff.failures() > 0) {
-            LOG.info(() -> log.name() + ": recovered after " + backoff.failures() + " failed attempts");
+            // Only a real outage is worth a line; a log that fails now and then is visible in the metrics.
+            if (backoff.failures() >= 5) {
+                LOG.info(() -> log.name() + ": recovered after " + backoff.failures() + " failed attempts");
+            }
             backoff.reset();
         }
         if (!reportedCaughtUp && metrics.lag() == 0) {
