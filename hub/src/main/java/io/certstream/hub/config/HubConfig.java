@@ -40,10 +40,12 @@ public record HubConfig(
      * @param maxBacklog          most entries a watcher stays behind a log's tree head; beyond it the oldest are
      *                            skipped on purpose (and said so). 0: no cap, never skip
      * @param positionSaveSeconds how often each log's position is saved under {@code stateDir}
+     * @param verifyTreeHeads     check each tree head's signature (with the log's key) and its consistency with the
+     *                            previous one
      */
     public record WatcherConfig(
             StartPosition start, int batchSize, int pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds,
-            long maxBacklog, int positionSaveSeconds) {
+            long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads) {
     }
 
     /** Where a watcher starts when it has no saved position: the current tree head, or a fixed index. */
@@ -86,7 +88,7 @@ public record HubConfig(
 
         ConfigReader w = root.object("watcher")
                 .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds",
-                        "maxBacklog", "positionSaveSeconds");
+                        "maxBacklog", "positionSaveSeconds", "verifyTreeHeads");
         WatcherConfig watcher = new WatcherConfig(
                 start(w, "start", StartPosition.HEAD),
                 w.integer("batchSize", 256, 1, 10_000),
@@ -94,7 +96,8 @@ public record HubConfig(
                 w.integer("requestTimeoutSeconds", 30, 1, 600),
                 w.integer("maxBackoffSeconds", 300, 1, 86_400),
                 w.integer("maxBacklog", 0, 0, Integer.MAX_VALUE),
-                w.integer("positionSaveSeconds", 5, 1, 3600));
+                w.integer("positionSaveSeconds", 5, 1, 3600),
+                w.bool("verifyTreeHeads", true));
 
         List<LogConfig> logs = new ArrayList<>();
         for (ConfigReader log : root.objects("logs")) {

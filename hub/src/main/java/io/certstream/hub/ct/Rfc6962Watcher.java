@@ -41,6 +41,7 @@ public final class Rfc6962Watcher extends VerticleBase {
 
     private WebClient http;
     private Rfc6962Client client;
+    private TreeHeadMonitor monitor;
     private long next = -1;
     private int batchSize;
     private long timer = -1;
@@ -77,6 +78,9 @@ public final class Rfc6962Watcher extends VerticleBase {
                 .setDecompressionSupported(true)
                 .setKeepAlive(true));
         client = new Rfc6962Client(http, log.url(), config.requestTimeoutSeconds() * 1000L);
+        if (config.verifyTreeHeads()) {
+            monitor = new TreeHeadMonitor(vertx, log, metrics, client::getSthConsistency);
+        }
         metrics.batchSize(batchSize);
         if (next >= 0) {
             metrics.nextIndex(next);
@@ -114,6 +118,9 @@ public final class Rfc6962Watcher extends VerticleBase {
                                 + "/ct/v1/get-sth: tree size went back from " + lastTreeSize + " to " + sth.treeSize(), 0));
                     }
                     lastTreeSize = sth.treeSize();
+                    if (monitor != null) {
+                        monitor.check(sth);
+                    }
                     metrics.treeSize(sth.treeSize());
                     long size = log.finalTreeSize() == null ? sth.treeSize() : Math.min(sth.treeSize(), log.finalTreeSize());
                     if (next < 0) {

@@ -24,6 +24,7 @@ public final class LogMetrics {
     private final AtomicLong skipped = new AtomicLong();
     private final RateMeter rate = new RateMeter(10);
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> checks = new ConcurrentHashMap<>();
     private volatile String lastError;
     private volatile long lastProgressMillis = System.currentTimeMillis();
     private volatile int batchSize;
@@ -107,6 +108,23 @@ public final class LogMetrics {
         lastError = message;
     }
 
+    /** Counts an integrity check that passed ({@code signatures_verified}, {@code consistency_verified}). */
+    public void check(String kind) {
+        checks.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    public long checks(String kind) {
+        LongAdder adder = checks.get(kind);
+        return adder == null ? 0 : adder.sum();
+    }
+
+    /** Error counts by kind, a copy. */
+    public Map<String, Long> errorCounts() {
+        Map<String, Long> copy = new TreeMap<>();
+        errors.forEach((k, v) -> copy.put(k, v.sum()));
+        return copy;
+    }
+
     public long errors(String kind) {
         LongAdder adder = errors.get(kind);
         return adder == null ? 0 : adder.sum();
@@ -121,6 +139,12 @@ public final class LogMetrics {
 
     public long lastProgressMillis() {
         return lastProgressMillis;
+    }
+
+    private JsonObject checksJson() {
+        JsonObject json = new JsonObject();
+        new TreeMap<>(checks).forEach((k, v) -> json.put(k, v.sum()));
+        return json;
     }
 
     public JsonObject toJson() {
@@ -140,6 +164,7 @@ public final class LogMetrics {
                 .put("batch_size", batchSize)
                 .put("certificates", certificates.sum())
                 .put("errors", errorCounts)
+                .put("integrity_checks", checksJson())
                 .put("last_error", lastError)
                 .put("last_progress", lastProgressMillis / 1000.0);
     }
