@@ -7,6 +7,7 @@ import io.certstream.hub.ct.PositionStore;
 import io.certstream.hub.ct.Rfc6962Watcher;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.metrics.MonitoringRoutes;
 import io.certstream.hub.stream.UpdatePublisher;
 import io.certstream.hub.stream.WebVerticle;
 import io.certstream.hub.stream.WireFormat;
@@ -55,7 +56,12 @@ public final class Hub extends VerticleBase {
                 .publish(BusAddresses.HEARTBEAT, WireFormat.heartbeat(System.currentTimeMillis() / 1000)));
         vertx.setPeriodic(1000, t -> metrics.sample());
 
-        return vertx.deployVerticle(() -> new WebVerticle(config.server(), metrics, extraRoutes),
+        // /metrics and /health go through the extra-routes hook, so WebVerticle itself stays about streams.
+        Consumer<Router> routes = router -> {
+            MonitoringRoutes.mount(router, metrics, config.watcher().stalledSeconds() * 1000L);
+            extraRoutes.accept(router);
+        };
+        return vertx.deployVerticle(() -> new WebVerticle(config.server(), metrics, routes),
                         new DeploymentOptions().setInstances(instances))
                 .compose(id -> PositionStore.open(vertx, Path.of(config.stateDir()),
                         config.watcher().positionSaveSeconds() * 1000L))

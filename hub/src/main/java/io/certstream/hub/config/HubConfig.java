@@ -42,10 +42,12 @@ public record HubConfig(
      * @param positionSaveSeconds how often each log's position is saved under {@code stateDir}
      * @param verifyTreeHeads     check each tree head's signature (with the log's key) and its consistency with the
      *                            previous one
+     * @param stalledSeconds      a log without a tree head, or behind without progress, this long is listed as
+     *                            stalled by {@code /health}
      */
     public record WatcherConfig(
             StartPosition start, int batchSize, int pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds,
-            long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads) {
+            long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads, int stalledSeconds) {
     }
 
     /** Where a watcher starts when it has no saved position: the current tree head, or a fixed index. */
@@ -88,7 +90,7 @@ public record HubConfig(
 
         ConfigReader w = root.object("watcher")
                 .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds",
-                        "maxBacklog", "positionSaveSeconds", "verifyTreeHeads");
+                        "maxBacklog", "positionSaveSeconds", "verifyTreeHeads", "stalledSeconds");
         WatcherConfig watcher = new WatcherConfig(
                 start(w, "start", StartPosition.HEAD),
                 w.integer("batchSize", 256, 1, 10_000),
@@ -97,7 +99,8 @@ public record HubConfig(
                 w.integer("maxBackoffSeconds", 300, 1, 86_400),
                 w.integer("maxBacklog", 0, 0, Integer.MAX_VALUE),
                 w.integer("positionSaveSeconds", 5, 1, 3600),
-                w.bool("verifyTreeHeads", true));
+                w.bool("verifyTreeHeads", true),
+                w.integer("stalledSeconds", 300, 1, 86_400));
 
         List<LogConfig> logs = new ArrayList<>();
         for (ConfigReader log : root.objects("logs")) {

@@ -27,6 +27,7 @@ public final class LogMetrics {
     private final Map<String, LongAdder> checks = new ConcurrentHashMap<>();
     private volatile String lastError;
     private volatile long lastProgressMillis = System.currentTimeMillis();
+    private volatile long lastContactMillis = System.currentTimeMillis();
     private volatile int batchSize;
 
     public LogMetrics(String name, String url, String kind) {
@@ -39,8 +40,38 @@ public final class LogMetrics {
         return url;
     }
 
+    public String name() {
+        return name;
+    }
+
+    /** Where new error kinds and checks are announced, so they get their own meter (set once by HubMetrics). */
+    private volatile PrometheusMetrics meters;
+
+    void meters(PrometheusMetrics meters) {
+        this.meters = meters;
+    }
+
     public void treeSize(long size) {
         treeSize.set(size);
+        lastContactMillis = System.currentTimeMillis();
+    }
+
+    /**
+     * Why this log counts as stalled, or null when it is not: no tree head for {@code stalledMillis}, or a backlog
+     * and no progress for that long. A caught-up log whose tree does not grow is not stalled.
+     */
+    public String stalledReason(long stalledMillis, long now) {
+        long silent = now - lastContactMillis;
+        if (silent > stalledMillis) {
+            return (treeSize.get() < 0 ? "no tree head since the watcher started " : "no tree head for ")
+                    + silent / 1000 + " s" + (lastError == null ? "" : "; last error: " + lastError);
+        }
+        long idle = now - lastProgressMillis;
+        if (lag() > 0 && idle > stalledMillis) {
+            return lag() + " entries behind and no progress for " + idle / 1000 + " s"
+                    + (lastError == null ? "" : "; last error: " + lastError);
+        }
+        return null;
     }
 
     public long treeSize() {
@@ -104,13 +135,27 @@ public final class LogMetrics {
 
     /** Counts a fault by kind (e.g. {@code http_429}, {@code timeout}, {@code decode}) and remembers its message. */
     public void error(String kind, String message) {
-        errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        errors.computeIfAbsent(kind, k -> {
+            LongAdder count = new LongAdder();
+            PrometheusMetrics m = meters;
+            if (m != null) {
+                m.bindLogError(this, k, count);
+            }
+            return count;
+        }).increment();
         lastError = message;
     }
 
     /** Counts an integrity check that passed ({@code signatures_verified}, {@code consistency_verified}). */
     public void check(String kind) {
-        checks.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        checks.computeIfAbsent(kind, k -> {
+            LongAdder count = new LongAdder();
+            PrometheusMetrics m = meters;
+            if (m != null) {
+                m.bindLogCheck(this, k, count);
+            }
+            return count;
+        }).increment();
     }
 
     public long checks(String kind) {

@@ -67,7 +67,7 @@ public final class WebVerticle extends VerticleBase {
         router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(new JsonObject().put("error", "no such resource: " + ctx.request().path())
-                        .put("endpoints", "/ (lite), /full-stream, /domains-only, /example.json, /latest.json, /stats")
+                        .put("endpoints", "/ (lite), /full-stream, /domains-only, /example.json, /latest.json, /stats, /metrics, /health")
                         .encode()));
 
         HttpServerOptions options = new HttpServerOptions()

@@ -90,6 +90,12 @@ class HubRestartTest {
         assertEquals(List.of(), gaps, "indexes missing just before these (run 1: " + run1.first() + ".." + run1.last()
                 + ", run 2: " + run2.first() + ".." + run2.last() + ")");
         assertEquals(union.last() + 1, union.size(), "every index from 0 to " + union.last() + " arrived");
+
+        // Main's wiring: Vert.x's own meters share the registry that /metrics serves; /health is up.
+        String metrics = hub.get("/metrics").body();
+        assertTrue(metrics.contains("certstream_log_next_index{log=\"" + log.url() + "\",name=\"restart-test\"}"), metrics);
+        assertTrue(metrics.contains("vertx_http_server_"), "Vert.x meters in /metrics");
+        assertEquals("ok", new JsonObject(hub.get("/health").body()).getString("status"));
     }
 
     static TreeSet<Long> indexes(List<JsonObject> messages) {
