@@ -28,6 +28,8 @@ import java.util.logging.Logger;
  */
 public final class WebVerticle extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(WebVerticle.class.getName());
+    /** Clients have nothing to send but pings; a frame or message beyond this closes the socket with 1009. */
+    private static final int MAX_INBOUND_BYTES = 64 * 1024;
 
     private final ServerConfig config;
     private final HubMetrics metrics;
@@ -73,8 +75,8 @@ public final class WebVerticle extends VerticleBase {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
                 .setPort(config.port())
-                .setMaxWebSocketFrameSize(64 * 1024)
-                .setMaxWebSocketMessageSize(64 * 1024)
+                .setMaxWebSocketFrameSize(MAX_INBOUND_BYTES)
+                .setMaxWebSocketMessageSize(MAX_INBOUND_BYTES)
                 .setMaxHeaderSize(16 * 1024)
                 .setCompressionSupported(true)
                 // Deflating websocket frames would compress every message once per client and defeat the shared
@@ -105,8 +107,8 @@ public final class WebVerticle extends VerticleBase {
         clients.get(channel).add(client);
         metrics.clientConnected(channel.label());
         // Clients only ever send pings (answered by Vert.x) or nothing; anything else is ignored.
-        ws.handler(ignored -> { });
-        ws.exceptionHandler(e -> LOG.fine(() -> "websocket error from " + ws.remoteAddress() + ": " + e.getMessage()));
+        ws.frameHandler(new InboundLimit(ws, MAX_INBOUND_BYTES));
+        ws.exceptionHandler(e -> InboundLimit.onError(ws, e));
         ws.closeHandler(v -> {
             if (clients.get(channel).remove(client)) {
                 metrics.clientDisconnected(channel.label());

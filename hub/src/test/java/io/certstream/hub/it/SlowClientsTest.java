@@ -3,6 +3,7 @@ package io.certstream.hub.it;
 import io.certstream.hub.sim.FaultPlan;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.RawWebSocket;
 import io.certstream.hub.testing.RunningHub;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -15,19 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,7 +36,7 @@ class SlowClientsTest {
     /** Per log; the hub watches the same simulated log under two URLs, so it streams twice this many. */
     private static final int ENTRIES = Integer.getInteger("slowclients.entries", 3000);
     private Vertx vertx;
-    private Socket stalled;
+    private RawWebSocket stalled;
 
     @BeforeEach
     void start() {
@@ -78,7 +69,8 @@ class SlowClientsTest {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long baseline = heapAfterGc(memory);
 
-        stalled = stalledClient(hub.port(), "/full-stream");
+        // Completes the handshake, then never reads: with a 4 KB receive buffer its TCP window closes at once.
+        stalled = RawWebSocket.connect(hub.port(), "/full-stream", 4096);
         Set<String> received = ConcurrentHashMap.newKeySet();
         AtomicLong bytes = new AtomicLong();
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(16 << 20));
@@ -120,9 +112,10 @@ class SlowClientsTest {
             assertTrue(System.nanoTime() < deadline, "the stalled client was not disconnected");
             Thread.sleep(50);
         }
-        CloseFrame close = readUntilClose(stalled);
-        assertEquals(1013, close.code(), "close code 1013 (try again later)");
-        assertTrue(close.reason().contains("too slow"), close.reason());
+        RawWebSocket.Frame close = stalled.readUntilClose();
+        assertTrue(close != null, "the stalled client got a close frame once it read again");
+        assertEquals(1013, close.closeCode(), "close code 1013 (try again later)");
+        assertTrue(close.closeReason().contains("too slow"), close.closeReason());
         assertEquals(1, hub.metrics().clients("full-stream"), "only the fast client is left");
     }
 
@@ -131,52 +124,4 @@ class SlowClientsTest {
         return memory.getHeapMemoryUsage().getUsed();
     }
 
-    /** A real websocket client that completes the handshake and then never reads: its receive window closes. */
-    private static Socket stalledClient(int port, String path) throws IOException {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        socket.setSoTimeout(30_000);
-        String key = Base64.getEncoder().encodeToString("stalled-client-1".getBytes(StandardCharsets.US_ASCII));
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("the hub closed the connection during the handshake: " + head);
-            }
-            head.write(b);
-        }
-        assertTrue(head.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101"), head.toString(StandardCharsets.US_ASCII));
-        return socket;
-    }
-
-    private record CloseFrame(int code, String reason) {
-    }
-
-    /** Reads server frames (unmasked) until the close frame. */
-    private static CloseFrame readUntilClose(Socket socket) throws IOException {
-        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16));
-        while (true) {
-            int first = in.readUnsignedByte();
-            int second = in.readUnsignedByte();
-            long length = second & 0x7F;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = in.readLong();
-            }
-            byte[] payload = new byte[(int) length];
-            in.readFully(payload);
-            if ((first & 0x0F) == 0x8) {
-                int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : -1;
-                String reason = payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
-                return new CloseFrame(code, reason);
-            }
-        }
-    }
 }
