@@ -14,6 +14,26 @@ public final class ExternalTools {
     private ExternalTools() {
     }
 
+    /**
+     * A Python 3 that has websocket-client (Debian: python3-websocket), the library the official CertStream Python
+     * client is built on; skips the test when there is none.
+     */
+    public static String pythonWithWebsocket() throws IOException, InterruptedException {
+        for (String python : new String[] {"/usr/bin/python3", "python3"}) {
+            try {
+                Process probe = new ProcessBuilder(python, "-c", "import websocket")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+                    return python;
+                }
+            } catch (IOException notThere) {
+                // try the next one
+            }
+        }
+        Assumptions.abort("skipped: python3 with websocket-client is needed (apt-get install python3-websocket, or run ./run-tests as root)");
+        return null;
+    }
+
     public static boolean onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "");
         return Stream.of(path.split(java.io.File.pathSeparator)).anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));

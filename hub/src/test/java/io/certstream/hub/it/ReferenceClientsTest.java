@@ -15,21 +15,25 @@ import org.junit.jupiter.api.Test;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Wire compatibility: the official CertStream JavaScript client (npm package {@code certstream}), unchanged,
- * receives the simulated log's certificates from the hub.
+ * Wire compatibility: CertStream's reference clients, unchanged, receive the simulated log's certificates from the hub.
+ * JavaScript: the official npm package {@code certstream}. Python: the official client's loop on websocket-client
+ * (the package itself is on PyPI, out of reach here). Each prints one JSON line per certificate, checked against
+ * what the simulated log issued.
  */
-class OfficialJsClientTest {
+class ReferenceClientsTest {
     private static final int COUNT = 12;
     private Vertx vertx;
 
@@ -46,6 +50,18 @@ class OfficialJsClientTest {
     @Test
     void officialJsClientReceivesCertificates() throws Exception {
         Path project = ExternalTools.npmProject("certstream-client");
+        receivesCertificates(project, url -> List.of("node", "receive.js", url, String.valueOf(COUNT)));
+    }
+
+    @Test
+    void pythonClientReceivesCertificates() throws Exception {
+        String python = ExternalTools.pythonWithWebsocket();
+        Path script = Path.of("src", "test", "python", "receive.py").toAbsolutePath();
+        Path dir = Files.createDirectories(Path.of("target", "python"));
+        receivesCertificates(dir, url -> List.of(python, script.toString(), url, String.valueOf(COUNT)));
+    }
+
+    private void receivesCertificates(Path dir, Function<String, List<String>> command) throws Exception {
         SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
                 .withInitialSize(3).withEntriesPerSecond(0)));
         RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
@@ -54,12 +70,12 @@ class OfficialJsClientTest {
             Thread.sleep(20);
         }
 
-        Process node = new ProcessBuilder("node", "receive.js", "ws://127.0.0.1:" + hub.port() + "/", String.valueOf(COUNT))
-                .directory(project.toFile()).redirectError(project.resolve("receive.stderr.log").toFile()).start();
+        Process client = new ProcessBuilder(command.apply("ws://127.0.0.1:" + hub.port() + "/"))
+                .directory(dir.toFile()).redirectError(dir.resolve("client.stderr.log").toFile()).start();
         List<JsonObject> received = new CopyOnWriteArrayList<>();
         CountDownLatch connected = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = out.readLine()) != null; ) {
                     if (line.startsWith("{")) {
                         received.add(new JsonObject(line));
@@ -73,13 +89,13 @@ class OfficialJsClientTest {
         });
         reader.start();
         try {
-            assertTrue(connected.await(30, TimeUnit.SECONDS), "the JS client connected");
+            assertTrue(connected.await(30, TimeUnit.SECONDS), "the client connected; see " + dir.resolve("client.stderr.log"));
             await(log.append(COUNT));
-            assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the JS client received " + COUNT + " certificates in time");
+            assertTrue(client.waitFor(60, TimeUnit.SECONDS), "the client received " + COUNT + " certificates in time");
             reader.join(5000);
-            assertEquals(0, node.exitValue());
+            assertEquals(0, client.exitValue(), "client exit code; see " + dir.resolve("client.stderr.log"));
         } finally {
-            node.destroyForcibly();
+            client.destroyForcibly();
         }
 
         assertEquals(COUNT, received.size());
