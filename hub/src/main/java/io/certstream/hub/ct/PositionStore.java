@@ -96,11 +96,12 @@ public final class PositionStore {
     }
 
     /**
-     * Where a watcher of {@code log} starts: the saved position when the log was watched before (it wins over
-     * the configured start, so a restart skips nothing), else the configured index, else -1 for the tree head.
+     * Where a watcher of {@code log} starts: where the log was left (saved by the last run, or reached by an earlier
+     * watcher of this run, e.g. before the log left the log list and came back); it wins over the configured start,
+     * so a restart skips nothing. Else the configured index, else -1 for the tree head.
      */
     public long startIndex(CtLog log) {
-        OptionalLong resumed = saved(log.url());
+        OptionalLong resumed = position(log.url());
         if (resumed.isPresent()) {
             return resumed.getAsLong();
         }

@@ -257,7 +257,8 @@ public final class Rfc6962Watcher extends VerticleBase {
     /** A line per interval while a log is catching up, so a restart after downtime shows how long it will take. */
     private void logProgress() {
         long lag = metrics.lag();
-        if (stopped || lag <= batchSize) {
+        // A busy log is a few batches behind after every poll; only a real backlog is worth a line.
+        if (stopped || lag <= batchSize || reportedCaughtUp && lag < 10L * batchSize) {
             return;
         }
         double rate = metrics.entriesPerSecond();

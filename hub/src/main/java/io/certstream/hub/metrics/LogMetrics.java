@@ -29,6 +29,8 @@ public final class LogMetrics {
     private volatile long lastProgressMillis = System.currentTimeMillis();
     private volatile long lastContactMillis = System.currentTimeMillis();
     private volatile int batchSize;
+    /** Where new error kinds and checks are announced, so each gets its own meter (set once by HubMetrics). */
+    private volatile PrometheusMetrics meters;
 
     public LogMetrics(String name, String url, String kind) {
         this.name = name;
@@ -44,12 +46,10 @@ public final class LogMetrics {
         return name;
     }
 
-    /** Where new error kinds and checks are announced, so they get their own meter (set once by HubMetrics). */
-    private volatile PrometheusMetrics meters;
-
     void meters(PrometheusMetrics meters) {
         this.meters = meters;
     }
+
 
     public void treeSize(long size) {
         treeSize.set(size);
