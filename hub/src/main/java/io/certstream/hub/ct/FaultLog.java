@@ -23,14 +23,21 @@ public final class FaultLog {
 
     /** @param message says what failed and where: the URL and the entry index */
     public synchronized void report(String kind, String message, long nowMillis) {
-        long[] state = byKind.computeIfAbsent(kind, k -> new long[] {Long.MIN_VALUE, 0});
-        if (nowMillis - state[0] < windowMillis) {
+        long[] state = byKind.get(kind); // {time of the last line, faults left out since}
+        if (state == null) {
+            state = new long[] {nowMillis, 0};
+            byKind.put(kind, state);
+        } else if (nowMillis - state[0] < windowMillis) {
             state[1]++;
             return;
         }
         long suppressed = state[1];
         state[0] = nowMillis;
         state[1] = 0;
+        log(kind, message, suppressed);
+    }
+
+    private void log(String kind, String message, long suppressed) {
         logger.warning(() -> logName + ": " + message + " [" + kind + "]"
                 + (suppressed > 0 ? " (" + suppressed + " more " + kind + " faults since the last such line)" : ""));
     }

@@ -75,11 +75,12 @@ class LogFaultsTest {
     void everyEntryArrivesOnceFaultsStopAndFaultsAreCountedByKind() throws Exception {
         long started = System.nanoTime();
         SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
-                .withInitialSize(ENTRIES).withEntriesPerSecond(0).withBatchCap(16)));
+                .withInitialSize(ENTRIES).withEntriesPerSecond(0).withBatchCap(8)));
         log.injectFaults(FaultPlan.all(0.6).withSlowMillis(1500));
         RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
                 .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", 0)))
-                .put("watcher", new JsonObject().put("batchSize", 16).put("requestTimeoutSeconds", 1)
+                // Small batches: many requests per entry, so the faults hit mid-stream, long before the last entry.
+                .put("watcher", new JsonObject().put("batchSize", 8).put("requestTimeoutSeconds", 1)
                         .put("maxBackoffSeconds", 1))));
         LogMetrics metrics = awaitMetrics(hub, log.url());
 
@@ -111,6 +112,10 @@ class LogFaultsTest {
         long minutes = (System.nanoTime() - started) / 60_000_000_000L + 1;
         assertTrue(warnings.size() <= (countedAs.size() + 1) * minutes, "at most one line per kind of fault a minute, got "
                 + warnings.size() + " for " + injectedTotal + " faults: " + warnings);
+        for (String kind : countedAs.keySet()) {
+            assertTrue(warnings.stream().anyMatch(line -> line.endsWith("[" + kind + "]") || line.contains("[" + kind + "] (")),
+                    "the first " + kind + " fault was logged: " + warnings);
+        }
         for (String line : warnings) {
             assertTrue(line.contains(log.url()) && line.contains("index"), "names the log URL and index: " + line);
         }
