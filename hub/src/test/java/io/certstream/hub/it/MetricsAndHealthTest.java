@@ -60,7 +60,9 @@ class MetricsAndHealthTest {
         assertEquals(1, value(text, "certstream_endpoint_clients\\{endpoint=\"lite\"}"));
         assertEquals(0, value(text, "certstream_endpoint_dropped_total\\{endpoint=\"lite\"}"));
         assertTrue(value(text, "certstream_certificates_published_total") >= 40);
-        assertTrue(value(text, "jvm_memory_used_bytes\\{area=\"heap\",id=\"[^\"]+\"}") > 0, "JVM meters are there");
+        // (A heap pool may be empty right after a GC: presence is what counts.)
+        assertTrue(value(text, "jvm_memory_used_bytes\\{area=\"heap\",id=\"[^\"]+\"}") >= 0, "JVM memory meters are there");
+        assertTrue(value(text, "jvm_threads_live_threads") > 0, "JVM thread meters are there");
         assertTrue(text.contains("# TYPE certstream_log_errors_total counter"), "typed for Prometheus");
     }
 
