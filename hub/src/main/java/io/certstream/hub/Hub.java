@@ -3,6 +3,7 @@ package io.certstream.hub;
 import io.certstream.hub.config.HubConfig;
 import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogDirectory;
+import io.certstream.hub.ct.PositionStore;
 import io.certstream.hub.ct.Rfc6962Watcher;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
@@ -11,6 +12,7 @@ import io.certstream.hub.stream.BridgeChannels;
 import io.certstream.hub.stream.LivePage;
 import io.certstream.hub.stream.SockJsBridge;
 import io.certstream.hub.stream.TcpBridgeVerticle;
+import io.certstream.hub.metrics.MonitoringRoutes;
 import io.certstream.hub.stream.UpdatePublisher;
 import io.certstream.hub.stream.WebVerticle;
 import io.certstream.hub.stream.WireFormat;
@@ -22,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -33,6 +36,7 @@ public final class Hub extends VerticleBase {
     private final HubConfig config;
     private final HubMetrics metrics;
     private final Consumer<Router> extraRoutes;
+    private PositionStore positions;
 
     public Hub(HubConfig config, HubMetrics metrics) {
         this(config, metrics, router -> { });
@@ -66,6 +70,8 @@ public final class Hub extends VerticleBase {
                         config.server().clientQueueBytes(), config.server().slowClientSeconds() * 1000L).router());
                 LivePage.mount(router);
             }
+            // /metrics and /health go through the extra-routes hook, so WebVerticle itself stays about streams.
+            MonitoringRoutes.mount(router, metrics, config.watcher().stalledSeconds() * 1000L);
             extraRoutes.accept(router);
         };
         // Plugins first: a bad plugin config stops the hub before it opens its port or reads any log,
@@ -76,15 +82,25 @@ public final class Hub extends VerticleBase {
                 .compose(id -> config.bridge().tcpPort() == 0 ? Future.succeededFuture(id)
                         : vertx.deployVerticle(new TcpBridgeVerticle(config.bridge().tcpHost(), config.bridge().tcpPort(),
                                 bridgeChannels, metrics, config.server().clientQueueBytes())))
-                .compose(id -> vertx.deployVerticle(new LogDirectory(config, log -> watcherFor(log, decoder, publisher))));
+                .compose(id -> PositionStore.open(vertx, Path.of(config.stateDir()),
+                        config.watcher().positionSaveSeconds() * 1000L))
+                .compose(store -> {
+                    positions = store;
+                    return vertx.deployVerticle(new LogDirectory(config, log -> watcherFor(log, decoder, publisher)));
+                });
+    }
+
+    @Override
+    public Future<?> stop() {
+        // Watchers are children of this deployment and stop first; what they reached is saved for the next run.
+        return positions == null ? Future.succeededFuture() : positions.close();
     }
 
     private Optional<Deployable> watcherFor(CtLog log, LogEntryDecoder decoder, UpdatePublisher publisher) {
         if (!LogSource.RFC6962.equals(log.kind())) {
             return Optional.empty();
         }
-        long start = log.start().atHead() ? -1 : log.start().index();
         return Optional.of(new Rfc6962Watcher(log, config.watcher(), decoder, publisher,
-                metrics.log(log.name(), log.url(), log.kind()), start));
+                metrics.log(log.name(), log.url(), log.kind()), positions, positions.startIndex(log)));
     }
 }

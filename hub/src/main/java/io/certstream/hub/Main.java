@@ -4,10 +4,14 @@ import io.certstream.hub.config.ConfigException;
 import io.certstream.hub.config.ConfigLoader;
 import io.certstream.hub.config.HubConfig;
 import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.metrics.PrometheusMetrics;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.net.BindException;
@@ -61,7 +65,12 @@ public final class Main {
             fail("configuration error: " + e.getMessage());
         }
 
-        Vertx vertx = Vertx.vertx();
+        // Vert.x's own meters (HTTP, event bus, pools) land in the registry that /metrics serves.
+        PrometheusMetrics prometheus = new PrometheusMetrics();
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(prometheus.registry()))
+                .build();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 // Longer than a plugin's stop timeout, so a webhook can finish writing its queue to disk.
@@ -72,7 +81,7 @@ public final class Main {
         }, "certstream-shutdown"));
 
         Future<JsonObject> overrides = demo ? startDemoLog(vertx) : Future.succeededFuture(new JsonObject());
-        HubMetrics metrics = new HubMetrics();
+        HubMetrics metrics = new HubMetrics(prometheus);
         overrides
                 .compose(o -> {
                     HubConfig config = ConfigLoader.load(file, System.getenv(), o, "--demo");
@@ -108,7 +117,9 @@ public final class Main {
                 + "    ws://" + base + "/              lite stream\n"
                 + "    ws://" + base + "/full-stream   full stream (DER and chain)\n"
                 + "    ws://" + base + "/domains-only  domains only\n"
-                + "    http://" + base + "/stats       logs, positions, clients, certificates/s"
+                + "    http://" + base + "/stats       logs, positions, clients, certificates/s\n"
+                + "    http://" + base + "/metrics     Prometheus metrics\n"
+                + "    http://" + base + "/health      which logs are stalled"
                 + (config.bridge().sockjs()
                     ? "\n    http://" + base + "/live        live table in the browser (SockJS event-bus bridge at /eventbus)" : "")
                 + (config.bridge().tcpPort() > 0

@@ -47,9 +47,20 @@ public record HubConfig(
     public record LogConfig(String url, String name, String operator, String kind, String key, StartPosition start) {
     }
 
-    /** How watchers poll their logs. */
+    /**
+     * How watchers poll their logs.
+     *
+     * @param maxBacklog          most entries a watcher stays behind a log's tree head; beyond it the oldest are
+     *                            skipped on purpose (and said so). 0: no cap, never skip
+     * @param positionSaveSeconds how often each log's position is saved under {@code stateDir}
+     * @param verifyTreeHeads     check each tree head's signature (with the log's key) and its consistency with the
+     *                            previous one
+     * @param stalledSeconds      a log without a tree head, or behind without progress, this long is listed as
+     *                            stalled by {@code /health}
+     */
     public record WatcherConfig(
-            StartPosition start, int batchSize, int pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds) {
+            StartPosition start, int batchSize, int pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds,
+            long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads, int stalledSeconds) {
     }
 
     /** Where a watcher starts when it has no saved position: the current tree head, or a fixed index. */
@@ -95,13 +106,18 @@ public record HubConfig(
                 l.bool("enabled", true), l.requiredString("url"), l.integer("refreshMinutes", 60, 1, 10080), states);
 
         ConfigReader w = root.object("watcher")
-                .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds");
+                .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds",
+                        "maxBacklog", "positionSaveSeconds", "verifyTreeHeads", "stalledSeconds");
         WatcherConfig watcher = new WatcherConfig(
                 start(w, "start", StartPosition.HEAD),
                 w.integer("batchSize", 256, 1, 10_000),
                 w.integer("pollSeconds", 10, 1, 3600),
                 w.integer("requestTimeoutSeconds", 30, 1, 600),
-                w.integer("maxBackoffSeconds", 300, 1, 86_400));
+                w.integer("maxBackoffSeconds", 300, 1, 86_400),
+                w.integer("maxBacklog", 0, 0, Integer.MAX_VALUE),
+                w.integer("positionSaveSeconds", 5, 1, 3600),
+                w.bool("verifyTreeHeads", true),
+                w.integer("stalledSeconds", 300, 1, 86_400));
 
         List<LogConfig> logs = new ArrayList<>();
         for (ConfigReader log : root.objects("logs")) {

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.Map;
 
 /** A hub deployed in the test's Vert.x on a free port, configured from the defaults plus the test's overrides. */
@@ -43,7 +44,9 @@ public final class RunningHub {
         JsonObject base = new JsonObject()
                 .put("server", new JsonObject().put("host", "127.0.0.1").put("port", port).put("instances", 2))
                 .put("logList", new JsonObject().put("enabled", false))
-                .put("watcher", new JsonObject().put("pollSeconds", 1).put("maxBackoffSeconds", 2));
+                .put("watcher", new JsonObject().put("pollSeconds", 1).put("maxBackoffSeconds", 2))
+                // A fresh state folder per hub: positions saved by one test never leak into another.
+                .put("stateDir", tempStateDir());
         JsonObject merged = base.mergeIn(overrides, true);
         HubConfig config;
         try {
@@ -54,6 +57,14 @@ public final class RunningHub {
         HubMetrics metrics = new HubMetrics();
         return vertx.deployVerticle(new Hub(config, metrics))
                 .map(id -> new RunningHub(vertx, id, port, metrics, config));
+    }
+
+    private static String tempStateDir() {
+        try {
+            return Files.createTempDirectory("certstream-state").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static int freePort() {
