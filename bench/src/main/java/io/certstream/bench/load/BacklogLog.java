@@ -22,7 +22,8 @@ import java.util.Base64;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * An RFC 6962 log for load tests: a real Merkle tree, signed tree heads and a Chrome v3 log list naming it, over
+ * An RFC 6962 log for load tests: a real Merkle tree with consistency proofs, signed tree heads and a Chrome v3
+ * log list naming it with its key (so the hub verifies both as it does for real logs), over
  * a backlog of {@code backlog} entries drawn from an {@link EntryPool} and then a live tail appended at a fixed
  * rate. The tree head stays at size 0 until {@link #openGate()}, so clients can connect to the hub before it
  * starts catching up. Everything but the backlog's hashing runs on this verticle's event loop.
@@ -138,6 +139,7 @@ final class BacklogLog extends VerticleBase {
         switch (request.path()) {
             case "/ct/v1/get-sth" -> json(request, sth().toBuffer());
             case "/ct/v1/get-entries" -> getEntries(request);
+            case "/ct/v1/get-sth-consistency" -> consistency(request);
             case "/log_list.json" -> json(request, logList().toBuffer());
             default -> request.response().setStatusCode(404).end();
         }
@@ -175,6 +177,28 @@ final class BacklogLog extends VerticleBase {
         for (long i = Math.max(start, backlog); i <= last && i - backlog < liveServed.length(); i++) {
             liveServed.compareAndSet((int) (i - backlog), 0, now);
         }
+    }
+
+    /** RFC 6962 get-sth-consistency: the hub checks each new tree head against the previous one. */
+    private void consistency(HttpServerRequest request) {
+        long first;
+        long second;
+        try {
+            first = Long.parseLong(request.getParam("first"));
+            second = Long.parseLong(request.getParam("second"));
+        } catch (NumberFormatException e) {
+            request.response().setStatusCode(400).end("first and second must be integers");
+            return;
+        }
+        if (first < 0 || first > second || second > visibleSize) {
+            request.response().setStatusCode(400).end("need 0 <= first <= second <= " + visibleSize);
+            return;
+        }
+        JsonArray proof = new JsonArray();
+        for (byte[] hash : tree.consistencyProof(first, second)) {
+            proof.add(Base64.getEncoder().encodeToString(hash));
+        }
+        json(request, new JsonObject().put("consistency", proof).toBuffer());
     }
 
     private JsonObject sth() {

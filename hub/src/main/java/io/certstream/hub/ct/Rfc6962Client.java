@@ -8,7 +8,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
 import java.net.ConnectException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -38,6 +40,22 @@ public final class Rfc6962Client {
                         Base64.getDecoder().decode(json.getString("tree_head_signature", "")));
             } catch (DecodeException | ClassCastException | NullPointerException | IllegalArgumentException e) {
                 throw new LogFetchException("bad_response", url + ": not a valid STH: " + e.getMessage(), 0);
+            }
+        });
+    }
+
+    /** RFC 6962 {@code get-sth-consistency}: the hashes proving that the tree of {@code first} leaves is a prefix of {@code second}. */
+    public Future<List<byte[]>> getSthConsistency(long first, long second) {
+        String url = baseUrl + "/ct/v1/get-sth-consistency?first=" + first + "&second=" + second;
+        return get(url).map(body -> {
+            try {
+                List<byte[]> proof = new ArrayList<>();
+                for (Object hash : body.toJsonObject().getJsonArray("consistency")) {
+                    proof.add(Base64.getDecoder().decode((String) hash));
+                }
+                return proof;
+            } catch (DecodeException | ClassCastException | NullPointerException | IllegalArgumentException e) {
+                throw new LogFetchException("bad_response", url + ": not a valid consistency proof: " + e.getMessage(), 0);
             }
         });
     }

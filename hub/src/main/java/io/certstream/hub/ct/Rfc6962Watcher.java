@@ -27,6 +27,8 @@ import java.util.logging.Logger;
  */
 public final class Rfc6962Watcher extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(Rfc6962Watcher.class.getName());
+    private static final long PROGRESS_LOG_MILLIS = 30_000;
+    private static final long FAULT_LOG_WINDOW_MILLIS = 60_000;
 
     private final CtLog log;
     private final WatcherConfig config;
@@ -35,19 +37,29 @@ public final class Rfc6962Watcher extends VerticleBase {
     private final LogMetrics metrics;
     private final LogSource source;
     private final Backoff backoff;
+    private final PositionStore positions;
+    private final FaultLog faults;
 
     private WebClient http;
     private Rfc6962Client client;
     private EntriesPrefetch prefetch;
     private boolean fullReplies;
+    private TreeHeadMonitor monitor;
     private long next = -1;
     private int batchSize;
     private long timer = -1;
     private boolean stopped;
     private boolean reportedCaughtUp;
+    private long progressTimer = -1;
+    private long lastTreeSize = -1;
+    private int lastShortReply = -1;
 
+    /**
+     * @param startIndex where to start: {@link PositionStore#startIndex} (the saved position, else the configured
+     *                   start), -1 for the tree head
+     */
     public Rfc6962Watcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdatePublisher publisher,
-                          LogMetrics metrics, long startIndex) {
+                          LogMetrics metrics, PositionStore positions, long startIndex) {
         this.log = log;
         this.config = config;
         this.decoder = decoder;
@@ -57,6 +69,8 @@ public final class Rfc6962Watcher extends VerticleBase {
         this.backoff = new Backoff(config.maxBackoffSeconds() * 1000L);
         this.batchSize = config.batchSize();
         this.next = startIndex;
+        this.positions = positions;
+        this.faults = new FaultLog(LOG, log.name(), FAULT_LOG_WINDOW_MILLIS);
     }
 
     @Override
@@ -68,6 +82,9 @@ public final class Rfc6962Watcher extends VerticleBase {
                 .setKeepAlive(true));
         client = new Rfc6962Client(http, log.url(), config.requestTimeoutSeconds() * 1000L);
         prefetch = new EntriesPrefetch(client);
+        if (config.verifyTreeHeads()) {
+            monitor = new TreeHeadMonitor(vertx, log, metrics, client::getSthConsistency);
+        }
         metrics.batchSize(batchSize);
         if (next >= 0) {
             metrics.nextIndex(next);
@@ -75,6 +92,7 @@ public final class Rfc6962Watcher extends VerticleBase {
         LOG.info(() -> "Watching " + log.name() + " (" + log.url() + ") from "
                 + (next >= 0 ? "index " + next : "the tree head"));
         vertx.runOnContext(v -> poll());
+        progressTimer = vertx.setPeriodic(PROGRESS_LOG_MILLIS, t -> logProgress());
         return Future.succeededFuture();
     }
 
@@ -82,6 +100,7 @@ public final class Rfc6962Watcher extends VerticleBase {
     public Future<?> stop() {
         stopped = true;
         vertx.cancelTimer(timer);
+        vertx.cancelTimer(progressTimer);
         http.close();
         return Future.succeededFuture();
     }
@@ -97,13 +116,24 @@ public final class Rfc6962Watcher extends VerticleBase {
         }
         client.getSth()
                 .compose(sth -> {
+                    if (sth.treeSize() < lastTreeSize) {
+                        // A log must never shrink; trust the larger head we saw and try again later.
+                        return Future.failedFuture(new LogFetchException("sth_shrunk", log.url()
+                                + "/ct/v1/get-sth: tree size went back from " + lastTreeSize + " to " + sth.treeSize(), 0));
+                    }
+                    lastTreeSize = sth.treeSize();
+                    if (monitor != null) {
+                        monitor.check(sth);
+                    }
                     metrics.treeSize(sth.treeSize());
                     long size = log.finalTreeSize() == null ? sth.treeSize() : Math.min(sth.treeSize(), log.finalTreeSize());
                     if (next < 0) {
                         next = size;
                         metrics.nextIndex(next);
+                        positions.advance(log.url(), next);
                         LOG.info(() -> log.name() + ": tree size " + size + ", streaming new entries from there");
                     }
+                    capBacklog(size);
                     return fetchUntil(size);
                 })
                 .onSuccess(v -> {
@@ -136,9 +166,16 @@ public final class Rfc6962Watcher extends VerticleBase {
                     long asked = end - start + 1;
                     fullReplies = batch.count == asked;
                     if (batch.count < asked && batch.count < batchSize) {
-                        batchSize = batch.count;
-                        metrics.batchSize(batchSize);
-                        LOG.info(() -> log.name() + ": log returns at most " + batchSize + " entries per request; using that");
+                        // Learn a cap only when two short replies in a row agree: one odd short reply (a log
+                        // that truncates under load) must not slow the watcher down for good.
+                        if (batch.count == lastShortReply) {
+                            batchSize = batch.count;
+                            metrics.batchSize(batchSize);
+                            LOG.info(() -> log.name() + ": log returns at most " + batchSize + " entries per request; using that");
+                        }
+                        lastShortReply = batch.count;
+                    } else {
+                        lastShortReply = -1;
                     }
                     if (stopped) {
                         return Future.succeededFuture();
@@ -147,6 +184,7 @@ public final class Rfc6962Watcher extends VerticleBase {
                     metrics.certificates(batch.updates.size());
                     next = start + batch.count;
                     metrics.nextIndex(next);
+                    positions.advance(log.url(), next);
                     recovered();
                     return fetchUntil(size);
                 });
@@ -171,11 +209,15 @@ public final class Rfc6962Watcher extends VerticleBase {
                 updates.add(EncodedUpdate.of(update));
             } catch (MalformedEntryException e) {
                 // An entry that cannot be decoded never will be: count it, say where it is, and move past it.
-                metrics.error("decode", log.url() + " entry " + entry.index() + ": " + e.getMessage());
-                LOG.warning(() -> log.name() + ": cannot decode entry " + entry.index() + " (" + log.url() + "): " + e.getMessage());
+                String where = log.url() + " entry " + entry.index();
+                metrics.error("decode", where + ": " + e.getMessage());
+                faults.report("decode", "cannot decode " + where + ": " + e.getMessage(), System.currentTimeMillis());
             } catch (RuntimeException e) {
-                metrics.error("decode", log.url() + " entry " + entry.index() + ": " + e);
-                LOG.log(Level.WARNING, log.name() + ": unexpected failure decoding entry " + entry.index(), e);
+                // A decoder bug, not a bad entry: still never worth stopping the log for.
+                String where = log.url() + " entry " + entry.index();
+                metrics.error("decode", where + ": " + e);
+                faults.report("decode_bug", "unexpected failure decoding " + where + ": " + e, System.currentTimeMillis());
+                LOG.log(Level.FINE, "decoder failure at " + where, e);
             }
         }
         return updates;
@@ -192,11 +234,8 @@ public final class Rfc6962Watcher extends VerticleBase {
         long retryAfter = cause instanceof LogFetchException f ? f.retryAfterMillis() : 0;
         metrics.error(kind, cause.getMessage());
         long delay = backoff.nextDelay(retryAfter);
-        // One line when a streak of failures starts, then one per 10: a flapping log must not flood the output.
-        if (backoff.failures() == 1 || backoff.failures() % 10 == 0) {
-            LOG.warning(() -> log.name() + ": " + cause.getMessage() + " (failure " + backoff.failures()
-                    + "); retrying in " + (delay / 1000.0) + " s from index " + Math.max(next, 0));
-        }
+        faults.report(kind, cause.getMessage() + " (failure " + backoff.failures() + " in a row); retrying in "
+                + (delay / 1000.0) + " s from index " + Math.max(next, 0), System.currentTimeMillis());
         if (!(cause instanceof LogFetchException)) {
             LOG.log(Level.FINE, "watcher failure", cause);
         }
@@ -205,13 +244,50 @@ public final class Rfc6962Watcher extends VerticleBase {
 
     private void recovered() {
         if (backoff.failures() > 0) {
-            LOG.info(() -> log.name() + ": recovered after " + backoff.failures() + " failed attempts");
+            // Only a real outage is worth a line; a log that fails now and then is visible in the metrics.
+            if (backoff.failures() >= 5) {
+                LOG.info(() -> log.name() + ": recovered after " + backoff.failures() + " failed attempts");
+            }
             backoff.reset();
         }
         if (!reportedCaughtUp && metrics.lag() == 0) {
             reportedCaughtUp = true;
             LOG.info(() -> log.name() + ": caught up at index " + next);
         }
+    }
+
+    /** Skips the oldest entries on purpose when the watcher is further behind than {@code watcher.maxBacklog}. */
+    private void capBacklog(long size) {
+        long cap = config.maxBacklog();
+        if (cap <= 0 || size - next <= cap) {
+            return;
+        }
+        long from = next;
+        long to = size - cap;
+        next = to;
+        metrics.skippedTo(next, to - from);
+        positions.advance(log.url(), next);
+        LOG.warning(() -> log.name() + " (" + log.url() + "): SKIPPING entries " + from + " to " + (to - 1) + " ("
+                + (to - from) + " entries) on purpose: the backlog exceeds watcher.maxBacklog=" + cap
+                + "; continuing at index " + to + " (set watcher.maxBacklog to 0 to never skip)");
+    }
+
+    /** A line per interval while a log is catching up, so a restart after downtime shows how long it will take. */
+    private void logProgress() {
+        long lag = metrics.lag();
+        // A busy log is a few batches behind after every poll; only a real backlog is worth a line.
+        if (stopped || lag <= batchSize || reportedCaughtUp && lag < 10L * batchSize) {
+            return;
+        }
+        double rate = metrics.entriesPerSecond();
+        long eta = metrics.etaSeconds();
+        LOG.info(() -> log.name() + ": catching up, " + lag + " entries behind (index " + next + " of "
+                + metrics.treeSize() + "), " + Math.round(rate) + " entries/s, "
+                + (eta < 0 ? "ETA unknown" : "ETA " + formatSeconds(eta)));
+    }
+
+    static String formatSeconds(long seconds) {
+        return seconds < 120 ? seconds + " s" : seconds < 7200 ? seconds / 60 + " min" : seconds / 3600 + " h";
     }
 
     private void schedule(long delayMillis) {
