@@ -4,6 +4,8 @@ import io.certstream.hub.config.HubConfig;
 import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogDirectory;
 import io.certstream.hub.ct.Rfc6962Watcher;
+import io.certstream.hub.ct.tiled.TiledWatcher;
+import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.hub.stream.UpdatePublisher;
@@ -58,11 +60,15 @@ public final class Hub extends VerticleBase {
     }
 
     private Optional<Deployable> watcherFor(CtLog log, LogEntryDecoder decoder, UpdatePublisher publisher) {
-        if (!LogSource.RFC6962.equals(log.kind())) {
-            return Optional.empty();
-        }
         long start = log.start().atHead() ? -1 : log.start().index();
-        return Optional.of(new Rfc6962Watcher(log, config.watcher(), decoder, publisher,
-                metrics.log(log.name(), log.url(), log.kind()), start));
+        if (LogSource.RFC6962.equals(log.kind())) {
+            LogMetrics logMetrics = metrics.log(log.name(), log.url(), log.kind());
+            return Optional.of(new Rfc6962Watcher(log, config.watcher(), decoder, publisher, logMetrics, start));
+        }
+        if (LogSource.TILED.equals(log.kind())) {
+            LogMetrics logMetrics = metrics.log(log.name(), log.url(), log.kind());
+            return Optional.of(new TiledWatcher(log, config.watcher(), decoder, publisher, logMetrics, start));
+        }
+        return Optional.empty();
     }
 }

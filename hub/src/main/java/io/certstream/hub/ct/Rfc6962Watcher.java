@@ -2,203 +2,49 @@ package io.certstream.hub.ct;
 
 import io.certstream.hub.config.HubConfig.WatcherConfig;
 import io.certstream.hub.decode.LogEntryDecoder;
-import io.certstream.hub.decode.MalformedEntryException;
 import io.certstream.hub.metrics.LogMetrics;
-import io.certstream.hub.stream.EncodedUpdate;
 import io.certstream.hub.stream.UpdatePublisher;
-import io.certstream.model.CertificateUpdate;
-import io.certstream.model.LogSource;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Follows one RFC 6962 log: {@code get-sth}, then {@code get-entries} in batches from where it stands, decoding
- * each batch on a worker thread and publishing it in log order. A short reply means the log caps batches
- * (the cap is learned), never that the log ended; failures back off and retry, so no entry is skipped.
+ * Follows one RFC 6962 log: {@code get-sth}, then {@code get-entries} in batches from where it stands. A short
+ * reply means the log caps batches (the cap is learned), never that the log ended. The loop, decoding, backoff
+ * and position are {@link LogWatcher}'s.
  */
-public final class Rfc6962Watcher extends VerticleBase {
+public final class Rfc6962Watcher extends LogWatcher {
     private static final Logger LOG = Logger.getLogger(Rfc6962Watcher.class.getName());
 
-    private final CtLog log;
-    private final WatcherConfig config;
-    private final LogEntryDecoder decoder;
-    private final UpdatePublisher publisher;
-    private final LogMetrics metrics;
-    private final LogSource source;
-    private final Backoff backoff;
-
-    private WebClient http;
-    private Rfc6962Client client;
-    private long next = -1;
     private int batchSize;
-    private long timer = -1;
-    private boolean stopped;
-    private boolean reportedCaughtUp;
 
     public Rfc6962Watcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdatePublisher publisher,
                           LogMetrics metrics, long startIndex) {
-        this.log = log;
-        this.config = config;
-        this.decoder = decoder;
-        this.publisher = publisher;
-        this.metrics = metrics;
-        this.source = log.source();
-        this.backoff = new Backoff(config.maxBackoffSeconds() * 1000L);
+        super(log, config, decoder, publisher, metrics, startIndex);
         this.batchSize = config.batchSize();
-        this.next = startIndex;
-    }
-
-    @Override
-    public Future<?> start() {
-        http = WebClient.create(vertx, new WebClientOptions()
-                .setUserAgent("certstream-hub")
-                .setConnectTimeout(config.requestTimeoutSeconds() * 1000)
-                .setDecompressionSupported(true)
-                .setKeepAlive(true));
-        client = new Rfc6962Client(http, log.url(), config.requestTimeoutSeconds() * 1000L);
         metrics.batchSize(batchSize);
-        if (next >= 0) {
-            metrics.nextIndex(next);
-        }
-        LOG.info(() -> "Watching " + log.name() + " (" + log.url() + ") from "
-                + (next >= 0 ? "index " + next : "the tree head"));
-        vertx.runOnContext(v -> poll());
-        return Future.succeededFuture();
     }
 
     @Override
-    public Future<?> stop() {
-        stopped = true;
-        vertx.cancelTimer(timer);
-        http.close();
-        return Future.succeededFuture();
+    protected Future<SignedTreeHead> fetchTreeHead(LogHttp http) {
+        return new Rfc6962Client(http, log.url()).getSth();
     }
 
-    /** The next index this watcher will publish, or -1 before its first tree head. */
-    public long nextIndex() {
-        return next;
-    }
-
-    private void poll() {
-        if (stopped) {
-            return;
-        }
-        client.getSth()
-                .compose(sth -> {
-                    metrics.treeSize(sth.treeSize());
-                    long size = log.finalTreeSize() == null ? sth.treeSize() : Math.min(sth.treeSize(), log.finalTreeSize());
-                    if (next < 0) {
-                        next = size;
-                        metrics.nextIndex(next);
-                        LOG.info(() -> log.name() + ": tree size " + size + ", streaming new entries from there");
-                    }
-                    return fetchUntil(size);
-                })
-                .onSuccess(v -> {
-                    recovered();
-                    schedule(config.pollSeconds() * 1000L);
-                })
-                .onFailure(this::failed);
-    }
-
-    private Future<Void> fetchUntil(long size) {
-        if (stopped || next >= size) {
-            return Future.succeededFuture();
-        }
-        long start = next;
-        long end = Math.min(start + batchSize, size) - 1;
+    @Override
+    protected Future<Fetched> fetchEntries(LogHttp http, long start, long treeSize) {
+        long end = Math.min(start + batchSize, treeSize) - 1;
         String url = Rfc6962Client.entriesUrl(log.url(), start, end);
-        return client.getEntries(start, end)
-                .compose(body -> vertx.executeBlocking(() -> decode(body, start, url)))
-                .compose(batch -> {
-                    if (batch.count == 0) {
-                        return Future.failedFuture(new LogFetchException("bad_response",
-                                url + ": returned no entries although the tree has " + size, 0));
-                    }
+        return new Rfc6962Client(http, log.url()).getEntries(start, end)
+                // get-entries bodies are megabytes during catch-up: parse them on a worker too.
+                .compose(body -> vertx.executeBlocking(() -> EntriesParser.parse(body, start, url)))
+                .map(entries -> {
                     long asked = end - start + 1;
-                    if (batch.count < asked && batch.count < batchSize) {
-                        batchSize = batch.count;
+                    if (!entries.isEmpty() && entries.size() < asked && entries.size() < batchSize) {
+                        batchSize = entries.size();
                         metrics.batchSize(batchSize);
                         LOG.info(() -> log.name() + ": log returns at most " + batchSize + " entries per request; using that");
                     }
-                    if (stopped) {
-                        return Future.succeededFuture();
-                    }
-                    publisher.publish(batch.updates);
-                    metrics.certificates(batch.updates.size());
-                    next = start + batch.count;
-                    metrics.nextIndex(next);
-                    recovered();
-                    return fetchUntil(size);
+                    return new Fetched(entries, index -> Rfc6962Client.entriesUrl(log.url(), index, index));
                 });
-    }
-
-    /** Runs on a worker: JSON parsing, certificate decoding and serialization are the CPU-heavy part. */
-    private DecodedBatch decode(Buffer body, long start, String url) {
-        List<RawEntry> entries = EntriesParser.parse(body, start, url);
-        List<EncodedUpdate> updates = new ArrayList<>(entries.size());
-        long seen = System.currentTimeMillis();
-        for (RawEntry entry : entries) {
-            try {
-                CertificateUpdate update = decoder.decode(entry, source,
-                        Rfc6962Client.entriesUrl(log.url(), entry.index(), entry.index()), seen);
-                updates.add(EncodedUpdate.of(update));
-            } catch (MalformedEntryException e) {
-                // An entry that cannot be decoded never will be: count it, say where it is, and move past it.
-                metrics.error("decode", log.url() + " entry " + entry.index() + ": " + e.getMessage());
-                LOG.warning(() -> log.name() + ": cannot decode entry " + entry.index() + " (" + log.url() + "): " + e.getMessage());
-            } catch (RuntimeException e) {
-                metrics.error("decode", log.url() + " entry " + entry.index() + ": " + e);
-                LOG.log(Level.WARNING, log.name() + ": unexpected failure decoding entry " + entry.index(), e);
-            }
-        }
-        return new DecodedBatch(entries.size(), updates);
-    }
-
-    private record DecodedBatch(int count, List<EncodedUpdate> updates) {
-    }
-
-    private void failed(Throwable cause) {
-        if (stopped) {
-            return;
-        }
-        String kind = cause instanceof LogFetchException f ? f.kind() : "internal";
-        long retryAfter = cause instanceof LogFetchException f ? f.retryAfterMillis() : 0;
-        metrics.error(kind, cause.getMessage());
-        long delay = backoff.nextDelay(retryAfter);
-        // One line when a streak of failures starts, then one per 10: a flapping log must not flood the output.
-        if (backoff.failures() == 1 || backoff.failures() % 10 == 0) {
-            LOG.warning(() -> log.name() + ": " + cause.getMessage() + " (failure " + backoff.failures()
-                    + "); retrying in " + (delay / 1000.0) + " s from index " + Math.max(next, 0));
-        }
-        if (!(cause instanceof LogFetchException)) {
-            LOG.log(Level.FINE, "watcher failure", cause);
-        }
-        schedule(delay);
-    }
-
-    private void recovered() {
-        if (backoff.failures() > 0) {
-            LOG.info(() -> log.name() + ": recovered after " + backoff.failures() + " failed attempts");
-            backoff.reset();
-        }
-        if (!reportedCaughtUp && metrics.lag() == 0) {
-            reportedCaughtUp = true;
-            LOG.info(() -> log.name() + ": caught up at index " + next);
-        }
-    }
-
-    private void schedule(long delayMillis) {
-        if (!stopped) {
-            timer = vertx.setTimer(Math.max(1, delayMillis), t -> poll());
-        }
     }
 }

@@ -1,0 +1,147 @@
+package io.certstream.hub.ct.tiled;
+
+import io.certstream.hub.config.HubConfig.WatcherConfig;
+import io.certstream.hub.ct.CtLog;
+import io.certstream.hub.ct.LogFetchException;
+import io.certstream.hub.ct.LogHttp;
+import io.certstream.hub.ct.LogWatcher;
+import io.certstream.hub.ct.RawEntry;
+import io.certstream.hub.ct.SignedTreeHead;
+import io.certstream.hub.ct.TreeHeadVerifier;
+import io.certstream.hub.decode.LogEntryDecoder;
+import io.certstream.hub.decode.MalformedEntryException;
+import io.certstream.hub.metrics.LogMetrics;
+import io.certstream.hub.stream.UpdatePublisher;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Follows one static-ct-api ("tiled") log (c2sp.org/static-ct-api): {@code <monitoring prefix>/checkpoint},
+ * verified with the log's key, then {@code tile/data/<N>} one tile at a time from where it stands (the partial
+ * tile {@code .p/<W>} at the right edge), with issuers from {@code issuer/<sha256>}. Each entry is turned into
+ * the same bytes an RFC 6962 log would serve and published like {@link io.certstream.hub.ct.Rfc6962Watcher}'s:
+ * clients cannot tell the two kinds apart but for {@code source}. The loop, backoff, shrinking-tree check and
+ * position are {@link LogWatcher}'s.
+ */
+public final class TiledWatcher extends LogWatcher {
+    private static final Logger LOG = Logger.getLogger(TiledWatcher.class.getName());
+    private static final int ISSUERS_KEPT = 256;
+    private static final int MAX_CHECKPOINT_BYTES = 1 << 20;
+
+    private final IssuerCache issuers;
+    private CheckpointVerifier checkpoints;
+    private String keyProblem;
+
+    public TiledWatcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdatePublisher publisher,
+                        LogMetrics metrics, long startIndex) {
+        super(log, config, decoder, publisher, metrics, startIndex);
+        this.issuers = new IssuerCache(log.url(), ISSUERS_KEPT);
+        metrics.batchSize(TilePath.WIDTH);
+        if (log.keyBase64() == null) {
+            LOG.warning(() -> log.name() + " (" + log.url() + "): no key in the log list or config (logs[].key);"
+                    + " its checkpoints are NOT verified");
+            checkpoints = new CheckpointVerifier(null);
+        } else {
+            try {
+                checkpoints = new CheckpointVerifier(TreeHeadVerifier.fromBase64(log.keyBase64()));
+            } catch (IllegalArgumentException e) {
+                keyProblem = log.url() + ": cannot verify checkpoints: " + e.getMessage() + " (fix the log's key)";
+            }
+        }
+    }
+
+    /** Where a user can fetch entry {@code index}: the data tile it was read from. */
+    public static String dataTileUrl(String monitoringUrl, long tile, int width) {
+        return monitoringUrl + "/" + TilePath.dataTile(tile, width);
+    }
+
+    @Override
+    protected Future<SignedTreeHead> fetchTreeHead(LogHttp http) {
+        if (keyProblem != null) {
+            return Future.failedFuture(new LogFetchException("bad_key", keyProblem, 0));
+        }
+        String url = log.url() + "/checkpoint";
+        return http.get(url).map(body -> {
+            if (body.length() > MAX_CHECKPOINT_BYTES) {
+                throw new LogFetchException("bad_checkpoint", url + ": " + body.length() + " bytes is not a checkpoint", 0);
+            }
+            return checkpoints.verify(url, body.toString(StandardCharsets.UTF_8));
+        });
+    }
+
+    @Override
+    protected Future<Fetched> fetchEntries(LogHttp http, long start, long treeSize) {
+        long tile = start / TilePath.WIDTH;
+        long tileStart = tile * TilePath.WIDTH;
+        int width = (int) Math.min(TilePath.WIDTH, treeSize - tileStart);
+        return fetchDataTile(http, tile, width)
+                .compose(fetched -> vertx.executeBlocking(() -> parse(fetched, tileStart, width, start)))
+                .compose(leaves -> withIssuers(http, leaves))
+                .map(entries -> {
+                    String link = dataTileUrl(log.url(), tile, width);
+                    return new Fetched(entries, index -> link);
+                });
+    }
+
+    private record DataTile(String url, Buffer body, int count) {
+    }
+
+    /**
+     * The data tile of {@code width} entries; a partial tile the log no longer serves (it may delete one once the
+     * full tile exists) is read from the full tile instead.
+     */
+    private Future<DataTile> fetchDataTile(LogHttp http, long tile, int width) {
+        String url = dataTileUrl(log.url(), tile, width);
+        Future<DataTile> direct = http.get(url).map(body -> new DataTile(url, body, width));
+        if (width == TilePath.WIDTH) {
+            return direct;
+        }
+        return direct.recover(e -> {
+            if (!(e instanceof LogFetchException f && f.status() == 404)) {
+                return Future.failedFuture(e);
+            }
+            String full = dataTileUrl(log.url(), tile, TilePath.WIDTH);
+            return http.get(full).map(body -> new DataTile(full, body, TilePath.WIDTH))
+                    .recover(fullFailed -> Future.failedFuture(e));
+        });
+    }
+
+    /** Runs on a worker: the tile's entries from {@code start} on. */
+    private List<TileLeaf> parse(DataTile tile, long tileStart, int width, long start) {
+        try {
+            List<TileLeaf> leaves = TileLeaf.parseTile(tile.body().getBytes(), tileStart, tile.count(), tile.url());
+            return leaves.subList((int) (start - tileStart), width);
+        } catch (MalformedEntryException e) {
+            // Not one entry is published from a tile that does not parse: retrying keeps every entry.
+            throw new LogFetchException("bad_tile", e.getMessage(), 0);
+        }
+    }
+
+    private Future<List<RawEntry>> withIssuers(LogHttp http, List<TileLeaf> leaves) {
+        Set<String> wanted = new LinkedHashSet<>();
+        leaves.forEach(leaf -> wanted.addAll(leaf.chainHex()));
+        List<Future<byte[]>> fetches = new ArrayList<>(wanted.size());
+        wanted.forEach(hex -> fetches.add(issuers.get(http, hex)));
+        return Future.all(fetches).map(all -> {
+            Map<String, byte[]> der = new HashMap<>();
+            int i = 0;
+            for (String hex : wanted) {
+                der.put(hex, fetches.get(i++).result());
+            }
+            List<RawEntry> entries = new ArrayList<>(leaves.size());
+            for (TileLeaf leaf : leaves) {
+                entries.add(leaf.toRawEntry(leaf.chainHex().stream().map(der::get).toList()));
+            }
+            return entries;
+        });
+    }
+}
