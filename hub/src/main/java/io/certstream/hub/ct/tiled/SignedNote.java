@@ -41,6 +41,9 @@ public record SignedNote(String text, List<Signature> signatures) {
             throw new IllegalArgumentException("has no blank line before its signatures");
         }
         String text = note.substring(0, split + 1);
+        if (split + 2 >= note.length()) {
+            throw new IllegalArgumentException("has no signature lines");
+        }
         List<Signature> signatures = new ArrayList<>();
         for (String line : note.substring(split + 2, note.length() - 1).split("\n", -1)) {
             if (!line.startsWith(PREFIX)) {
