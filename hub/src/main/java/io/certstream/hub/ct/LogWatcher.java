@@ -24,7 +24,6 @@ import java.util.logging.Logger;
  * seen is rejected. Subclasses only say how to read a tree head and a run of entries from their kind of log.
  */
 public abstract class LogWatcher extends VerticleBase {
-    private static final Logger LOG = Logger.getLogger(LogWatcher.class.getName());
 
     protected final CtLog log;
     protected final WatcherConfig config;
@@ -34,6 +33,8 @@ public abstract class LogWatcher extends VerticleBase {
     private final LogSource source;
     private final Backoff backoff;
     private final LogPosition position;
+    /** Named after the concrete watcher, so log lines say which kind of log speaks. */
+    private final Logger logger = Logger.getLogger(getClass().getName());
 
     private LogHttp http;
     private long largestTreeSize = -1;
@@ -66,7 +67,7 @@ public abstract class LogWatcher extends VerticleBase {
     @Override
     public final Future<?> start() {
         http = LogHttp.create(vertx, config.requestTimeoutSeconds());
-        LOG.info(() -> "Watching " + log.name() + " (" + log.kind() + ", " + log.url() + ") from " + position.describe());
+        logger.info(() -> "Watching " + log.name() + " (" + log.kind() + ", " + log.url() + ") from " + position.describe());
         vertx.runOnContext(v -> poll());
         return Future.succeededFuture();
     }
@@ -92,7 +93,7 @@ public abstract class LogWatcher extends VerticleBase {
                 .compose(head -> {
                     if (head.treeSize() < largestTreeSize) {
                         // A log never shrinks: this head is stale (a cache) or the log misbehaves. Keep the larger one.
-                        return Future.failedFuture(new LogFetchException("tree_shrank", log.url() + ": tree size "
+                        return Future.failedFuture(new LogFetchException("sth_shrunk", log.url() + ": tree size "
                                 + head.treeSize() + " is smaller than the " + largestTreeSize
                                 + " the log already published; ignoring this tree head", 0));
                     }
@@ -100,7 +101,7 @@ public abstract class LogWatcher extends VerticleBase {
                     metrics.treeSize(head.treeSize());
                     long size = log.finalTreeSize() == null ? head.treeSize() : Math.min(head.treeSize(), log.finalTreeSize());
                     if (position.startAtHeadIfUnknown(size)) {
-                        LOG.info(() -> log.name() + ": tree size " + size + ", streaming new entries from there");
+                        logger.info(() -> log.name() + ": tree size " + size + ", streaming new entries from there");
                     }
                     return fetchUntil(size);
                 })
@@ -147,10 +148,10 @@ public abstract class LogWatcher extends VerticleBase {
             } catch (MalformedEntryException e) {
                 // An entry that cannot be decoded never will be: count it, say where it is, and move past it.
                 metrics.error("decode", log.url() + " entry " + entry.index() + ": " + e.getMessage());
-                LOG.warning(() -> log.name() + ": cannot decode entry " + entry.index() + " (" + log.url() + "): " + e.getMessage());
+                logger.warning(() -> log.name() + ": cannot decode entry " + entry.index() + " (" + log.url() + "): " + e.getMessage());
             } catch (RuntimeException e) {
                 metrics.error("decode", log.url() + " entry " + entry.index() + ": " + e);
-                LOG.log(Level.WARNING, log.name() + ": unexpected failure decoding entry " + entry.index(), e);
+                logger.log(Level.WARNING, log.name() + ": unexpected failure decoding entry " + entry.index(), e);
             }
         }
         return new DecodedBatch(fetched.entries().size(), updates);
@@ -169,23 +170,23 @@ public abstract class LogWatcher extends VerticleBase {
         long delay = backoff.nextDelay(retryAfter);
         // One line when a streak of failures starts, then one per 10: a flapping log must not flood the output.
         if (backoff.failures() == 1 || backoff.failures() % 10 == 0) {
-            LOG.warning(() -> log.name() + ": " + kind + ": " + cause.getMessage() + " (failure " + backoff.failures()
+            logger.warning(() -> log.name() + ": " + kind + ": " + cause.getMessage() + " (failure " + backoff.failures()
                     + "); retrying in " + (delay / 1000.0) + " s from index " + Math.max(position.next(), 0));
         }
         if (!(cause instanceof LogFetchException)) {
-            LOG.log(Level.FINE, "watcher failure", cause);
+            logger.log(Level.FINE, "watcher failure", cause);
         }
         schedule(delay);
     }
 
     private void recovered() {
         if (backoff.failures() > 0) {
-            LOG.info(() -> log.name() + ": recovered after " + backoff.failures() + " failed attempts");
+            logger.info(() -> log.name() + ": recovered after " + backoff.failures() + " failed attempts");
             backoff.reset();
         }
         if (!reportedCaughtUp && metrics.lag() == 0) {
             reportedCaughtUp = true;
-            LOG.info(() -> log.name() + ": caught up at index " + position.next());
+            logger.info(() -> log.name() + ": caught up at index " + position.next());
         }
     }
 

@@ -17,6 +17,7 @@ public final class Rfc6962Watcher extends LogWatcher {
     private static final Logger LOG = Logger.getLogger(Rfc6962Watcher.class.getName());
 
     private int batchSize;
+    private Rfc6962Client client;
 
     public Rfc6962Watcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdatePublisher publisher,
                           LogMetrics metrics, long startIndex) {
@@ -27,14 +28,14 @@ public final class Rfc6962Watcher extends LogWatcher {
 
     @Override
     protected Future<SignedTreeHead> fetchTreeHead(LogHttp http) {
-        return new Rfc6962Client(http, log.url()).getSth();
+        return client(http).getSth();
     }
 
     @Override
     protected Future<Fetched> fetchEntries(LogHttp http, long start, long treeSize) {
         long end = Math.min(start + batchSize, treeSize) - 1;
         String url = Rfc6962Client.entriesUrl(log.url(), start, end);
-        return new Rfc6962Client(http, log.url()).getEntries(start, end)
+        return client(http).getEntries(start, end)
                 // get-entries bodies are megabytes during catch-up: parse them on a worker too.
                 .compose(body -> vertx.executeBlocking(() -> EntriesParser.parse(body, start, url)))
                 .map(entries -> {
@@ -46,5 +47,12 @@ public final class Rfc6962Watcher extends LogWatcher {
                     }
                     return new Fetched(entries, index -> Rfc6962Client.entriesUrl(log.url(), index, index));
                 });
+    }
+
+    private Rfc6962Client client(LogHttp http) {
+        if (client == null) {
+            client = new Rfc6962Client(http, log.url());
+        }
+        return client;
     }
 }

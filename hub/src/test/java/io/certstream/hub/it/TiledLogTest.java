@@ -168,8 +168,8 @@ class TiledLogTest {
 
         navigli.publish(778);
         LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
-        awaitError(metrics, "tree_shrank");
-        awaitWarning("tree_shrank", "smaller than the 1024");
+        awaitError(metrics, "sth_shrunk");
+        awaitWarning("sth_shrunk", "smaller than the 1024");
         navigli.publish(1024);
         int requests = navigli.checkpointRequests();
         while (navigli.checkpointRequests() < requests + 2) {

@@ -1,7 +1,9 @@
 package io.certstream.hub.testing;
 
+import io.certstream.hub.ct.Sha256;
 import io.certstream.hub.ct.TreeHeadVerifier;
 import io.certstream.hub.ct.tiled.CheckpointVerifier;
+import io.certstream.hub.sim.CtEncoding;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,7 +22,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
@@ -149,7 +150,7 @@ public final class NavigliTiledLog {
         JsonObject size = expected.getJsonObject("tree_sizes").getJsonObject(Long.toString(treeSize));
         byte[] root = Base64.getDecoder().decode(size.getString("root_hash_b64"));
         long timestamp = timestamp(treeSize);
-        byte[] logId = sha256(key.getPublic().getEncoded()); // the log's key ID even when forged: only the signature lies
+        byte[] logId = Sha256.digest(key.getPublic().getEncoded()); // the log's key ID even when forged: only the signature lies
         byte[] ds = digitallySigned(signer, treeSize, timestamp, root);
         byte[] body = ByteBuffer.allocate(4 + 8 + ds.length)
                 .putInt(CheckpointVerifier.keyId(ORIGIN, logId)).putLong(timestamp).put(ds).array();
@@ -170,9 +171,7 @@ public final class NavigliTiledLog {
             Signature ecdsa = Signature.getInstance("SHA256withECDSA");
             ecdsa.initSign(signer.getPrivate());
             ecdsa.update(TreeHeadVerifier.signedData(treeSize, timestamp, root));
-            byte[] signature = ecdsa.sign();
-            return ByteBuffer.allocate(4 + signature.length).put((byte) 4).put((byte) 3)
-                    .putShort((short) signature.length).put(signature).array();
+            return CtEncoding.digitallySignedEcdsaSha256(ecdsa.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -180,7 +179,7 @@ public final class NavigliTiledLog {
 
     private JsonObject logList() {
         JsonObject state = new JsonObject().put("usable", new JsonObject().put("timestamp", "2025-05-01T00:00:00Z"));
-        String logId = Base64.getEncoder().encodeToString(sha256(key.getPublic().getEncoded()));
+        String logId = Base64.getEncoder().encodeToString(Sha256.digest(key.getPublic().getEncoded()));
         return new JsonObject().put("version", "test").put("operators", new JsonArray().add(new JsonObject()
                 .put("name", "Geomys (test copy)")
                 .put("logs", new JsonArray().add(new JsonObject()
@@ -265,11 +264,4 @@ public final class NavigliTiledLog {
         }
     }
 
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
