@@ -181,6 +181,16 @@ class TiledLogTest {
     }
 
     @Test
+    void aPartialTileTheLogNoLongerServesIsReadFromTheFullTile() throws Exception {
+        navigli = await(NavigliTiledLog.start(vertx, 778));
+        navigli.deletePartialTiles();
+        startHub();
+        List<CertificateUpdate> updates = awaitEntries(navigli.tiledUrl(), 778);
+        assertEquals(navigli.tiledUrl() + "/tile/data/003", updates.get(777).certLink());
+        assertEquals(0, hub.metrics().logs().get(navigli.tiledUrl()).errors("http_4xx"), "no failure: the fallback is silent");
+    }
+
+    @Test
     void aForgedCheckpointSignatureIsRejectedUntilAValidOneComes() throws Exception {
         navigli = await(NavigliTiledLog.start(vertx, 1024));
         navigli.publishForged(1024);

@@ -55,6 +55,7 @@ public final class NavigliTiledLog {
     private final Map<String, Integer> truncatedServes = new ConcurrentHashMap<>();
     private final Map<String, Integer> missingServes = new ConcurrentHashMap<>();
     private final AtomicInteger checkpointRequests = new AtomicInteger();
+    private volatile boolean partialTilesDeleted;
     private HttpServer server;
 
     private NavigliTiledLog(Vertx vertx, Path ctdata) {
@@ -137,6 +138,11 @@ public final class NavigliTiledLog {
         truncatedServes.put(path, times);
     }
 
+    /** From now on partial data tiles answer 404, as a log may once the full tile exists. */
+    public void deletePartialTiles() {
+        partialTilesDeleted = true;
+    }
+
     /** The next {@code times} requests for issuer {@code hex} get 404. */
     public void hideIssuer(String hex, int times) {
         missingServes.put(hex, times);
@@ -193,7 +199,7 @@ public final class NavigliTiledLog {
 
     private void dataTile(RoutingContext ctx, String path) {
         Path file = tiles.resolve("tile/data").resolve(path).normalize();
-        if (!file.startsWith(tiles) || !Files.isRegularFile(file)) {
+        if (!file.startsWith(tiles) || !Files.isRegularFile(file) || (partialTilesDeleted && path.contains(".p/"))) {
             ctx.response().setStatusCode(404).end();
             return;
         }

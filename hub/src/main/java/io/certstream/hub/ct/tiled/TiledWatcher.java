@@ -83,13 +83,11 @@ public final class TiledWatcher extends LogWatcher {
         long tile = start / TilePath.WIDTH;
         long tileStart = tile * TilePath.WIDTH;
         int width = (int) Math.min(TilePath.WIDTH, treeSize - tileStart);
-        return fetchDataTile(http, tile, width)
-                .compose(fetched -> vertx.executeBlocking(() -> parse(fetched, tileStart, width, start)))
+        return fetchDataTile(http, tile, width).compose(fetched -> vertx
+                .executeBlocking(() -> parse(fetched, tileStart, width, start))
                 .compose(leaves -> withIssuers(http, leaves))
-                .map(entries -> {
-                    String link = dataTileUrl(log.url(), tile, width);
-                    return new Fetched(entries, index -> link);
-                });
+                // The link is the tile actually read: it was there a moment ago, so a user can fetch it too.
+                .map(entries -> new Fetched(entries, index -> fetched.url())));
     }
 
     private record DataTile(String url, Buffer body, int count) {
