@@ -21,7 +21,8 @@ public final class Main {
             Usage: java -jar hub/target/certstream-hub.jar [--config FILE] [--demo]
 
               --config FILE  JSON configuration to use on top of the defaults (see config/hub.json and README.md)
-              --demo         run offline against a simulated CT log on 127.0.0.1 instead of the real CT logs
+              --demo         run offline against two simulated CT logs on 127.0.0.1 (one RFC 6962, one tiled)
+                             instead of the real CT logs
               --help         show this help
 
             Every key can also be set by an environment variable: server.port -> CERTSTREAM_SERVER_PORT.

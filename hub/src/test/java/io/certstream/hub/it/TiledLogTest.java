@@ -203,6 +203,7 @@ class TiledLogTest {
 
         navigli.publish(1024);
         awaitEntries(navigli.tiledUrl(), 1024);
+        awaitEntries(navigli.rfc6962Url(), 1024); // the other log of the list streamed all along
     }
 
     @Test
@@ -214,6 +215,7 @@ class TiledLogTest {
         LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
         assertEquals(2, metrics.errors("bad_tile"));
         awaitWarning("bad_tile", navigli.tiledUrl() + "/tile/data/001");
+        awaitEntries(navigli.rfc6962Url(), 1024);
     }
 
     @Test
@@ -227,6 +229,7 @@ class TiledLogTest {
         LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
         assertTrue(metrics.errors("issuer_missing") >= 2, metrics.toJson().encode());
         awaitWarning("issuer_missing", navigli.tiledUrl() + "/issuer/");
+        awaitEntries(navigli.rfc6962Url(), 1024);
     }
 
     private void startLogAndHub(long treeSize) throws Exception {
