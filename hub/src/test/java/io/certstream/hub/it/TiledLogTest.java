@@ -207,6 +207,31 @@ class TiledLogTest {
     }
 
     @Test
+    void aCheckpointWhoseRootTheHashTilesDoNotGiveIsRejected() throws Exception {
+        navigli = await(NavigliTiledLog.start(vertx, 1024));
+        navigli.publishWrongRoot(1024);
+        startHub();
+        LogMetrics metrics = awaitMetrics(navigli.tiledUrl());
+        awaitError(metrics, "bad_tree");
+        awaitWarning("bad_tree", "do not hash to the checkpoint's root");
+        assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from a tree that does not add up");
+
+        navigli.publish(1024);
+        awaitEntries(navigli.tiledUrl(), 1024);
+    }
+
+    @Test
+    void aDataTileThatDoesNotHashToTheTreeIsRetriedWithoutSkippingAnEntry() throws Exception {
+        navigli = await(NavigliTiledLog.start(vertx, 1024));
+        navigli.tamperDataTile("001", 2);
+        startHub();
+        awaitEntries(navigli.tiledUrl(), 1024);
+        LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
+        assertEquals(2, metrics.errors("bad_tile"));
+        awaitWarning("bad_tile", navigli.tiledUrl() + "/tile/data/001", "do not hash to the log's tree");
+    }
+
+    @Test
     void aTruncatedTileIsRetriedWithoutSkippingAnEntry() throws Exception {
         navigli = await(NavigliTiledLog.start(vertx, 1024));
         navigli.truncateDataTile("001", 2);

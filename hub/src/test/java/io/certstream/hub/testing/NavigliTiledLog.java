@@ -56,11 +56,14 @@ public final class NavigliTiledLog {
     private final Map<String, Integer> missingServes = new ConcurrentHashMap<>();
     private final AtomicInteger checkpointRequests = new AtomicInteger();
     private volatile boolean partialTilesDeleted;
+    private final Map<String, Integer> tamperedServes = new ConcurrentHashMap<>();
+    private final Path overlay;
     private HttpServer server;
 
     private NavigliTiledLog(Vertx vertx, Path ctdata) {
         this.vertx = vertx;
         this.tiles = ctdata.resolve("static-ct/navigli2025h2");
+        this.overlay = ctdata.resolve("static-ct/navigli2025h2_derived_overlay");
         this.expected = json(tiles.resolve("EXPECTED.derived.json"));
         this.rfc6962Entries = json(ctdata.resolve("rfc6962/navigli2025h2_derived/get-entries_start0_end1023.json"))
                 .getJsonArray("entries");
@@ -79,6 +82,7 @@ public final class NavigliTiledLog {
             ctx.response().putHeader("content-type", "text/plain; charset=utf-8").end(log.checkpoint.get());
         });
         router.getWithRegex("/tiled/tile/data/(.+)").handler(ctx -> log.dataTile(ctx, ctx.pathParam("param0")));
+        router.getWithRegex("/tiled/tile/([0-9])/(.+)").handler(ctx -> log.hashTile(ctx, ctx.pathParam("param0"), ctx.pathParam("param1")));
         router.get("/tiled/issuer/:hex").handler(log::issuer);
         router.get("/rfc6962/ct/v1/get-sth").handler(ctx -> ctx.json(log.sth.get()));
         router.get("/rfc6962/ct/v1/get-entries").handler(log::getEntries);
@@ -119,7 +123,7 @@ public final class NavigliTiledLog {
 
     /** From now on serves a checkpoint (and get-sth) of {@code treeSize}, signed by the log's test key. */
     public void publish(long treeSize) {
-        checkpoint.set(signedCheckpoint(treeSize, key));
+        checkpoint.set(signedCheckpoint(treeSize, key, rootOf(treeSize)));
         JsonObject size = expected.getJsonObject("tree_sizes").getJsonObject(Long.toString(treeSize));
         byte[] root = Base64.getDecoder().decode(size.getString("root_hash_b64"));
         long timestamp = timestamp(treeSize);
@@ -130,7 +134,14 @@ public final class NavigliTiledLog {
 
     /** From now on serves a checkpoint of {@code treeSize} whose log signature line is made with another key. */
     public void publishForged(long treeSize) {
-        checkpoint.set(signedCheckpoint(treeSize, ecKey()));
+        checkpoint.set(signedCheckpoint(treeSize, ecKey(), rootOf(treeSize)));
+    }
+
+    /** From now on serves a checkpoint of {@code treeSize}, validly signed, but with a root its tiles do not give. */
+    public void publishWrongRoot(long treeSize) {
+        byte[] root = rootOf(treeSize);
+        root[0] ^= 1;
+        checkpoint.set(signedCheckpoint(treeSize, key, root));
     }
 
     /** The next {@code times} requests for data tile {@code path} (e.g. {@code 001}) get a truncated body. */
@@ -143,6 +154,11 @@ public final class NavigliTiledLog {
         partialTilesDeleted = true;
     }
 
+    /** The next {@code times} requests for data tile {@code path} get it with one byte of a certificate changed. */
+    public void tamperDataTile(String path, int times) {
+        tamperedServes.put(path, times);
+    }
+
     /** The next {@code times} requests for issuer {@code hex} get 404. */
     public void hideIssuer(String hex, int times) {
         missingServes.put(hex, times);
@@ -152,9 +168,12 @@ public final class NavigliTiledLog {
         return server == null ? Future.succeededFuture() : server.close();
     }
 
-    private String signedCheckpoint(long treeSize, KeyPair signer) {
-        JsonObject size = expected.getJsonObject("tree_sizes").getJsonObject(Long.toString(treeSize));
-        byte[] root = Base64.getDecoder().decode(size.getString("root_hash_b64"));
+    private byte[] rootOf(long treeSize) {
+        return Base64.getDecoder().decode(expected.getJsonObject("tree_sizes").getJsonObject(Long.toString(treeSize))
+                .getString("root_hash_b64"));
+    }
+
+    private String signedCheckpoint(long treeSize, KeyPair signer, byte[] root) {
         long timestamp = timestamp(treeSize);
         byte[] logId = Sha256.digest(key.getPublic().getEncoded()); // the log's key ID even when forged: only the signature lies
         byte[] ds = digitallySigned(signer, treeSize, timestamp, root);
@@ -163,7 +182,7 @@ public final class NavigliTiledLog {
         // A witness cosignature the hub does not know: it must be ignored, as signed-note requires.
         byte[] witness = new byte[4 + 72];
         witness[0] = 0x12;
-        return size.getString("unsigned_checkpoint_body") + "\n"
+        return ORIGIN + "\n" + treeSize + "\n" + Base64.getEncoder().encodeToString(root) + "\n\n"
                 + "\u2014 witness.example/w1 " + Base64.getEncoder().encodeToString(witness) + "\n"
                 + "\u2014 " + ORIGIN + " " + Base64.getEncoder().encodeToString(body) + "\n";
     }
@@ -208,12 +227,27 @@ public final class NavigliTiledLog {
                 // Cut inside an entry, as a dropped connection or a broken cache would.
                 body = body.getBuffer(0, body.length() / 2 + 7);
             }
+            if (tamperedServes.merge(path, -1, Integer::sum) >= 0) {
+                // A byte inside the first entry's TBSCertificate: the tile still parses, but no longer hashes to the tree.
+                body = body.copy();
+                body.setByte(60, (byte) (body.getByte(60) ^ 1));
+            }
             if (GZIPPED.contains(path)) {
                 ctx.response().putHeader("content-encoding", "gzip");
                 body = gzip(body);
             }
             ctx.response().putHeader("content-type", "application/octet-stream").end(body);
         }).onFailure(ctx::fail);
+    }
+
+    private void hashTile(RoutingContext ctx, String level, String path) {
+        Path base = level.equals("0") ? tiles : overlay;
+        Path file = base.resolve("tile").resolve(level).resolve(path).normalize();
+        if (!file.startsWith(base) || !Files.isRegularFile(file)) {
+            ctx.response().setStatusCode(404).end();
+            return;
+        }
+        ctx.response().putHeader("content-type", "application/octet-stream").sendFile(file.toString());
     }
 
     private void issuer(RoutingContext ctx) {

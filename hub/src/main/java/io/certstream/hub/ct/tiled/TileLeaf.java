@@ -144,6 +144,13 @@ public record TileLeaf(long index, long timestamp, int entryType, byte[] timesta
         return out.toByteArray();
     }
 
+    /** The entry's Merkle leaf hash: SHA-256(0x00 || MerkleTreeLeaf), the MerkleTreeLeaf being v1, timestamped_entry. */
+    public byte[] leafHash() {
+        java.security.MessageDigest sha256 = io.certstream.hub.ct.Sha256.newDigest();
+        sha256.update(new byte[] {0, 0, 0});
+        return sha256.digest(timestampedEntry);
+    }
+
     /** Lower-case hex fingerprints: the names of the issuers under {@code issuer/}. */
     public List<String> chainHex() {
         return chain.stream().map(HexFormat.of()::formatHex).toList();

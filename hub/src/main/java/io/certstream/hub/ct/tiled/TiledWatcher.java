@@ -13,7 +13,6 @@ import io.certstream.hub.decode.MalformedEntryException;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.stream.UpdatePublisher;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,8 +25,9 @@ import java.util.logging.Logger;
 
 /**
  * Follows one static-ct-api ("tiled") log (c2sp.org/static-ct-api): {@code <monitoring prefix>/checkpoint},
- * verified with the log's key, then {@code tile/data/<N>} one tile at a time from where it stands (the partial
- * tile {@code .p/<W>} at the right edge), with issuers from {@code issuer/<sha256>}. Each entry is turned into
+ * verified with the log's key and against the log's hash tiles ({@link TreeVerifier}), then {@code tile/data/<N>}
+ * one tile at a time from where it stands (the partial tile {@code .p/<W>} at the right edge), each checked
+ * against the tree, with issuers from {@code issuer/<sha256>}. Each entry is turned into
  * the same bytes an RFC 6962 log would serve and published like {@link io.certstream.hub.ct.Rfc6962Watcher}'s:
  * clients cannot tell the two kinds apart but for {@code source}. The loop, backoff, shrinking-tree check and
  * position are {@link LogWatcher}'s.
@@ -36,8 +36,11 @@ public final class TiledWatcher extends LogWatcher {
     private static final Logger LOG = Logger.getLogger(TiledWatcher.class.getName());
     private static final int ISSUERS_KEPT = 256;
     private static final int MAX_CHECKPOINT_BYTES = 1 << 20;
+    private static final int HASH_TILES_KEPT = 64;
 
     private final IssuerCache issuers;
+    private final TileReader tiles;
+    private final TreeVerifier tree;
     private CheckpointVerifier checkpoints;
     private String keyProblem;
 
@@ -45,6 +48,8 @@ public final class TiledWatcher extends LogWatcher {
                         LogMetrics metrics, long startIndex) {
         super(log, config, decoder, publisher, metrics, startIndex);
         this.issuers = new IssuerCache(log.url(), ISSUERS_KEPT);
+        this.tiles = new TileReader(log.url());
+        this.tree = new TreeVerifier(log.url(), HASH_TILES_KEPT);
         metrics.batchSize(TilePath.WIDTH);
         if (log.keyBase64() == null) {
             LOG.warning(() -> log.name() + " (" + log.url() + "): no key in the log list or config (logs[].key);"
@@ -59,11 +64,6 @@ public final class TiledWatcher extends LogWatcher {
         }
     }
 
-    /** Where a user can fetch entry {@code index}: the data tile it was read from. */
-    public static String dataTileUrl(String monitoringUrl, long tile, int width) {
-        return monitoringUrl + "/" + TilePath.dataTile(tile, width);
-    }
-
     @Override
     protected Future<SignedTreeHead> fetchTreeHead(LogHttp http) {
         if (keyProblem != null) {
@@ -75,7 +75,9 @@ public final class TiledWatcher extends LogWatcher {
                 throw new LogFetchException("bad_checkpoint", url + ": " + body.length() + " bytes is not a checkpoint", 0);
             }
             return checkpoints.verify(url, body.toString(StandardCharsets.UTF_8));
-        });
+        }).compose(head -> head.treeSize() < tree.treeSize()
+                ? Future.succeededFuture(head) // a shrinking tree: LogWatcher rejects it; keep trusting the larger one
+                : tree.trust(http, head).map(head));
     }
 
     @Override
@@ -83,41 +85,25 @@ public final class TiledWatcher extends LogWatcher {
         long tile = start / TilePath.WIDTH;
         long tileStart = tile * TilePath.WIDTH;
         int width = (int) Math.min(TilePath.WIDTH, treeSize - tileStart);
-        return fetchDataTile(http, tile, width).compose(fetched -> vertx
-                .executeBlocking(() -> parse(fetched, tileStart, width, start))
+        return tiles.read(http, w -> TilePath.dataTile(tile, w), width).compose(fetched -> vertx
+                .executeBlocking(() -> parse(fetched, tileStart, width))
+                .compose(parsed -> tree.check(http, tile, parsed.leafHashes(), fetched.url())
+                        .map(v -> parsed.leaves().subList((int) (start - tileStart), width)))
                 .compose(leaves -> withIssuers(http, leaves))
                 // The link is the tile actually read: it was there a moment ago, so a user can fetch it too.
                 .map(entries -> new Fetched(entries, index -> fetched.url())));
     }
 
-    private record DataTile(String url, Buffer body, int count) {
+    /** The first {@code width} entries of a data tile (all of the tree has in it) and their leaf hashes. */
+    private record ParsedTile(List<TileLeaf> leaves, List<byte[]> leafHashes) {
     }
 
-    /**
-     * The data tile of {@code width} entries; a partial tile the log no longer serves (it may delete one once the
-     * full tile exists) is read from the full tile instead.
-     */
-    private Future<DataTile> fetchDataTile(LogHttp http, long tile, int width) {
-        String url = dataTileUrl(log.url(), tile, width);
-        Future<DataTile> direct = http.get(url).map(body -> new DataTile(url, body, width));
-        if (width == TilePath.WIDTH) {
-            return direct;
-        }
-        return direct.recover(e -> {
-            if (!(e instanceof LogFetchException f && f.status() == 404)) {
-                return Future.failedFuture(e);
-            }
-            String full = dataTileUrl(log.url(), tile, TilePath.WIDTH);
-            return http.get(full).map(body -> new DataTile(full, body, TilePath.WIDTH))
-                    .recover(fullFailed -> Future.failedFuture(e));
-        });
-    }
-
-    /** Runs on a worker: the tile's entries from {@code start} on. */
-    private List<TileLeaf> parse(DataTile tile, long tileStart, int width, long start) {
+    /** Runs on a worker: parsing and hashing 256 entries. */
+    private ParsedTile parse(TileReader.Tile tile, long tileStart, int width) {
         try {
-            List<TileLeaf> leaves = TileLeaf.parseTile(tile.body().getBytes(), tileStart, tile.count(), tile.url());
-            return leaves.subList((int) (start - tileStart), width);
+            List<TileLeaf> leaves = TileLeaf.parseTile(tile.body().getBytes(), tileStart, tile.count(), tile.url())
+                    .subList(0, width);
+            return new ParsedTile(leaves, leaves.stream().map(TileLeaf::leafHash).toList());
         } catch (MalformedEntryException e) {
             // Not one entry is published from a tile that does not parse: retrying keeps every entry.
             throw new LogFetchException("bad_tile", e.getMessage(), 0);
