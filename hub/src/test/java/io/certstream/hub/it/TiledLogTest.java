@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -172,9 +174,7 @@ class TiledLogTest {
         awaitWarning("sth_shrunk", "smaller than the 1024");
         navigli.publish(1024);
         int requests = navigli.checkpointRequests();
-        while (navigli.checkpointRequests() < requests + 2) {
-            Thread.sleep(20);
-        }
+        waitUntil(() -> navigli.checkpointRequests() >= requests + 2, () -> "the watcher stopped polling");
         assertEquals(LongStream.range(0, 1024).boxed().toList(),
                 received.get(navigli.tiledUrl()).stream().map(CertificateUpdate::certIndex).toList(), "every entry once");
         assertEquals(1024, metrics.treeSize(), "the larger tree head is kept");
@@ -270,12 +270,8 @@ class TiledLogTest {
 
     /** Waits for {@code count} entries of a log, then long enough for a duplicate to show; checks order. */
     private List<CertificateUpdate> awaitEntries(String url, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (received.getOrDefault(url, List.of()).size() < count) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + count + " entries of " + url
-                    + ", got " + received.getOrDefault(url, List.of()).size() + "; warnings: " + warnings);
-            Thread.sleep(20);
-        }
+        waitUntil(() -> received.getOrDefault(url, List.of()).size() >= count, () -> "timed out waiting for " + count
+                + " entries of " + url + ", got " + received.getOrDefault(url, List.of()).size() + "; warnings: " + warnings);
         Thread.sleep(300);
         List<CertificateUpdate> updates = received.get(url);
         assertEquals(LongStream.range(0, count).boxed().toList(), updates.stream().map(CertificateUpdate::certIndex).toList(),
@@ -284,27 +280,24 @@ class TiledLogTest {
     }
 
     private LogMetrics awaitMetrics(String url) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (hub.metrics().logs().get(url) == null) {
-            assertTrue(System.nanoTime() < deadline, "no watcher for " + url);
-            Thread.sleep(20);
-        }
+        waitUntil(() -> hub.metrics().logs().get(url) != null, () -> "no watcher for " + url);
         return hub.metrics().logs().get(url);
     }
 
     private static void awaitError(LogMetrics metrics, String kind) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (metrics.errors(kind) == 0) {
-            assertTrue(System.nanoTime() < deadline, "no " + kind + " error counted: " + metrics.toJson().encode());
-            Thread.sleep(20);
-        }
+        waitUntil(() -> metrics.errors(kind) > 0, () -> "no " + kind + " error counted: " + metrics.toJson().encode());
     }
 
     /** A warning line that names the fault and where it happened. */
     private void awaitWarning(String... parts) throws InterruptedException {
+        waitUntil(() -> warnings.stream().anyMatch(w -> List.of(parts).stream().allMatch(w::contains)),
+                () -> "no warning with " + List.of(parts) + " in " + warnings);
+    }
+
+    private static void waitUntil(BooleanSupplier condition, Supplier<String> failure) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (warnings.stream().noneMatch(w -> List.of(parts).stream().allMatch(w::contains))) {
-            assertTrue(System.nanoTime() < deadline, "no warning with " + List.of(parts) + " in " + warnings);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, failure);
             Thread.sleep(20);
         }
     }

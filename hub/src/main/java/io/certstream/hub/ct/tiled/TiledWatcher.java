@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * one tile at a time from where it stands (the partial tile {@code .p/<W>} at the right edge), each checked
  * against the tree, with issuers from {@code issuer/<sha256>}. Each entry is turned into
  * the same bytes an RFC 6962 log would serve and published like {@link io.certstream.hub.ct.Rfc6962Watcher}'s:
- * clients cannot tell the two kinds apart but for {@code source}. The loop, backoff, shrinking-tree check and
+ * clients cannot tell the two kinds apart but for {@code source} and {@code cert_link}. The loop, backoff, shrinking-tree check and
  * position are {@link LogWatcher}'s.
  */
 public final class TiledWatcher extends LogWatcher {

@@ -3,9 +3,9 @@ package io.certstream.hub.ct.tiled;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.Sha256;
+import io.certstream.hub.testing.Async;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -17,14 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.certstream.hub.testing.Async.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The issuer cache against a real local HTTP server that counts what it is asked. */
@@ -87,7 +84,7 @@ class IssuerCacheTest {
         await(get(b));
         assertEquals(1, requests.get(a).get());
         assertEquals(2, requests.get(b).get());
-        assertEquals(2, await(onContext(() -> Future.succeededFuture(cache.size()))));
+        assertEquals(2, await(Async.onContext(context, () -> Future.succeededFuture(cache.size()))));
     }
 
     @Test
@@ -114,25 +111,17 @@ class IssuerCacheTest {
 
     /** The cache belongs to one event loop, like a watcher's. */
     private Future<byte[]> get(String hex) {
-        return onContext(() -> cache.get(http, hex));
+        return Async.onContext(context, () -> cache.get(http, hex));
     }
 
-    private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> action) {
-        Promise<T> promise = Promise.promise();
-        context.runOnContext(v -> action.get().onComplete(promise));
-        return promise.future();
-    }
 
-    private static LogFetchException failure(Future<?> future) {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> await(future));
-        return assertInstanceOf(LogFetchException.class, e.getCause());
-    }
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    private static LogFetchException failure(Future<?> future) {
+        return Async.failure(future, LogFetchException.class);
     }
 }

@@ -4,9 +4,9 @@ import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.ct.merkle.MerkleTree;
+import io.certstream.hub.testing.Async;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -20,14 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
+import static io.certstream.hub.testing.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -77,54 +73,54 @@ class TreeVerifierTest {
     @Test
     void dataTilesAnywhereInTheTreeAreCheckedUpToTheRoot() throws Exception {
         TreeVerifier verifier = verifier();
-        await(onContext(() -> verifier.trust(http, head(70_000))));
+        await(Async.onContext(context, () -> verifier.trust(http, head(70_000))));
         int afterTrust = REQUESTS.get();
         for (long tile : new long[] {0, 1, 255, 256, 272, 273}) {
-            await(onContext(() -> verifier.check(http, tile, leafHashes(tile, 70_000), "tile " + tile)));
+            await(Async.onContext(context, () -> verifier.check(http, tile, leafHashes(tile, 70_000), "tile " + tile)));
         }
         // Level-1 tile 0 is full: read and checked once against the level-2 edge, then kept.
         assertEquals(1, REQUESTS.get() - afterTrust);
 
-        await(onContext(() -> verifier.trust(http, head(70_001))));
-        await(onContext(() -> verifier.check(http, 273, leafHashes(273, 70_001), "tile 273.p/113")));
+        await(Async.onContext(context, () -> verifier.trust(http, head(70_001))));
+        await(Async.onContext(context, () -> verifier.check(http, 273, leafHashes(273, 70_001), "tile 273.p/113")));
     }
 
     @Test
     void entriesThatAreNotTheTreesAreRejected() throws Exception {
         TreeVerifier verifier = verifier();
-        await(onContext(() -> verifier.trust(http, head(70_000))));
+        await(Async.onContext(context, () -> verifier.trust(http, head(70_000))));
         List<byte[]> wrong = leafHashes(3, 70_000);
         wrong.set(7, wrong.get(8));
-        LogFetchException full = failure(onContext(() -> verifier.check(http, 3, wrong, "tile/data/003")));
+        LogFetchException full = failure(Async.onContext(context, () -> verifier.check(http, 3, wrong, "tile/data/003")));
         assertEquals("bad_tile", full.kind());
         assertTrue(full.getMessage().startsWith("tile/data/003: its entries do not hash"), full.getMessage());
 
         List<byte[]> wrongEdge = leafHashes(273, 70_000);
         wrongEdge.remove(111);
-        assertEquals("bad_tile", failure(onContext(() -> verifier.check(http, 273, wrongEdge, "edge"))).kind());
+        assertEquals("bad_tile", failure(Async.onContext(context, () -> verifier.check(http, 273, wrongEdge, "edge"))).kind());
     }
 
     @Test
     void hashTilesThatDoNotAddUpAreRejected() throws Exception {
         TAMPERED.add("1/001.p/17");
         try {
-            LogFetchException edge = failure(onContext(() -> verifier().trust(http, head(70_000))));
+            LogFetchException edge = failure(Async.onContext(context, () -> verifier().trust(http, head(70_000))));
             assertEquals("bad_tree", edge.kind());
         } finally {
             TAMPERED.clear();
         }
         TreeVerifier verifier = verifier();
-        await(onContext(() -> verifier.trust(http, head(70_000))));
+        await(Async.onContext(context, () -> verifier.trust(http, head(70_000))));
         TAMPERED.add("1/000");
         try {
-            LogFetchException inner = failure(onContext(() -> verifier.check(http, 5, leafHashes(5, 70_000), "tile 5")));
+            LogFetchException inner = failure(Async.onContext(context, () -> verifier.check(http, 5, leafHashes(5, 70_000), "tile 5")));
             assertEquals("bad_tree", inner.kind());
             assertTrue(inner.getMessage().endsWith("tile/1/000: this hash tile does not hash to the log's tree of size 70000"),
                     inner.getMessage());
         } finally {
             TAMPERED.clear();
         }
-        await(onContext(() -> verifier.check(http, 5, leafHashes(5, 70_000), "tile 5")));
+        await(Async.onContext(context, () -> verifier.check(http, 5, leafHashes(5, 70_000), "tile 5")));
     }
 
     private static TreeVerifier verifier() {
@@ -144,18 +140,10 @@ class TreeVerifierTest {
         return hashes;
     }
 
-    private static <T> Future<T> onContext(Supplier<Future<T>> action) {
-        Promise<T> promise = Promise.promise();
-        context.runOnContext(v -> action.get().onComplete(promise));
-        return promise.future();
-    }
+
+
 
     private static LogFetchException failure(Future<?> future) {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> await(future));
-        return assertInstanceOf(LogFetchException.class, e.getCause());
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return Async.failure(future, LogFetchException.class);
     }
 }
