@@ -64,21 +64,24 @@ class TileLeafTest {
     @Test
     void aTruncatedTileIsMalformed() throws Exception {
         byte[] tile = tile("001");
+        byte[] partial = tile("003.p/10");
+        byte[] full = tile("003");
         MalformedEntryException cut = assertThrows(MalformedEntryException.class,
                 () -> TileLeaf.parseTile(Arrays.copyOf(tile, tile.length / 2), 256, 256, "tile 001"));
         assertTrue(cut.getMessage().startsWith("tile 001: "), cut.getMessage());
         MalformedEntryException fewer = assertThrows(MalformedEntryException.class,
-                () -> TileLeaf.parseTile(tile("003.p/10"), 768, 11, "tile 003.p/10"));
+                () -> TileLeaf.parseTile(partial, 768, 11, "tile 003.p/10"));
         assertTrue(fewer.getMessage().contains("ends after 10 of its 11 entries"), fewer.getMessage());
         MalformedEntryException more = assertThrows(MalformedEntryException.class,
-                () -> TileLeaf.parseTile(tile("003"), 768, 10, "tile 003"));
+                () -> TileLeaf.parseTile(full, 768, 10, "tile 003"));
         assertTrue(more.getMessage().contains("trailing bytes"), more.getMessage());
     }
 
     @Test
     void aTileServedForAnotherIndexIsCaughtByTheLeafIndexExtension() throws Exception {
+        byte[] tile2 = tile("002");
         MalformedEntryException wrong = assertThrows(MalformedEntryException.class,
-                () -> TileLeaf.parseTile(tile("002"), 256, 256, "tile 001"));
+                () -> TileLeaf.parseTile(tile2, 256, 256, "tile 001"));
         assertTrue(wrong.getMessage().contains("leaf_index 512"), wrong.getMessage());
     }
 
