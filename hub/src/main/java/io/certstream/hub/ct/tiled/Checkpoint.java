@@ -34,9 +34,4 @@ public record Checkpoint(String origin, long treeSize, byte[] rootHash) {
         }
         return new Checkpoint(origin, size, root);
     }
-
-    /** The note text: origin, size and root hash lines. */
-    public String text() {
-        return origin + "\n" + treeSize + "\n" + Base64.getEncoder().encodeToString(rootHash) + "\n";
-    }
 }

@@ -47,7 +47,7 @@ public final class CheckpointVerifier {
             throw new LogFetchException("bad_checkpoint", url + ": checkpoint origin changed from \"" + origin
                     + "\" to \"" + checkpoint.origin() + "\"; this URL now serves another log", 0);
         }
-        SignedTreeHead head = key == null ? unverified(checkpoint, note) : verified(url, checkpoint, note);
+        SignedTreeHead head = key == null ? unverified(checkpoint) : verified(url, checkpoint, note);
         origin = checkpoint.origin();
         return head;
     }
@@ -77,7 +77,7 @@ public final class CheckpointVerifier {
                 + String.format("%08x", keyId) + "; found " + note.signatures().size() + " other signature lines)", 0);
     }
 
-    private static SignedTreeHead unverified(Checkpoint checkpoint, SignedNote note) {
+    private static SignedTreeHead unverified(Checkpoint checkpoint) {
         return new SignedTreeHead(checkpoint.treeSize(), 0, checkpoint.rootHash(), new byte[0]);
     }
 
