@@ -1,5 +1,7 @@
 package io.certstream.hub.ct;
 
+import io.certstream.hub.ct.merkle.MerkleProofs;
+
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -7,11 +9,13 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.List;
 
 /**
- * Verifies RFC 6962 tree head signatures (section 3.5: a TLS {@code DigitallySigned} over the
- * {@code TreeHeadSignature} struct) with a log's public key from the log list. Both an RFC 6962 {@code get-sth}
- * and a static-ct-api checkpoint carry this signature. CT logs sign with ECDSA P-256 or RSA, always SHA-256.
+ * Checks a log's tree heads the way a CT monitor does: the signature of each STH with the log's public key (RFC 6962
+ * section 3.5, a TLS {@code DigitallySigned} over version, signature type, timestamp, tree size and root hash) and
+ * the Merkle consistency of successive STHs (section 2.1.2). Both an RFC 6962 {@code get-sth} and a static-ct-api
+ * checkpoint (as an {@code RFC6962NoteSignature}) carry this signature. Stateless and thread-safe.
  */
 public final class TreeHeadVerifier {
     private static final int HASH_SHA256 = 4;
@@ -21,74 +25,79 @@ public final class TreeHeadVerifier {
     private final PublicKey key;
     private final byte[] logId;
 
-    private TreeHeadVerifier(PublicKey key, byte[] logId) {
+    private TreeHeadVerifier(PublicKey key, byte[] spki) {
         this.key = key;
-        this.logId = logId;
+        this.logId = Sha256.digest(spki);
     }
 
-    /** @param keyBase64 the log list's {@code key}: a DER SubjectPublicKeyInfo, base64 */
-    public static TreeHeadVerifier fromBase64(String keyBase64) {
+    /**
+     * @param keyBase64 the log's SubjectPublicKeyInfo, base64 (a log list's {@code key})
+     * @throws IllegalArgumentException when the key is not a readable EC or RSA public key
+     */
+    public static TreeHeadVerifier forKey(String keyBase64) {
         byte[] spki;
         try {
             spki = Base64.getDecoder().decode(keyBase64.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the log's key is not base64: " + e.getMessage());
+            throw new IllegalArgumentException("log key is not base64: " + e.getMessage());
         }
-        PublicKey key = null;
-        for (String algorithm : new String[] {"EC", "RSA"}) {
+        for (String algorithm : List.of("EC", "RSA")) {
             try {
-                key = KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(spki));
-                break;
-            } catch (GeneralSecurityException e) {
-                // try the other algorithm
+                return new TreeHeadVerifier(KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(spki)), spki);
+            } catch (GeneralSecurityException | IllegalArgumentException ignored) {
+                // try the next algorithm
             }
         }
-        if (key == null) {
-            throw new IllegalArgumentException("the log's key is neither an EC nor an RSA SubjectPublicKeyInfo");
-        }
-        return new TreeHeadVerifier(key, Sha256.digest(spki));
+        throw new IllegalArgumentException("log key is neither an EC nor an RSA SubjectPublicKeyInfo");
     }
 
-    /** The RFC 6962 LogID: SHA-256 of the key's SubjectPublicKeyInfo. */
+    /** The RFC 6962 LogID: SHA-256 of the key's SubjectPublicKeyInfo (static-ct-api note key IDs are built on it). */
     public byte[] logId() {
         return logId.clone();
     }
 
-    /**
-     * Checks {@code digitallySigned} over the tree head; returns why it is invalid, or {@code null} when it is valid.
-     */
-    public String verify(long treeSize, long timestamp, byte[] rootHash, byte[] digitallySigned) {
-        if (digitallySigned.length < 4) {
-            return "the signature is " + digitallySigned.length + " bytes, too short for a DigitallySigned";
+    /** The RFC 6962 signed data of a tree head. */
+    static byte[] signedData(SignedTreeHead sth) {
+        return ByteBuffer.allocate(2 + 8 + 8 + sth.rootHash().length)
+                .put((byte) 0) // version v1
+                .put((byte) 1) // signature_type tree_hash
+                .putLong(sth.timestamp())
+                .putLong(sth.treeSize())
+                .put(sth.rootHash())
+                .array();
+    }
+
+    /** Whether the STH's signature is a valid signature of this log over its tree size, timestamp and root. */
+    public boolean signatureValid(SignedTreeHead sth) {
+        byte[] ds = sth.signature();
+        if (ds == null || ds.length < 4 || (ds[0] & 0xFF) != HASH_SHA256) {
+            return false;
         }
-        int hash = digitallySigned[0] & 0xFF;
-        int algorithm = digitallySigned[1] & 0xFF;
-        int length = ((digitallySigned[2] & 0xFF) << 8) | (digitallySigned[3] & 0xFF);
-        if (length != digitallySigned.length - 4) {
-            return "the DigitallySigned says " + length + " signature bytes but holds " + (digitallySigned.length - 4);
+        int signatureAlgorithm = ds[1] & 0xFF;
+        int length = ((ds[2] & 0xFF) << 8) | (ds[3] & 0xFF);
+        if (length != ds.length - 4) {
+            return false;
         }
-        if (hash != HASH_SHA256) {
-            return "hash algorithm " + hash + " is not SHA-256 (4)";
-        }
-        String jca = algorithm == SIGNATURE_ECDSA && key.getAlgorithm().equals("EC") ? "SHA256withECDSA"
-                : algorithm == SIGNATURE_RSA && key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : null;
-        if (jca == null) {
-            return "signature algorithm " + algorithm + " does not match the log's " + key.getAlgorithm() + " key";
+        String jca = switch (signatureAlgorithm) {
+            case SIGNATURE_ECDSA -> "SHA256withECDSA";
+            case SIGNATURE_RSA -> "SHA256withRSA";
+            default -> null;
+        };
+        if (jca == null || !jca.endsWith(key.getAlgorithm().equals("EC") ? "ECDSA" : "RSA")) {
+            return false;
         }
         try {
-            Signature signature = Signature.getInstance(jca);
-            signature.initVerify(key);
-            signature.update(signedData(treeSize, timestamp, rootHash));
-            return signature.verify(digitallySigned, 4, length) ? null : "the signature does not verify with the log's key";
+            Signature verifier = Signature.getInstance(jca);
+            verifier.initVerify(key);
+            verifier.update(signedData(sth));
+            return verifier.verify(ds, 4, length);
         } catch (GeneralSecurityException e) {
-            return "the signature does not verify with the log's key (" + e.getMessage() + ")";
+            return false; // e.g. a signature that is not valid DER
         }
     }
 
-    /** The {@code TreeHeadSignature} struct: version v1, signature_type tree_hash, timestamp, tree_size, root. */
-    public static byte[] signedData(long treeSize, long timestamp, byte[] rootHash) {
-        return ByteBuffer.allocate(2 + 8 + 8 + rootHash.length)
-                .put((byte) 0).put((byte) 1).putLong(timestamp).putLong(treeSize).put(rootHash)
-                .array();
+    /** Whether {@code proof} shows that {@code newer} extends {@code older} (same root when the sizes are equal). */
+    public static boolean consistent(SignedTreeHead older, SignedTreeHead newer, List<byte[]> proof) {
+        return MerkleProofs.verifyConsistency(older.treeSize(), newer.treeSize(), older.rootHash(), newer.rootHash(), proof);
     }
 }

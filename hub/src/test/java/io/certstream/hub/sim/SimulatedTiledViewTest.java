@@ -52,7 +52,7 @@ class SimulatedTiledViewTest {
                 .getJsonArray("tiled_logs").getJsonObject(0);
         assertEquals(log.tiledUrl() + "/", entry.getString("monitoring_url"));
         assertEquals(log.url() + "/", entry.getString("submission_url"));
-        CheckpointVerifier verifier = new CheckpointVerifier(TreeHeadVerifier.fromBase64(entry.getString("key")));
+        CheckpointVerifier verifier = new CheckpointVerifier(TreeHeadVerifier.forKey(entry.getString("key")));
         SignedTreeHead head = verifier.verify(log.tiledUrl() + "/checkpoint", text(log.tiledUrl() + "/checkpoint"));
         assertEquals(SIZE, head.treeSize());
         assertArrayEquals(log.rootHash(SIZE), head.rootHash());

@@ -1,7 +1,6 @@
 package io.certstream.hub.testing;
 
 import io.certstream.hub.ct.Sha256;
-import io.certstream.hub.ct.TreeHeadVerifier;
 import io.certstream.hub.ct.tiled.CheckpointVerifier;
 import io.certstream.hub.sim.CtEncoding;
 import io.vertx.core.Future;
@@ -195,7 +194,7 @@ public final class NavigliTiledLog {
         try {
             Signature ecdsa = Signature.getInstance("SHA256withECDSA");
             ecdsa.initSign(signer.getPrivate());
-            ecdsa.update(TreeHeadVerifier.signedData(treeSize, timestamp, root));
+            ecdsa.update(CtEncoding.treeHeadSignatureInput(timestamp, treeSize, root));
             return CtEncoding.digitallySignedEcdsaSha256(ecdsa.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -65,12 +65,12 @@ public final class CheckpointVerifier {
             }
             long timestamp = ByteBuffer.wrap(body, 0, 8).getLong();
             byte[] digitallySigned = Arrays.copyOfRange(body, 8, body.length);
-            String problem = key.verify(checkpoint.treeSize(), timestamp, checkpoint.rootHash(), digitallySigned);
-            if (problem != null) {
+            SignedTreeHead head = new SignedTreeHead(checkpoint.treeSize(), timestamp, checkpoint.rootHash(), digitallySigned);
+            if (!key.signatureValid(head)) {
                 throw new LogFetchException("bad_signature", url + ": checkpoint of size " + checkpoint.treeSize()
-                        + " rejected: " + problem, 0);
+                        + " rejected: its signature does not verify with the log's key", 0);
             }
-            return new SignedTreeHead(checkpoint.treeSize(), timestamp, checkpoint.rootHash(), digitallySigned);
+            return head;
         }
         throw new LogFetchException("bad_signature", url + ": checkpoint of size " + checkpoint.treeSize()
                 + " has no signature by the log's key (expected a line \"— " + checkpoint.origin() + "\" with key ID "

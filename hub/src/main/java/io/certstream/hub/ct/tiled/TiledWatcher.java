@@ -57,7 +57,7 @@ public final class TiledWatcher extends LogWatcher {
             checkpoints = new CheckpointVerifier(null);
         } else {
             try {
-                checkpoints = new CheckpointVerifier(TreeHeadVerifier.fromBase64(log.keyBase64()));
+                checkpoints = new CheckpointVerifier(TreeHeadVerifier.forKey(log.keyBase64()));
             } catch (IllegalArgumentException e) {
                 keyProblem = log.url() + ": cannot verify checkpoints: " + e.getMessage() + " (fix the log's key)";
             }

@@ -3,6 +3,7 @@ package io.certstream.hub.ct.tiled;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.ct.TreeHeadVerifier;
+import io.certstream.hub.sim.CtEncoding;
 import io.certstream.hub.testing.CtData;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,7 @@ import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,14 +30,14 @@ class CheckpointVerifierTest {
     void verifiesSunlightsCheckpointWithTheKeyOfItsLogList() throws Exception {
         String checkpoint = Files.readString(CtData.file("static-ct/SYNTHETIC_skylight_rome2026h1/checkpoint"));
         String key = CtData.json("static-ct/SYNTHETIC_skylight_rome2026h1/log.v3.json").getString("key");
-        SignedTreeHead head = new CheckpointVerifier(TreeHeadVerifier.fromBase64(key)).verify(URL, checkpoint);
+        SignedTreeHead head = new CheckpointVerifier(TreeHeadVerifier.forKey(key)).verify(URL, checkpoint);
         assertEquals(300, head.treeSize());
         assertArrayEquals(Base64.getDecoder().decode("lCkHUpkmVBEms2r2T1K6Og69+wUuuN3MIEW1/ezu2v0="), head.rootHash());
         assertTrue(head.timestamp() > 1_700_000_000_000L, "the RFC6962NoteSignature timestamp: " + head.timestamp());
 
         String otherSize = checkpoint.replaceFirst("\n300\n", "\n301\n");
         LogFetchException forged = assertThrows(LogFetchException.class,
-                () -> new CheckpointVerifier(TreeHeadVerifier.fromBase64(key)).verify(URL, otherSize));
+                () -> new CheckpointVerifier(TreeHeadVerifier.forKey(key)).verify(URL, otherSize));
         assertEquals("bad_signature", forged.kind());
         assertTrue(forged.getMessage().startsWith(URL + ": checkpoint of size 301 rejected"), forged.getMessage());
     }
@@ -43,7 +45,7 @@ class CheckpointVerifierTest {
     @Test
     void ignoresSignaturesOfUnknownKeysButNeedsOneByTheLog() throws Exception {
         KeyPair log = ecKey();
-        TreeHeadVerifier verifier = TreeHeadVerifier.fromBase64(Base64.getEncoder().encodeToString(log.getPublic().getEncoded()));
+        TreeHeadVerifier verifier = TreeHeadVerifier.forKey(Base64.getEncoder().encodeToString(log.getPublic().getEncoded()));
         String body = ORIGIN + "\n10\n" + Base64.getEncoder().encodeToString(ROOT) + "\n\n";
         String witness = "\u2014 witness.example " + Base64.getEncoder().encodeToString(new byte[68]) + "\n";
         String sameNameOtherId = "\u2014 " + ORIGIN + " " + Base64.getEncoder().encodeToString(new byte[80]) + "\n";
@@ -66,7 +68,7 @@ class CheckpointVerifierTest {
     @Test
     void rejectsWhatIsNotACheckpointAndAnOriginThatChanges() throws Exception {
         KeyPair log = ecKey();
-        TreeHeadVerifier verifier = TreeHeadVerifier.fromBase64(Base64.getEncoder().encodeToString(log.getPublic().getEncoded()));
+        TreeHeadVerifier verifier = TreeHeadVerifier.forKey(Base64.getEncoder().encodeToString(log.getPublic().getEncoded()));
         CheckpointVerifier checkpoints = new CheckpointVerifier(verifier);
         for (String bad : new String[] {"", "<html>not found</html>", ORIGIN + "\n10\n", ORIGIN + "\nten\nAAAA\n\n\u2014 x AAAAAAA=\n",
                 ORIGIN + "\n10\n" + Base64.getEncoder().encodeToString(ROOT) + "\n\nno dash\n"}) {
@@ -88,22 +90,22 @@ class CheckpointVerifierTest {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         KeyPair log = rsa.generateKeyPair();
-        TreeHeadVerifier verifier = TreeHeadVerifier.fromBase64(Base64.getEncoder().encodeToString(log.getPublic().getEncoded()));
+        TreeHeadVerifier verifier = TreeHeadVerifier.forKey(Base64.getEncoder().encodeToString(log.getPublic().getEncoded()));
         Signature signature = Signature.getInstance("SHA256withRSA");
         signature.initSign(log.getPrivate());
-        signature.update(TreeHeadVerifier.signedData(5, 99, ROOT));
+        signature.update(CtEncoding.treeHeadSignatureInput(99, 5, ROOT));
         byte[] sig = signature.sign();
         byte[] ds = ByteBuffer.allocate(4 + sig.length).put((byte) 4).put((byte) 1).putShort((short) sig.length).put(sig).array();
-        assertEquals(null, verifier.verify(5, 99, ROOT, ds));
-        assertTrue(verifier.verify(6, 99, ROOT, ds).contains("does not verify"));
-        ds[1] = 3;
-        assertTrue(verifier.verify(5, 99, ROOT, ds).contains("does not match the log's RSA key"));
+        assertTrue(verifier.signatureValid(new SignedTreeHead(5, 99, ROOT, ds)));
+        assertFalse(verifier.signatureValid(new SignedTreeHead(6, 99, ROOT, ds)));
+        ds[1] = 3; // says ECDSA: not what an RSA key makes
+        assertFalse(verifier.signatureValid(new SignedTreeHead(5, 99, ROOT, ds)));
     }
 
     private static String signatureLine(KeyPair signer, byte[] logId, long size, long timestamp) throws Exception {
         Signature ecdsa = Signature.getInstance("SHA256withECDSA");
         ecdsa.initSign(signer.getPrivate());
-        ecdsa.update(TreeHeadVerifier.signedData(size, timestamp, ROOT));
+        ecdsa.update(CtEncoding.treeHeadSignatureInput(timestamp, size, ROOT));
         byte[] sig = ecdsa.sign();
         byte[] body = ByteBuffer.allocate(4 + 8 + 4 + sig.length).putInt(CheckpointVerifier.keyId(ORIGIN, logId))
                 .putLong(timestamp).put((byte) 4).put((byte) 3).putShort((short) sig.length).put(sig).array();
