@@ -181,6 +181,19 @@ class TiledLogTest {
     }
 
     @Test
+    void aTiledLogConfiguredByHandStartsAtItsConfiguredIndexInTheMiddleOfATile() throws Exception {
+        navigli = await(NavigliTiledLog.start(vertx, 1024));
+        hub = await(RunningHub.start(vertx, new JsonObject().put("logs", new JsonArray().add(new JsonObject()
+                .put("url", navigli.tiledUrl()).put("kind", "tiled").put("key", navigli.keyBase64())
+                .put("name", "Navigli by hand").put("start", 300)))));
+        waitUntil(() -> received.getOrDefault(navigli.tiledUrl(), List.of()).size() >= 724, () -> "entries 300..1023");
+        Thread.sleep(300);
+        assertEquals(LongStream.range(300, 1024).boxed().toList(),
+                received.get(navigli.tiledUrl()).stream().map(CertificateUpdate::certIndex).toList());
+        assertEquals("Navigli by hand", received.get(navigli.tiledUrl()).get(0).source().name());
+    }
+
+    @Test
     void aPartialTileTheLogNoLongerServesIsReadFromTheFullTile() throws Exception {
         navigli = await(NavigliTiledLog.start(vertx, 778));
         navigli.deletePartialTiles();
