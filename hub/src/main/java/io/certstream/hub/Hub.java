@@ -3,11 +3,18 @@ package io.certstream.hub;
 import io.certstream.hub.config.HubConfig;
 import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogDirectory;
+import io.certstream.hub.ct.PositionStore;
 import io.certstream.hub.ct.Rfc6962Watcher;
 import io.certstream.hub.ct.tiled.TiledWatcher;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.plugin.PluginHost;
+import io.certstream.hub.stream.BridgeChannels;
+import io.certstream.hub.stream.LivePage;
+import io.certstream.hub.stream.SockJsBridge;
+import io.certstream.hub.stream.TcpBridgeVerticle;
+import io.certstream.hub.metrics.MonitoringRoutes;
 import io.certstream.hub.stream.UpdatePublisher;
 import io.certstream.hub.stream.WebVerticle;
 import io.certstream.hub.stream.WireFormat;
@@ -19,17 +26,19 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The hub: deploys the web front, the log directory (which deploys one watcher per log) and the timers that
- * every client shares (heartbeat, rate sampling). Data flows one way: log -> watcher/decoder -> bus -> web, plugins.
+ * every client shares (heartbeat, rate sampling), after the plugins. Data flows one way: log -> watcher/decoder -> bus -> web, plugins.
  */
 public final class Hub extends VerticleBase {
     private final HubConfig config;
     private final HubMetrics metrics;
     private final Consumer<Router> extraRoutes;
+    private PositionStore positions;
 
     public Hub(HubConfig config, HubMetrics metrics) {
         this(config, metrics, router -> { });
@@ -44,7 +53,9 @@ public final class Hub extends VerticleBase {
     @Override
     public Future<?> start() {
         UpdatePublisher.registerCodec(vertx);
-        UpdatePublisher publisher = new UpdatePublisher(vertx, metrics);
+        BridgeChannels.registerCodec(vertx.eventBus());
+        BridgeChannels bridgeChannels = new BridgeChannels(vertx.eventBus());
+        UpdatePublisher publisher = new UpdatePublisher(vertx, metrics, bridgeChannels);
         LogEntryDecoder decoder = new LogEntryDecoder();
 
         int instances = config.server().instances() > 0
@@ -54,20 +65,48 @@ public final class Hub extends VerticleBase {
                 .publish(BusAddresses.HEARTBEAT, WireFormat.heartbeat(System.currentTimeMillis() / 1000)));
         vertx.setPeriodic(1000, t -> metrics.sample());
 
-        return vertx.deployVerticle(() -> new WebVerticle(config.server(), metrics, extraRoutes),
-                        new DeploymentOptions().setInstances(instances))
-                .compose(id -> vertx.deployVerticle(new LogDirectory(config, log -> watcherFor(log, decoder, publisher))));
+        Consumer<Router> routes = router -> {
+            if (config.bridge().sockjs()) {
+                // One bridge per web verticle instance (its consumers live on that instance's event loop).
+                router.route(SockJsBridge.PATH + "/*").subRouter(new SockJsBridge(vertx, bridgeChannels, metrics,
+                        config.server().clientQueueBytes(), config.server().slowClientSeconds() * 1000L).router());
+                LivePage.mount(router);
+            }
+            // /metrics and /health go through the extra-routes hook, so WebVerticle itself stays about streams.
+            MonitoringRoutes.mount(router, metrics, config.watcher().stalledSeconds() * 1000L);
+            extraRoutes.accept(router);
+        };
+        // Plugins first: a bad plugin config stops the hub before it opens its port or reads any log,
+        // and every plugin is listening before the first certificate is published.
+        return vertx.deployVerticle(new PluginHost(config, metrics))
+                .compose(id -> vertx.deployVerticle(() -> new WebVerticle(config.server(), metrics, routes),
+                        new DeploymentOptions().setInstances(instances)))
+                .compose(id -> config.bridge().tcpPort() == 0 ? Future.succeededFuture(id)
+                        : vertx.deployVerticle(new TcpBridgeVerticle(config.bridge().tcpHost(), config.bridge().tcpPort(),
+                                bridgeChannels, metrics, config.server().clientQueueBytes())))
+                .compose(id -> PositionStore.open(vertx, Path.of(config.stateDir()),
+                        config.watcher().positionSaveSeconds() * 1000L))
+                .compose(store -> {
+                    positions = store;
+                    return vertx.deployVerticle(new LogDirectory(config, log -> watcherFor(log, decoder, publisher)));
+                });
+    }
+
+    @Override
+    public Future<?> stop() {
+        // Watchers are children of this deployment and stop first; what they reached is saved for the next run.
+        return positions == null ? Future.succeededFuture() : positions.close();
     }
 
     private Optional<Deployable> watcherFor(CtLog log, LogEntryDecoder decoder, UpdatePublisher publisher) {
-        long start = log.start().atHead() ? -1 : log.start().index();
+        // Both kinds resume from their saved position (it wins over the configured start); -1: the tree head.
+        long start = positions.startIndex(log);
+        LogMetrics logMetrics = metrics.log(log.name(), log.url(), log.kind());
         if (LogSource.RFC6962.equals(log.kind())) {
-            LogMetrics logMetrics = metrics.log(log.name(), log.url(), log.kind());
-            return Optional.of(new Rfc6962Watcher(log, config.watcher(), decoder, publisher, logMetrics, start));
+            return Optional.of(new Rfc6962Watcher(log, config.watcher(), decoder, publisher, logMetrics, positions, start));
         }
         if (LogSource.TILED.equals(log.kind())) {
-            LogMetrics logMetrics = metrics.log(log.name(), log.url(), log.kind());
-            return Optional.of(new TiledWatcher(log, config.watcher(), decoder, publisher, logMetrics, start));
+            return Optional.of(new TiledWatcher(log, config.watcher(), decoder, publisher, logMetrics, positions, start));
         }
         return Optional.empty();
     }

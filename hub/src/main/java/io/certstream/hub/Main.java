@@ -4,10 +4,14 @@ import io.certstream.hub.config.ConfigException;
 import io.certstream.hub.config.ConfigLoader;
 import io.certstream.hub.config.HubConfig;
 import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.metrics.PrometheusMetrics;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.net.BindException;
@@ -24,6 +28,9 @@ public final class Main {
               --demo         run offline against two simulated CT logs on 127.0.0.1 (one RFC 6962, one tiled)
                              instead of the real CT logs
               --help         show this help
+
+            Plugins: jars in the plugins directory (pluginDir, default ./plugins) are loaded at start-up;
+            configure instances under "plugins" (see config/plugins/README.md).
 
             Every key can also be set by an environment variable: server.port -> CERTSTREAM_SERVER_PORT.
             """;
@@ -59,17 +66,23 @@ public final class Main {
             fail("configuration error: " + e.getMessage());
         }
 
-        Vertx vertx = Vertx.vertx();
+        // Vert.x's own meters (HTTP, event bus, pools) land in the registry that /metrics serves.
+        PrometheusMetrics prometheus = new PrometheusMetrics();
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(prometheus.registry()))
+                .build();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                // Longer than a plugin's stop timeout, so a webhook can finish writing its queue to disk.
+                vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
             } catch (Exception ignored) {
                 // shutting down anyway
             }
         }, "certstream-shutdown"));
 
         Future<JsonObject> overrides = demo ? startDemoLog(vertx) : Future.succeededFuture(new JsonObject());
-        HubMetrics metrics = new HubMetrics();
+        HubMetrics metrics = new HubMetrics(prometheus);
         overrides
                 .compose(o -> {
                     HubConfig config = ConfigLoader.load(file, System.getenv(), o, "--demo");
@@ -113,7 +126,13 @@ public final class Main {
                 + "    ws://" + base + "/              lite stream\n"
                 + "    ws://" + base + "/full-stream   full stream (DER and chain)\n"
                 + "    ws://" + base + "/domains-only  domains only\n"
-                + "    http://" + base + "/stats       logs, positions, clients, certificates/s");
+                + "    http://" + base + "/stats       logs, positions, clients, certificates/s\n"
+                + "    http://" + base + "/metrics     Prometheus metrics\n"
+                + "    http://" + base + "/health      which logs are stalled"
+                + (config.bridge().sockjs()
+                    ? "\n    http://" + base + "/live        live table in the browser (SockJS event-bus bridge at /eventbus)" : "")
+                + (config.bridge().tcpPort() > 0
+                    ? "\n    tcp://" + config.bridge().tcpHost() + ":" + config.bridge().tcpPort() + "       TCP event-bus bridge (docs/bridge.md)" : ""));
     }
 
     private static void fail(String message) {

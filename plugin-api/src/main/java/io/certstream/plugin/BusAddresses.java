@@ -27,6 +27,14 @@ public final class BusAddresses {
     /** Alerts published by alerting plugins (e.g. keyword-alert), as JSON objects. */
     public static final String ALERTS = "certstream.alerts";
 
+    /**
+     * Integrity failures of a log, as JSON objects: a tree head whose signature does not verify with the log's key,
+     * two tree heads that the log's consistency proof does not connect, or two different roots for one tree size.
+     * {@code {"type":"sth_signature"|"sth_consistency"|"sth_fork","log":{"name":..,"url":..},"tree_size":..,
+     * "timestamp":..,"root_hash":..,"previous_tree_size":..,"previous_root_hash":..,"message":..,"seen":..}}.
+     */
+    public static final String INTEGRITY = "certstream.integrity";
+
     private BusAddresses() {
     }
 }

@@ -27,6 +27,11 @@ final class ConfigReader {
         return path.isEmpty() ? name : path + "." + name;
     }
 
+    /** Where the value of a key of this object came from: a file name, an environment variable, the defaults. */
+    String sourceOf(String name) {
+        return sourceOfKey.apply(key(name));
+    }
+
     ConfigException error(String name, String problem) {
         return new ConfigException(sourceOfKey.apply(key(name)) + ": " + key(name) + " " + problem);
     }

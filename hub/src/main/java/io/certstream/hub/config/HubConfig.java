@@ -10,20 +10,33 @@ import java.util.List;
  * The hub's validated configuration. Keys are documented in README.md ("Configuration") and
  * {@code config/hub.json} is the default.
  *
- * @param plugins plugin entries ({@code {"type": ..., ...}}) validated by the plugin loader, which knows their schema
+ * @param pluginDir     directory whose {@code *.jar} files are loaded as plugins (relative to the working directory)
+ * @param plugins       plugin entries ({@code {"type": ..., ...}}) validated by the plugin loader, which knows their schema
+ * @param pluginsSource where the {@code plugins} entries came from (a file, an environment variable), for error messages
  */
 public record HubConfig(
         ServerConfig server,
+        BridgeConfig bridge,
         LogListConfig logList,
         List<LogConfig> logs,
         WatcherConfig watcher,
         String stateDir,
-        JsonArray plugins) {
+        String pluginDir,
+        JsonArray plugins,
+        String pluginsSource) {
 
     /** The web verticle: where it listens and how it treats clients. */
     public record ServerConfig(
             String host, int port, int instances, int heartbeatSeconds, int latestSize,
             int clientQueueBytes, int slowClientSeconds) {
+    }
+
+    /**
+     * The event-bus bridges: SockJS at {@code /eventbus} (with the {@code /live} page) and the optional TCP bridge.
+     *
+     * @param tcpPort 0: no TCP bridge
+     */
+    public record BridgeConfig(boolean sockjs, String tcpHost, int tcpPort) {
     }
 
     /** Discovery from a Chrome-style v3 log list ({@code url} may be an http(s) URL or a file path). */
@@ -34,9 +47,20 @@ public record HubConfig(
     public record LogConfig(String url, String name, String operator, String kind, String key, StartPosition start) {
     }
 
-    /** How watchers poll their logs. */
+    /**
+     * How watchers poll their logs.
+     *
+     * @param maxBacklog          most entries a watcher stays behind a log's tree head; beyond it the oldest are
+     *                            skipped on purpose (and said so). 0: no cap, never skip
+     * @param positionSaveSeconds how often each log's position is saved under {@code stateDir}
+     * @param verifyTreeHeads     check each tree head's signature (with the log's key) and its consistency with the
+     *                            previous one
+     * @param stalledSeconds      a log without a tree head, or behind without progress, this long is listed as
+     *                            stalled by {@code /health}
+     */
     public record WatcherConfig(
-            StartPosition start, int batchSize, int pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds) {
+            StartPosition start, int batchSize, int pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds,
+            long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads, int stalledSeconds) {
     }
 
     /** Where a watcher starts when it has no saved position: the current tree head, or a fixed index. */
@@ -54,7 +78,7 @@ public record HubConfig(
     }
 
     static HubConfig read(ConfigReader root) {
-        root.allowOnly("server", "logList", "logs", "watcher", "stateDir", "plugins");
+        root.allowOnly("server", "bridge", "logList", "logs", "watcher", "stateDir", "pluginDir", "plugins");
         ConfigReader s = root.object("server")
                 .allowOnly("host", "port", "instances", "heartbeatSeconds", "latestSize", "clientQueueBytes", "slowClientSeconds");
         ServerConfig server = new ServerConfig(
@@ -65,6 +89,10 @@ public record HubConfig(
                 s.integer("latestSize", 25, 1, 1000),
                 s.integer("clientQueueBytes", 4 << 20, 64 << 10, 1 << 30),
                 s.integer("slowClientSeconds", 30, 1, 3600));
+
+        ConfigReader b = root.object("bridge").allowOnly("sockjs", "tcpHost", "tcpPort");
+        BridgeConfig bridge = new BridgeConfig(
+                b.bool("sockjs", true), b.string("tcpHost", "127.0.0.1"), b.integer("tcpPort", 0, 0, 65535));
 
         ConfigReader l = root.object("logList").allowOnly("enabled", "url", "refreshMinutes", "states");
         List<String> states = l.strings("states", List.of("usable", "qualified", "readonly"));
@@ -78,13 +106,18 @@ public record HubConfig(
                 l.bool("enabled", true), l.requiredString("url"), l.integer("refreshMinutes", 60, 1, 10080), states);
 
         ConfigReader w = root.object("watcher")
-                .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds");
+                .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds",
+                        "maxBacklog", "positionSaveSeconds", "verifyTreeHeads", "stalledSeconds");
         WatcherConfig watcher = new WatcherConfig(
                 start(w, "start", StartPosition.HEAD),
                 w.integer("batchSize", 256, 1, 10_000),
                 w.integer("pollSeconds", 10, 1, 3600),
                 w.integer("requestTimeoutSeconds", 30, 1, 600),
-                w.integer("maxBackoffSeconds", 300, 1, 86_400));
+                w.integer("maxBackoffSeconds", 300, 1, 86_400),
+                w.integer("maxBacklog", 0, 0, Integer.MAX_VALUE),
+                w.integer("positionSaveSeconds", 5, 1, 3600),
+                w.bool("verifyTreeHeads", true),
+                w.integer("stalledSeconds", 300, 1, 86_400));
 
         List<LogConfig> logs = new ArrayList<>();
         for (ConfigReader log : root.objects("logs")) {
@@ -105,8 +138,12 @@ public record HubConfig(
         if (plugins != null && !(plugins instanceof JsonArray)) {
             throw root.error("plugins", "must be a JSON array of plugin objects, got " + ConfigReader.describe(plugins));
         }
-        return new HubConfig(server, logList, List.copyOf(logs), watcher, root.string("stateDir", "state"),
-                plugins == null ? new JsonArray() : (JsonArray) plugins);
+        String pluginDir = root.string("pluginDir", "plugins");
+        if (pluginDir.isBlank()) {
+            throw root.error("pluginDir", "must name a directory (e.g. \"plugins\"); it need not exist");
+        }
+        return new HubConfig(server, bridge, logList, List.copyOf(logs), watcher, root.string("stateDir", "state"), pluginDir,
+                plugins == null ? new JsonArray() : (JsonArray) plugins, root.sourceOf("plugins"));
     }
 
     private static StartPosition start(ConfigReader r, String name, StartPosition fallback) {
@@ -138,6 +175,8 @@ public record HubConfig(
                 .put("server", new JsonObject().put("host", server.host()).put("port", server.port()))
                 .put("logList", logList.enabled() ? logList.url() : "disabled")
                 .put("customLogs", logs.size())
-                .put("start", watcher.start().toString());
+                .put("start", watcher.start().toString())
+                .put("pluginDir", pluginDir)
+                .put("plugins", plugins.size());
     }
 }

@@ -4,16 +4,20 @@ import io.certstream.hub.metrics.LogMetrics;
 
 /**
  * Where a watcher stands in its log: the next index to publish. This is the one place that decides where a
- * watcher starts (a configured index, or the tree head when the log is first seen) and that records progress,
- * so that a durable position store can be plugged in here for every kind of log.
+ * watcher starts (a saved or configured index, or the tree head when the log is first seen) and that records
+ * progress, in the metrics and in the {@link PositionStore}, so every kind of log resumes after a restart.
  */
 public final class LogPosition {
+    private final String url;
     private final LogMetrics metrics;
+    private final PositionStore positions;
     private long next;
 
-    /** @param start the configured start index, or -1 to start at the tree head */
-    public LogPosition(long start, LogMetrics metrics) {
+    /** @param start {@link PositionStore#startIndex}: the saved or configured start index, or -1 for the tree head */
+    public LogPosition(String url, long start, LogMetrics metrics, PositionStore positions) {
+        this.url = url;
         this.metrics = metrics;
+        this.positions = positions;
         this.next = start;
         if (start >= 0) {
             metrics.nextIndex(start);
@@ -42,6 +46,15 @@ public final class LogPosition {
     public void advanceTo(long index) {
         next = index;
         metrics.nextIndex(index);
+        positions.advance(url, index);
+    }
+
+    /** Jumps ahead to {@code index}, leaving out the entries before it on purpose (the backlog cap). */
+    public void skipTo(long index) {
+        long from = next;
+        next = index;
+        metrics.skippedTo(index, index - from);
+        positions.advance(url, index);
     }
 
     public String describe() {

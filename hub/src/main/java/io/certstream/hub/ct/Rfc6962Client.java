@@ -5,10 +5,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
- * The two RFC 6962 calls a watcher needs. Failures are {@link LogFetchException}s (see {@link LogHttp}).
+ * The RFC 6962 calls a watcher needs (tree head, entries, consistency proof). Failures are {@link LogFetchException}s (see {@link LogHttp}).
  */
 public final class Rfc6962Client {
     private final LogHttp http;
@@ -31,6 +33,22 @@ public final class Rfc6962Client {
                         Base64.getDecoder().decode(json.getString("tree_head_signature", "")));
             } catch (DecodeException | ClassCastException | NullPointerException | IllegalArgumentException e) {
                 throw new LogFetchException("bad_response", url + ": not a valid STH: " + e.getMessage(), 0);
+            }
+        });
+    }
+
+    /** RFC 6962 {@code get-sth-consistency}: the hashes proving that the tree of {@code first} leaves is a prefix of {@code second}. */
+    public Future<List<byte[]>> getSthConsistency(long first, long second) {
+        String url = baseUrl + "/ct/v1/get-sth-consistency?first=" + first + "&second=" + second;
+        return http.get(url).map(body -> {
+            try {
+                List<byte[]> proof = new ArrayList<>();
+                for (Object hash : body.toJsonObject().getJsonArray("consistency")) {
+                    proof.add(Base64.getDecoder().decode((String) hash));
+                }
+                return proof;
+            } catch (DecodeException | ClassCastException | NullPointerException | IllegalArgumentException e) {
+                throw new LogFetchException("bad_response", url + ": not a valid consistency proof: " + e.getMessage(), 0);
             }
         });
     }

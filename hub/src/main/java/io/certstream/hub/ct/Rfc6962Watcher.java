@@ -10,18 +10,25 @@ import java.util.logging.Logger;
 
 /**
  * Follows one RFC 6962 log: {@code get-sth}, then {@code get-entries} in batches from where it stands. A short
- * reply means the log caps batches (the cap is learned), never that the log ended. The loop, decoding, backoff
- * and position are {@link LogWatcher}'s.
+ * reply means the log caps batches (the cap is learned), never that the log ended. With
+ * {@code watcher.verifyTreeHeads} each tree head is audited by a {@link TreeHeadMonitor} (signature and
+ * {@code get-sth-consistency}). The loop, decoding, backoff and position are {@link LogWatcher}'s.
  */
 public final class Rfc6962Watcher extends LogWatcher {
     private static final Logger LOG = Logger.getLogger(Rfc6962Watcher.class.getName());
 
     private int batchSize;
+    private int lastShortReply = -1;
     private Rfc6962Client client;
+    private TreeHeadMonitor monitor;
 
+    /**
+     * @param startIndex where to start: {@link PositionStore#startIndex} (the saved position, else the configured
+     *                   start), -1 for the tree head
+     */
     public Rfc6962Watcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdatePublisher publisher,
-                          LogMetrics metrics, long startIndex) {
-        super(log, config, decoder, publisher, metrics, startIndex);
+                          LogMetrics metrics, PositionStore positions, long startIndex) {
+        super(log, config, decoder, publisher, metrics, positions, startIndex);
         this.batchSize = config.batchSize();
         metrics.batchSize(batchSize);
     }
@@ -32,6 +39,16 @@ public final class Rfc6962Watcher extends LogWatcher {
     }
 
     @Override
+    protected void acceptedTreeHead(SignedTreeHead head) {
+        if (config.verifyTreeHeads()) {
+            if (monitor == null) {
+                monitor = new TreeHeadMonitor(vertx, log, metrics, client::getSthConsistency);
+            }
+            monitor.check(head);
+        }
+    }
+
+    @Override
     protected Future<Fetched> fetchEntries(LogHttp http, long start, long treeSize) {
         long end = Math.min(start + batchSize, treeSize) - 1;
         String url = Rfc6962Client.entriesUrl(log.url(), start, end);
@@ -39,14 +56,24 @@ public final class Rfc6962Watcher extends LogWatcher {
                 // get-entries bodies are megabytes during catch-up: parse them on a worker too.
                 .compose(body -> vertx.executeBlocking(() -> EntriesParser.parse(body, start, url)))
                 .map(entries -> {
-                    long asked = end - start + 1;
-                    if (!entries.isEmpty() && entries.size() < asked && entries.size() < batchSize) {
-                        batchSize = entries.size();
-                        metrics.batchSize(batchSize);
-                        LOG.info(() -> log.name() + ": log returns at most " + batchSize + " entries per request; using that");
-                    }
+                    learnBatchCap(end - start + 1, entries.size());
                     return new Fetched(entries, index -> Rfc6962Client.entriesUrl(log.url(), index, index));
                 });
+    }
+
+    private void learnBatchCap(long asked, int got) {
+        if (got > 0 && got < asked && got < batchSize) {
+            // Learn a cap only when two short replies in a row agree: one odd short reply (a log
+            // that truncates under load) must not slow the watcher down for good.
+            if (got == lastShortReply) {
+                batchSize = got;
+                metrics.batchSize(batchSize);
+                LOG.info(() -> log.name() + ": log returns at most " + batchSize + " entries per request; using that");
+            }
+            lastShortReply = got;
+        } else {
+            lastShortReply = -1;
+        }
     }
 
     private Rfc6962Client client(LogHttp http) {

@@ -1,5 +1,6 @@
 package io.certstream.hub.metrics;
 
+import io.certstream.plugin.PluginMetrics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -21,13 +22,49 @@ public final class HubMetrics {
     private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> disconnectedSlow = new ConcurrentHashMap<>();
     private final RateMeter rate = new RateMeter(10);
+    private final Map<String, PluginEntry> plugins = new ConcurrentHashMap<>();
+    private final PrometheusMetrics prometheus;
+
+    private record PluginEntry(String type, PluginMetrics metrics) {
+    }
+
+    /** Shows a plugin instance's counters under {@code plugins.<name>} in {@code /stats}. */
+    public void plugin(String name, String type, PluginMetrics pluginMetrics) {
+        plugins.put(name, new PluginEntry(type, pluginMetrics));
+    }
+
+    public void forgetPlugin(String name) {
+        plugins.remove(name);
+    }
+
+
+    /** Metrics with their own Prometheus registry (JVM meters included). */
+    public HubMetrics() {
+        this(new PrometheusMetrics());
+    }
+
+    /** @param prometheus where the counters are exposed for {@code /metrics} (e.g. sharing Vert.x's registry) */
+    public HubMetrics(PrometheusMetrics prometheus) {
+        this.prometheus = prometheus;
+        prometheus.bindHub(this);
+    }
+
+    public PrometheusMetrics prometheus() {
+        return prometheus;
+    }
 
     public LogMetrics log(String name, String url, String kind) {
-        return logs.computeIfAbsent(url, u -> new LogMetrics(name, url, kind));
+        return logs.computeIfAbsent(url, u -> {
+            LogMetrics log = new LogMetrics(name, url, kind);
+            log.meters(prometheus);
+            prometheus.bindLog(log);
+            return log;
+        });
     }
 
     public void forget(String url) {
         logs.remove(url);
+        prometheus.forgetLog(url);
     }
 
     public Map<String, LogMetrics> logs() {
@@ -43,11 +80,21 @@ public final class HubMetrics {
     }
 
     public void clientConnected(String endpoint) {
-        clients.computeIfAbsent(endpoint, e -> new AtomicLong()).incrementAndGet();
+        endpoint(endpoint).incrementAndGet();
     }
 
     public void clientDisconnected(String endpoint) {
-        clients.computeIfAbsent(endpoint, e -> new AtomicLong()).decrementAndGet();
+        endpoint(endpoint).decrementAndGet();
+    }
+
+    /** The endpoint's client count; the first use of an endpoint registers its meters. */
+    private AtomicLong endpoint(String endpoint) {
+        return clients.computeIfAbsent(endpoint, e -> {
+            AtomicLong count = new AtomicLong();
+            prometheus.bindEndpoint(e, count, dropped.computeIfAbsent(e, x -> new LongAdder()),
+                    disconnectedSlow.computeIfAbsent(e, x -> new LongAdder()));
+            return count;
+        });
     }
 
     public long clients(String endpoint) {
@@ -56,6 +103,7 @@ public final class HubMetrics {
     }
 
     public void messageDropped(String endpoint) {
+        endpoint(endpoint);
         dropped.computeIfAbsent(endpoint, e -> new LongAdder()).increment();
     }
 
@@ -65,12 +113,15 @@ public final class HubMetrics {
     }
 
     public void disconnectedSlow(String endpoint) {
+        endpoint(endpoint);
         disconnectedSlow.computeIfAbsent(endpoint, e -> new LongAdder()).increment();
     }
 
     /** Called once a second by a timer: feeds the certificates-per-second figure. */
     public void sample() {
-        rate.sample(published.sum(), System.nanoTime());
+        long now = System.nanoTime();
+        rate.sample(published.sum(), now);
+        logs.values().forEach(l -> l.sample(now));
     }
 
     public double certificatesPerSecond() {
@@ -87,12 +138,16 @@ public final class HubMetrics {
                     .put("dropped_messages", dropped(endpoint))
                     .put("disconnected_slow", disconnectedSlow.getOrDefault(endpoint, new LongAdder()).sum()));
         }
+        JsonObject pluginStats = new JsonObject();
+        new java.util.TreeMap<>(plugins).forEach((name, p) ->
+                pluginStats.put(name, new JsonObject().put("type", p.type()).mergeIn(p.metrics().snapshot())));
         return new JsonObject()
                 .put("uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000)
                 .put("certificates", published.sum())
                 .put("certificates_per_second", Math.round(rate.perSecond() * 10) / 10.0)
                 .put("logs_watched", logs.size())
                 .put("endpoints", endpoints)
-                .put("logs", logList);
+                .put("logs", logList)
+                .put("plugins", pluginStats);
     }
 }

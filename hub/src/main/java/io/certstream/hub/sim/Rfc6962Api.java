@@ -1,5 +1,6 @@
 package io.certstream.hub.sim;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -168,7 +169,12 @@ final class Rfc6962Api {
     private static void json(RoutingContext ctx, JsonObject body) {
         HttpServerResponse response = ctx.response();
         if (!response.ended()) {
-            response.putHeader("content-type", "application/json").end(body.toBuffer());
+            Buffer bytes = body.toBuffer();
+            if (Boolean.TRUE.equals(ctx.get(FaultInjector.TRUNCATE))) {
+                // A complete HTTP answer whose JSON stops half-way, like a proxy that gave up mid-body.
+                bytes = bytes.getBuffer(0, bytes.length() / 2);
+            }
+            response.putHeader("content-type", "application/json").end(bytes);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +47,7 @@ public final class SimulatedCtLog {
     private final AtomicBoolean growing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<SimulatedCtLog> alsoListedAsTiled = new CopyOnWriteArrayList<>();
+    private final FaultInjector faults;
     private long lastTimestamp; // issuing thread only
     // Set on the event loop, read by tests and close() from other threads.
     private volatile HttpServer server;
@@ -61,6 +63,7 @@ public final class SimulatedCtLog {
         this.mint = mint;
         this.signer = signer;
         this.issuer = new EntryIssuer(mint, options.seed(), options.precertRatio());
+        this.faults = new FaultInjector(vertx);
     }
 
     /** Starts a log on a free port of 127.0.0.1. */
@@ -86,6 +89,7 @@ public final class SimulatedCtLog {
 
     private Future<SimulatedCtLog> listen(int port) {
         Router router = Router.router(vertx);
+        router.route("/ct/v1/*").handler(faults::handle);
         new Rfc6962Api(store, this::treeHead, mint.roots(), options.batchCap()).mount(router);
         new TiledApi(store, this::treeHead, signer.logId()).mount(router, TILED_PREFIX, this::origin);
         router.get("/log_list.json").handler(ctx -> ctx.response()
@@ -174,6 +178,24 @@ public final class SimulatedCtLog {
     /** DER of the roots {@code get-roots} serves (the chains' last certificates). */
     public List<byte[]> roots() {
         return mint.roots();
+    }
+
+    /**
+     * From now on, answers a share of RFC 6962 requests with faults (429, 500, resets, slow, garbage, truncated
+     * JSON) as {@code plan} says; replaces any earlier plan. Safe to call from any thread.
+     */
+    public void injectFaults(FaultPlan plan) {
+        faults.start(plan);
+    }
+
+    /** Answers every request normally again. */
+    public void stopFaults() {
+        faults.stop();
+    }
+
+    /** How many faults of each kind were injected so far. */
+    public Map<FaultPlan.Fault, Long> injectedFaults() {
+        return faults.injected();
     }
 
     /** Issues {@code n} more entries; the future completes once they are in the tree. */

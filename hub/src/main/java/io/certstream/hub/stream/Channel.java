@@ -30,6 +30,15 @@ public enum Channel {
         return label;
     }
 
+    /** This channel's serialized message for {@code update}. */
+    public io.vertx.core.buffer.Buffer message(EncodedUpdate update) {
+        return switch (this) {
+            case LITE -> update.lite();
+            case FULL -> update.full();
+            case DOMAINS_ONLY -> update.domainsOnly();
+        };
+    }
+
     /** Prefix of the channel's HTTP resources: {@code ""} for lite, else the path ({@code /full-stream/example.json}). */
     public String resourcePrefix() {
         return this == LITE ? "" : path;

@@ -13,15 +13,26 @@ import java.util.List;
 public final class UpdatePublisher {
     private final EventBus bus;
     private final HubMetrics metrics;
+    private final BridgeChannels bridgeChannels;
 
     public UpdatePublisher(Vertx vertx, HubMetrics metrics) {
-        this.bus = vertx.eventBus();
-        this.metrics = metrics;
+        this(vertx, metrics, null);
     }
 
-    /** Lets the immutable update travel the local bus by reference: no copy per consumer. */
+    /** @param bridgeChannels also publishes on the bridge channel addresses that bridge clients follow; may be null */
+    public UpdatePublisher(Vertx vertx, HubMetrics metrics, BridgeChannels bridgeChannels) {
+        this.bus = vertx.eventBus();
+        this.metrics = metrics;
+        this.bridgeChannels = bridgeChannels;
+    }
+
+    /** Lets the immutable update travel the local bus by reference: no copy per consumer. Idempotent per Vert.x. */
     public static void registerCodec(Vertx vertx) {
-        vertx.eventBus().registerDefaultCodec(CertificateUpdate.class, new LocalCodec<>("certstream-update"));
+        try {
+            vertx.eventBus().registerDefaultCodec(CertificateUpdate.class, new LocalCodec<>("certstream-update"));
+        } catch (IllegalStateException alreadyRegistered) {
+            // a hub restarted in the same Vert.x (tests, embedding applications): the codec is the same
+        }
     }
 
     public void publish(List<EncodedUpdate> updates) {
@@ -30,6 +41,9 @@ public final class UpdatePublisher {
             bus.publish(BusAddresses.FULL, u.full());
             bus.publish(BusAddresses.LITE, u.lite());
             bus.publish(BusAddresses.DOMAINS_ONLY, u.domainsOnly());
+            if (bridgeChannels != null) {
+                bridgeChannels.publish(u);
+            }
         }
         metrics.published(updates.size());
     }

@@ -28,6 +28,8 @@ import java.util.logging.Logger;
  */
 public final class WebVerticle extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(WebVerticle.class.getName());
+    /** Clients have nothing to send but pings; a frame or message beyond this closes the socket with 1009. */
+    private static final int MAX_INBOUND_BYTES = 64 * 1024;
 
     private final ServerConfig config;
     private final HubMetrics metrics;
@@ -67,14 +69,14 @@ public final class WebVerticle extends VerticleBase {
         router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(new JsonObject().put("error", "no such resource: " + ctx.request().path())
-                        .put("endpoints", "/ (lite), /full-stream, /domains-only, /example.json, /latest.json, /stats")
+                        .put("endpoints", "/ (lite), /full-stream, /domains-only, /example.json, /latest.json, /stats, /metrics, /health")
                         .encode()));
 
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
                 .setPort(config.port())
-                .setMaxWebSocketFrameSize(64 * 1024)
-                .setMaxWebSocketMessageSize(64 * 1024)
+                .setMaxWebSocketFrameSize(MAX_INBOUND_BYTES)
+                .setMaxWebSocketMessageSize(MAX_INBOUND_BYTES)
                 .setMaxHeaderSize(16 * 1024)
                 .setCompressionSupported(true)
                 // Deflating websocket frames would compress every message once per client and defeat the shared
@@ -105,8 +107,8 @@ public final class WebVerticle extends VerticleBase {
         clients.get(channel).add(client);
         metrics.clientConnected(channel.label());
         // Clients only ever send pings (answered by Vert.x) or nothing; anything else is ignored.
-        ws.handler(ignored -> { });
-        ws.exceptionHandler(e -> LOG.fine(() -> "websocket error from " + ws.remoteAddress() + ": " + e.getMessage()));
+        ws.frameHandler(new InboundLimit(ws, MAX_INBOUND_BYTES));
+        ws.exceptionHandler(e -> InboundLimit.onError(ws, e));
         ws.closeHandler(v -> {
             if (clients.get(channel).remove(client)) {
                 metrics.clientDisconnected(channel.label());

@@ -25,6 +25,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void bridgeDefaultsToSockJsOnlyAndTakesItsKeysFromFileAndEnvironment() throws IOException {
+        HubConfig defaults = ConfigLoader.load(null, Map.of());
+        assertEquals(new HubConfig.BridgeConfig(true, "127.0.0.1", 0), defaults.bridge(), "TCP bridge off by default");
+
+        Path file = write("{\"bridge\": {\"sockjs\": false, \"tcpPort\": 7000}}");
+        HubConfig config = ConfigLoader.load(file, Map.of("CERTSTREAM_BRIDGE_TCPHOST", "0.0.0.0"));
+        assertEquals(new HubConfig.BridgeConfig(false, "0.0.0.0", 7000), config.bridge());
+
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(write("{\"bridge\": {\"tcpPort\": 70000}}"), Map.of()));
+        assertTrue(e.getMessage().contains("bridge.tcpPort"), e.getMessage());
+    }
+
+    @Test
     void fileOverridesOnlyTheKeysItNames() throws IOException {
         Path file = write("{\"server\": {\"port\": 9000}, \"watcher\": {\"start\": 0}}");
         HubConfig config = ConfigLoader.load(file, Map.of());

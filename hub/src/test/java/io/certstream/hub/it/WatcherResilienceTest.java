@@ -60,6 +60,22 @@ class WatcherResilienceTest {
     }
 
     @Test
+    void backlogBeyondTheCapIsSkippedOnPurposeAndCounted() throws Exception {
+        SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(100).withEntriesPerSecond(0)));
+        RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", 0)))
+                .put("watcher", new JsonObject().put("maxBacklog", 30))));
+
+        awaitCount(log.url(), 30);
+        assertEquals(LongStream.range(70, 100).boxed().toList(), received.get(log.url()), "only the newest 30");
+        JsonObject stats = hub.metrics().logs().get(log.url()).toJson();
+        assertEquals(70, stats.getLong("skipped"));
+        assertEquals(0, stats.getLong("backlog"));
+        assertEquals(0, stats.getLong("eta_seconds"));
+    }
+
+    @Test
     void logUnreachableAtStartIsRetriedWhileOtherLogsKeepStreaming() throws Exception {
         SimulatedCtLog healthy = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
                 .withInitialSize(10).withEntriesPerSecond(0).withDescription("healthy")));

@@ -44,13 +44,25 @@ public final class ExternalTools {
      * Skips the test when Node.js or npm is missing; fails when the install itself fails.
      */
     public static synchronized Path npmProject(String name) throws IOException, InterruptedException {
+        return npmProject(Path.of("src", "test", "js", name), name);
+    }
+
+    /** The project's root folder (where examples/ lives), as Maven passes it to the tests. */
+    public static Path projectRoot() {
+        return Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+    }
+
+    /**
+     * Like {@link #npmProject(String)} for any folder with a package.json, e.g. {@code examples/js-node}: its files
+     * (not its folders, so never a developer's node_modules) are copied to {@code target/js/<name>}.
+     */
+    public static synchronized Path npmProject(Path source, String name) throws IOException, InterruptedException {
         Assumptions.assumeTrue(onPath("node") && onPath("npm"),
                 "skipped: Node.js and npm are needed (apt-get install nodejs npm, or run ./run-tests as root)");
-        Path source = Path.of("src", "test", "js", name);
         Path target = Path.of("target", "js", name);
         Files.createDirectories(target);
         try (Stream<Path> files = Files.list(source)) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 Files.copy(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -66,5 +78,40 @@ public final class ExternalTools {
             }
         }
         return target;
+    }
+
+    /**
+     * Debian's Chromium for browser tests: found on the PATH, else installed with apt-get when the tests run as root
+     * (as ./run-tests does); the test is skipped, saying so, only when neither works.
+     */
+    public static synchronized Path chromium() throws IOException, InterruptedException {
+        for (String name : new String[]{"chromium", "chromium-browser"}) {
+            Path found = which(name);
+            if (found != null) {
+                return found;
+            }
+        }
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root && onPath("apt-get")) {
+            Path log = Path.of("target", "apt-get-chromium.log");
+            Files.createDirectories(log.getParent());
+            Process apt = new ProcessBuilder("sh", "-c",
+                    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (apt.waitFor(10, TimeUnit.MINUTES) && apt.exitValue() == 0 && which("chromium") != null) {
+                return which("chromium");
+            }
+            apt.destroyForcibly();
+        }
+        Assumptions.abort("skipped: Debian's chromium is needed for the browser test and could not be installed "
+                + (root ? "(apt-get install chromium failed, see target/apt-get-chromium.log)"
+                        : "(run apt-get install chromium as root, or ./run-tests as root)"));
+        return null;
+    }
+
+    private static Path which(String program) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        return Stream.of(path.split(java.io.File.pathSeparator)).map(dir -> Path.of(dir, program))
+                .filter(Files::isExecutable).findFirst().orElse(null);
     }
 }

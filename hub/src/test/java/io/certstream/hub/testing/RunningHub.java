@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.Map;
 
 /** A hub deployed in the test's Vert.x on a free port, configured from the defaults plus the test's overrides. */
@@ -31,16 +32,39 @@ public final class RunningHub {
 
     /** Starts a hub that watches no real logs: only what {@code overrides} names (logList / logs). */
     public static Future<RunningHub> start(Vertx vertx, JsonObject overrides) {
+        return start(vertx, null, overrides);
+    }
+
+    /**
+     * Like {@link #start(Vertx, JsonObject)} with a config file between the defaults and the overrides, as
+     * {@code --config FILE} gives it; config errors then name the file.
+     */
+    public static Future<RunningHub> start(Vertx vertx, java.nio.file.Path configFile, JsonObject overrides) {
         int port = freePort();
         JsonObject base = new JsonObject()
                 .put("server", new JsonObject().put("host", "127.0.0.1").put("port", port).put("instances", 2))
                 .put("logList", new JsonObject().put("enabled", false))
-                .put("watcher", new JsonObject().put("pollSeconds", 1).put("maxBackoffSeconds", 2));
+                .put("watcher", new JsonObject().put("pollSeconds", 1).put("maxBackoffSeconds", 2))
+                // A fresh state folder per hub: positions saved by one test never leak into another.
+                .put("stateDir", tempStateDir());
         JsonObject merged = base.mergeIn(overrides, true);
-        HubConfig config = ConfigLoader.load(null, Map.of(), merged, "test overrides");
+        HubConfig config;
+        try {
+            config = ConfigLoader.load(configFile, Map.of(), merged, "test overrides");
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
         HubMetrics metrics = new HubMetrics();
         return vertx.deployVerticle(new Hub(config, metrics))
                 .map(id -> new RunningHub(vertx, id, port, metrics, config));
+    }
+
+    private static String tempStateDir() {
+        try {
+            return Files.createTempDirectory("certstream-state").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static int freePort() {

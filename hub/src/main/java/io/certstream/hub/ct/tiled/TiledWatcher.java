@@ -5,6 +5,7 @@ import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.LogWatcher;
+import io.certstream.hub.ct.PositionStore;
 import io.certstream.hub.ct.RawEntry;
 import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.ct.TreeHeadVerifier;
@@ -45,8 +46,8 @@ public final class TiledWatcher extends LogWatcher {
     private String keyProblem;
 
     public TiledWatcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdatePublisher publisher,
-                        LogMetrics metrics, long startIndex) {
-        super(log, config, decoder, publisher, metrics, startIndex);
+                        LogMetrics metrics, PositionStore positions, long startIndex) {
+        super(log, config, decoder, publisher, metrics, positions, startIndex);
         this.issuers = new IssuerCache(log.url(), ISSUERS_KEPT);
         this.tiles = new TileReader(log.url());
         this.tree = new TreeVerifier(log.url(), HASH_TILES_KEPT);

@@ -1,0 +1,322 @@
+package io.certstream.client;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.streams.ReadStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLException;
+
+/**
+ * A websocket client for any CertStream server: this project's hub, CaliDog certstream-server or
+ * certstream-server-go. It keeps one connection open for as long as it runs: it reconnects with
+ * exponential backoff and jitter when the server is down or the connection drops, pings the server
+ * (certstream-server-go requires it) and reconnects when the connection goes silent.
+ *
+ * <p>Receive messages with a {@link CertStreamListener}, or as a Vert.x {@link ReadStream} from
+ * {@link #messages()} (pausing it pauses the websocket, so the server sees back-pressure):
+ * <pre>{@code
+ * Vertx vertx = Vertx.vertx();
+ * CertStreamClient client = CertStreamClient.create(vertx, CertStreamOptions.defaults()
+ *     .withUrl("ws://localhost:8080/").withStream(StreamType.LITE));
+ * client.listener(new CertStreamListener() {
+ *   public void onCertificate(CertificateMessage m) {
+ *     System.out.println(m.data().source().name() + " " + m.data().allDomains());
+ *   }
+ * }).start();
+ * }</pre>
+ *
+ * <p>All callbacks run on one Vert.x event loop (the context current when the client was created,
+ * or a new one): do not block in them. The client's methods may be called from any thread.
+ */
+public final class CertStreamClient {
+
+    private final Vertx vertx;
+    private final Context context;
+    private final CertStreamOptions options;
+    private final URI endpoint;
+    private final WebSocketClient webSockets;
+    private final List<CertStreamListener> listeners = new CopyOnWriteArrayList<>();
+    private final MessageStream stream;
+
+    // Mutated only on `context`, so no locking.
+    private boolean started;
+    private boolean closed;
+    private int attempt;
+    private WebSocket socket;
+    private String closeReason;
+    private long reconnectTimer = -1;
+    private long pingTimer = -1;
+    private long idleTimer = -1;
+    private long lastReceivedNanos;
+
+    private CertStreamClient(Vertx vertx, CertStreamOptions options) {
+        this.vertx = Objects.requireNonNull(vertx, "vertx");
+        this.options = Objects.requireNonNull(options, "options");
+        this.context = vertx.getOrCreateContext();
+        this.endpoint = options.endpoint();
+        this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(options.maxMessageSize())
+                .setMaxMessageSize(options.maxMessageSize())
+                // CaliDog's server compresses every message; accepting it saves most of the bandwidth.
+                .setTryUsePerMessageCompression(true)
+                .setConnectTimeout(10_000)
+                // After an idle timeout the close handshake has no one to answer it; do not wait long for it.
+                .setClosingTimeout(2));
+        this.stream = new MessageStream(context, this::setSocketPaused);
+    }
+
+    /** A client for a hub on this machine ({@link CertStreamOptions#defaults()}). Call {@link #start()}. */
+    public static CertStreamClient create(Vertx vertx) {
+        return create(vertx, CertStreamOptions.defaults());
+    }
+
+    /** A client with the given options. Nothing happens until {@link #start()}. */
+    public static CertStreamClient create(Vertx vertx, CertStreamOptions options) {
+        return new CertStreamClient(vertx, options);
+    }
+
+    /** Adds a listener; add listeners before {@link #start()} to see the first messages. */
+    public CertStreamClient listener(CertStreamListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Every certificate, domains and heartbeat message as a Vert.x stream. Pausing it pauses reading
+     * from the websocket (listeners then see nothing either); the end handler is called after
+     * {@link #close()}. Connection problems are not stream errors: the client keeps reconnecting.
+     */
+    public ReadStream<CertStreamMessage> messages() {
+        return stream;
+    }
+
+    /** The URL the client connects to: the options' URL with the stream path applied. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** The options this client was created with. */
+    public CertStreamOptions options() {
+        return options;
+    }
+
+    /** Starts connecting; keeps the connection up until {@link #close()}. Calling it twice does nothing. */
+    public CertStreamClient start() {
+        context.runOnContext(v -> {
+            if (!started && !closed) {
+                started = true;
+                connect();
+            }
+        });
+        return this;
+    }
+
+    /** Closes the connection for good, stops reconnecting, then ends {@link #messages()}. */
+    public Future<Void> close() {
+        return Future.<Void>future(promise -> context.runOnContext(v -> {
+            if (closed) {
+                promise.complete();
+                return;
+            }
+            closed = true;
+            cancelTimers();
+            vertx.cancelTimer(reconnectTimer);
+            Future<Void> socketClosed = socket == null ? Future.succeededFuture() : socket.close().recover(e -> Future.succeededFuture());
+            socketClosed
+                    .eventually(() -> webSockets.close())
+                    .onComplete(ar -> {
+                        fire(new ConnectionEvent(ConnectionEvent.State.CLOSED, endpoint, null, null, attempt));
+                        stream.end();
+                        promise.complete();
+                    });
+        }));
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        attempt++;
+        fire(new ConnectionEvent(ConnectionEvent.State.CONNECTING, endpoint, null, null, attempt));
+        webSockets.connect(new WebSocketConnectOptions().setAbsoluteURI(endpoint.toString()))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        onConnected(ar.result());
+                    } else {
+                        scheduleReconnect(describe(ar.cause()));
+                    }
+                });
+    }
+
+    private void onConnected(WebSocket ws) {
+        if (closed) {
+            ws.close();
+            return;
+        }
+        socket = ws;
+        attempt = 0;
+        closeReason = null;
+        lastReceivedNanos = System.nanoTime();
+        ws.textMessageHandler(this::onText);
+        // No known server sends binary frames, but a UTF-8 JSON message is a message either way.
+        ws.binaryMessageHandler(buffer -> onText(buffer.toString(StandardCharsets.UTF_8)));
+        ws.pongHandler(pong -> lastReceivedNanos = System.nanoTime());
+        // The first cause wins: closing an idle link later reports "Connection was closed", which says less.
+        ws.exceptionHandler(e -> closeReason = closeReason == null ? describe(e) : closeReason);
+        ws.closeHandler(v -> onSocketClosed(ws));
+        if (stream.isBackedUp()) {
+            ws.pause();
+        }
+        startTimers(ws);
+        fire(new ConnectionEvent(ConnectionEvent.State.CONNECTED, endpoint, null, null, 0));
+    }
+
+    private void onSocketClosed(WebSocket ws) {
+        if (socket != ws) {
+            return;
+        }
+        socket = null;
+        cancelTimers();
+        if (closed) {
+            return;
+        }
+        String reason = closeReason;
+        if (reason == null) {
+            reason = "server closed the connection";
+            if (ws.closeStatusCode() != null) {
+                reason += " (code " + ws.closeStatusCode()
+                        + (ws.closeReason() == null || ws.closeReason().isEmpty() ? "" : ", " + ws.closeReason()) + ")";
+            }
+        }
+        scheduleReconnect(reason);
+    }
+
+    private void scheduleReconnect(String reason) {
+        if (closed) {
+            return;
+        }
+        Duration delay = backoff(Math.max(attempt, 1));
+        fire(new ConnectionEvent(ConnectionEvent.State.DISCONNECTED, endpoint, reason, delay, attempt));
+        reconnectTimer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> connect());
+    }
+
+    /** initialBackoff * 2^(n-1), capped at maxBackoff, then +-20 % so that many clients do not reconnect in step. */
+    private Duration backoff(int failures) {
+        long initial = options.initialBackoff().toMillis();
+        long max = options.maxBackoff().toMillis();
+        long base = failures > 30 ? max : Math.min(max, initial << Math.min(failures - 1, 30));
+        double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
+        return Duration.ofMillis(Math.max(1, Math.round(base * jitter)));
+    }
+
+    private void startTimers(WebSocket ws) {
+        if (!options.pingInterval().isZero()) {
+            pingTimer = vertx.setPeriodic(options.pingInterval().toMillis(), id -> ws.writePing(Buffer.buffer()));
+        }
+        if (!options.idleTimeout().isZero()) {
+            long timeoutNanos = options.idleTimeout().toNanos();
+            long checkEvery = Math.max(10, options.idleTimeout().toMillis() / 4);
+            idleTimer = vertx.setPeriodic(checkEvery, id -> {
+                if (stream.isBackedUp()) {
+                    // We paused the socket ourselves because the consumer is slow: silence is expected, not a dead link.
+                    lastReceivedNanos = System.nanoTime();
+                } else if (System.nanoTime() - lastReceivedNanos > timeoutNanos) {
+                    closeReason = "nothing received for " + ConnectionEvent.formatDelay(options.idleTimeout())
+                            + " (no messages, heartbeats or pongs)";
+                    ws.close((short) 1001, "idle");
+                }
+            });
+        }
+    }
+
+    private void cancelTimers() {
+        vertx.cancelTimer(pingTimer);
+        vertx.cancelTimer(idleTimer);
+        pingTimer = -1;
+        idleTimer = -1;
+    }
+
+    private void setSocketPaused(boolean paused) {
+        if (socket != null) {
+            if (paused) {
+                socket.pause();
+            } else {
+                socket.resume();
+            }
+        }
+    }
+
+    private void onText(String text) {
+        lastReceivedNanos = System.nanoTime();
+        Optional<CertStreamMessage> parsed;
+        try {
+            parsed = CertStreamMessages.parse(text);
+        } catch (IllegalArgumentException e) {
+            listeners.forEach(l -> l.onMalformedMessage(text, e));
+            return;
+        }
+        parsed.ifPresent(this::dispatch);
+    }
+
+    private void dispatch(CertStreamMessage message) {
+        for (CertStreamListener l : listeners) {
+            if (message instanceof CertificateMessage c) {
+                l.onCertificate(c);
+            } else if (message instanceof DomainsMessage d) {
+                l.onDomains(d);
+            } else if (message instanceof HeartbeatMessage h) {
+                l.onHeartbeat(h);
+            }
+        }
+        stream.push(message);
+    }
+
+    private void fire(ConnectionEvent event) {
+        listeners.forEach(l -> l.onConnectionEvent(event));
+    }
+
+    /** Turns Netty/JDK exceptions into the short phrase a user can act on. */
+    static String describe(Throwable e) {
+        if (e instanceof UpgradeRejectedException rejected) {
+            return "server answered HTTP " + rejected.getStatus() + " instead of a websocket (wrong URL or path?)";
+        }
+        if (e instanceof UnknownHostException) {
+            return "unknown host " + e.getMessage();
+        }
+        if (e instanceof ConnectException) {
+            String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+            if (message.contains("refused")) {
+                return "connection refused";
+            }
+            if (message.contains("timed out")) {
+                return "connection timed out";
+            }
+            return "cannot connect: " + e.getMessage();
+        }
+        if (e instanceof SSLException) {
+            return "TLS handshake failed: " + e.getMessage();
+        }
+        String name = e.getClass().getSimpleName();
+        if (name.contains("Timeout")) {
+            return "connection timed out";
+        }
+        return e.getMessage() == null ? name : e.getMessage();
+    }
+}

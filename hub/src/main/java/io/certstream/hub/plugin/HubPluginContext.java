@@ -1,0 +1,102 @@
+package io.certstream.hub.plugin;
+
+import io.certstream.plugin.PluginContext;
+import io.certstream.plugin.PluginMetrics;
+import io.certstream.plugin.Subscription;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+
+/**
+ * What the hub hands one plugin instance. Subscriptions are received on the {@link PluginHost}'s context
+ * (the "feed"), which only queues; the plugin's own context drains its queue, so a slow plugin delays itself.
+ */
+final class HubPluginContext implements PluginContext {
+    private final Vertx vertx;
+    private final Context feed;
+    private final Context own;
+    private final WebClient httpClient;
+    private final PluginEntry entry;
+    private final PluginMetrics metrics;
+    private final Path dataDir;
+    private final Logger logger;
+    private final List<Subscription<?>> subscriptions = new CopyOnWriteArrayList<>();
+
+    HubPluginContext(Vertx vertx, Context feed, Context own, WebClient httpClient, PluginEntry entry,
+                     PluginMetrics metrics, Path dataDir) {
+        this.vertx = vertx;
+        this.feed = feed;
+        this.own = own;
+        this.httpClient = httpClient;
+        this.entry = entry;
+        this.metrics = metrics;
+        this.dataDir = dataDir;
+        this.logger = Logger.getLogger("io.certstream.plugin." + entry.name());
+    }
+
+    @Override
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    @Override
+    public <T> Subscription<T> subscribe(String address, int capacity, Handler<T> handler) {
+        Subscription<T> subscription = new Subscription<>(address, own, capacity, handler,
+                metrics.counter(Subscription.droppedMetric(address)));
+        metrics.gauge(Subscription.droppedMetric(address).replaceFirst("^dropped_", "queued_"), subscription::queued);
+        subscriptions.add(subscription);
+        feed.runOnContext(v -> {
+            MessageConsumer<T> consumer = vertx.eventBus().localConsumer(address, m -> subscription.offer(m.body()));
+            consumer.completion().onComplete(ar -> subscription.registered(consumer::unregister));
+        });
+        return subscription;
+    }
+
+    /** Completes when every subscription made so far receives its address. */
+    Future<Void> subscriptionsRegistered() {
+        return Future.all(subscriptions.stream().map(Subscription::registered).toList()).mapEmpty();
+    }
+
+    void cancelSubscriptions() {
+        subscriptions.forEach(Subscription::cancel);
+    }
+
+    @Override
+    public WebClient httpClient() {
+        return httpClient;
+    }
+
+    @Override
+    public JsonObject config() {
+        return entry.config().copy();
+    }
+
+    @Override
+    public String name() {
+        return entry.name();
+    }
+
+    @Override
+    public Logger logger() {
+        return logger;
+    }
+
+    @Override
+    public PluginMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public Path dataDir() {
+        return dataDir;
+    }
+}

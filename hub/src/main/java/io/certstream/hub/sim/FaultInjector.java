@@ -1,0 +1,86 @@
+package io.certstream.hub.sim;
+
+import io.certstream.hub.sim.FaultPlan.Fault;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Mounted in front of the RFC 6962 routes: while a {@link FaultPlan} is active, a share of requests get a fault
+ * instead of (or on top of) the normal answer. Counts what it injected, so tests can compare with the hub's metrics.
+ */
+final class FaultInjector {
+    /** Set on the routing context when the API's answer must be cut in the middle. */
+    static final String TRUNCATE = "certstream.sim.truncate";
+
+    private final Vertx vertx;
+    private final AtomicReference<Active> plan = new AtomicReference<>();
+    private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
+
+    FaultInjector(Vertx vertx) {
+        this.vertx = vertx;
+        for (Fault fault : Fault.values()) {
+            injected.put(fault, new AtomicLong());
+        }
+    }
+
+    void start(FaultPlan faults) {
+        plan.set(new Active(faults, new Random(faults.seed()), new ArrayList<>(java.util.EnumSet.copyOf(faults.kinds()))));
+    }
+
+    void stop() {
+        plan.set(null);
+    }
+
+    Map<Fault, Long> injected() {
+        Map<Fault, Long> counts = new EnumMap<>(Fault.class);
+        injected.forEach((k, v) -> counts.put(k, v.get()));
+        return counts;
+    }
+
+    void handle(RoutingContext ctx) {
+        Active active = plan.get();
+        Fault fault = active == null ? null : active.draw();
+        if (fault == null) {
+            ctx.next();
+            return;
+        }
+        injected.get(fault).incrementAndGet();
+        switch (fault) {
+            case RATE_LIMIT -> ctx.response().setStatusCode(429).putHeader("Retry-After", "1")
+                    .putHeader("content-type", "application/json")
+                    .end("{\"success\":false,\"error_message\":\"rate limited (simulated)\"}");
+            case SERVER_ERROR -> ctx.response().setStatusCode(500).end("internal error (simulated)");
+            case RESET -> ctx.request().connection().close();
+            case SLOW -> vertx.setTimer(Math.max(1, active.plan.slowMillis()), t -> {
+                if (!ctx.response().closed()) {
+                    ctx.next();
+                }
+            });
+            case GARBAGE -> ctx.response().setStatusCode(200).putHeader("content-type", "application/json")
+                    .end(Buffer.buffer("<html><body>502 Bad Gateway (simulated)</body></html>"));
+            case TRUNCATED -> {
+                ctx.put(TRUNCATE, true);
+                ctx.next();
+            }
+        }
+    }
+
+    /** The random draws happen on the log's event loop only, one request at a time. */
+    private record Active(FaultPlan plan, Random random, List<Fault> kinds) {
+        synchronized Fault draw() {
+            if (random.nextDouble() >= plan.rate()) {
+                return null;
+            }
+            return kinds.get(random.nextInt(kinds.size()));
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.certstream.hub.ct;
+
+import io.certstream.hub.config.HubConfig.StartPosition;
+import io.certstream.model.LogSource;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PositionStoreTest {
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void savedPositionWinsOverConfiguredStartAfterReopen() throws Exception {
+        Path dir = Files.createTempDirectory("positions");
+        PositionStore store = await(PositionStore.open(vertx, dir, 3600_000));
+        CtLog log = new CtLog("https://ct.example/log", "example", null, LogSource.RFC6962, null, null, new StartPosition(5));
+        CtLog headLog = new CtLog("https://ct.example/other", "other", null, LogSource.RFC6962, null, null, StartPosition.HEAD);
+        assertEquals(5, store.startIndex(log), "first run: the configured start");
+        assertEquals(-1, store.startIndex(headLog), "first run: the tree head");
+        store.advance(log.url(), 1234);
+        await(store.close());
+
+        assertFalse(Files.exists(dir.resolve("positions.json.tmp")), "the temp file was renamed over the real one");
+        PositionStore reopened = await(PositionStore.open(vertx, dir, 3600_000));
+        assertEquals(OptionalLong.of(1234), reopened.saved(log.url()));
+        assertEquals(1234, reopened.startIndex(log));
+        assertEquals(-1, reopened.startIndex(headLog));
+    }
+
+    @Test
+    void periodicSavesLagOneIntervalBehindSoACrashReplaysInsteadOfSkipping() throws Exception {
+        Path dir = Files.createTempDirectory("positions");
+        PositionStore store = await(PositionStore.open(vertx, dir, 200));
+        store.advance("https://ct.example/log", 10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(dir.resolve("positions.json"))) {
+            assertTrue(System.nanoTime() < deadline, "the position was saved");
+            Thread.sleep(20);
+        }
+        store.advance("https://ct.example/log", 20);
+        // The file only ever holds a position the hub had at least one interval ago.
+        long onDisk = PositionStore.read(dir.resolve("positions.json")).get("https://ct.example/log");
+        assertTrue(onDisk == 10 || onDisk == 20, "saved " + onDisk);
+        Thread.sleep(700);
+        assertEquals(20L, PositionStore.read(dir.resolve("positions.json")).get("https://ct.example/log"));
+    }
+
+    @Test
+    void corruptFileStopsTheHubNamingTheFile() throws Exception {
+        Path dir = Files.createTempDirectory("positions");
+        Files.writeString(dir.resolve("positions.json"), "{\"logs\": {\"https://ct.example/log\": \"many\"}");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(PositionStore.open(vertx, dir, 1000)));
+        assertTrue(e.getCause().getMessage().contains(dir.resolve("positions.json").toString()), e.getCause().getMessage());
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}

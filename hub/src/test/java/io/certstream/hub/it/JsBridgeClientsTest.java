@@ -1,0 +1,151 @@
+package io.certstream.hub.it;
+
+import io.certstream.hub.sim.IssuedEntry;
+import io.certstream.hub.sim.SimulatedCtLog;
+import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.ExternalTools;
+import io.certstream.hub.testing.RunningHub;
+import io.certstream.model.UpdateType;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.certstream.hub.it.HubStreamsTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The JavaScript examples against a real hub on the simulated log, with the real npm packages: the Node example
+ * (examples/js-node, official {@code @vertx/eventbus-bridge-client.js}) and the {@code /live} page in headless
+ * Chromium. Both clients join whenever they are ready, so the test keeps the log growing until they have enough
+ * and then checks every certificate they show against what the log issued.
+ */
+class JsBridgeClientsTest {
+    private static final int INITIAL = 3;
+    private static final Pattern LINE = Pattern.compile("^\\[(\\d\\d:\\d\\d:\\d\\d)] (.+) #(\\d+) (cert|precert): (.*)$");
+
+    private Vertx vertx;
+    private SimulatedCtLog log;
+    private RunningHub hub;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(INITIAL).withEntriesPerSecond(0).withPrecertRatio(0.5).withSeed(11)));
+        hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        await(vertx.close());
+    }
+
+    @Test
+    void nodeExamplePrintsTheSimulatedCertificates() throws Exception {
+        int count = 12;
+        Path project = ExternalTools.npmProject(ExternalTools.projectRoot().resolve("examples/js-node"), "js-node");
+        Path stdout = project.resolve("index.stdout.log");
+        Process node = new ProcessBuilder("node", "index.js", "http://127.0.0.1:" + hub.port() + "/eventbus",
+                "--count", String.valueOf(count))
+                .directory(project.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(project.resolve("index.stderr.log").toFile()).start();
+        try {
+            growUntilExit(node, 90);
+            assertEquals(0, node.exitValue(), "node index.js exits 0 after --count certificates; stderr: "
+                    + Files.readString(project.resolve("index.stderr.log")));
+        } finally {
+            node.destroyForcibly();
+        }
+
+        List<String> lines = Files.readAllLines(stdout);
+        assertEquals(count, lines.size(), "one line per certificate: " + lines);
+        long previous = -1;
+        for (String line : lines) {
+            Matcher m = LINE.matcher(line);
+            assertTrue(m.matches(), "line format [time] log #index cert|precert: domains, got: " + line);
+            long index = Long.parseLong(m.group(3));
+            IssuedEntry issued = log.entry(index);
+            assertEquals(log.url(), m.group(2), line);
+            assertEquals(issued.type() == UpdateType.X509LogEntry ? "cert" : "precert", m.group(4), line);
+            assertEquals(String.join(", ", issued.domains()), m.group(5), line);
+            assertTrue(index > previous, "in log order: " + lines);
+            previous = index;
+        }
+    }
+
+    @Test
+    void livePageShowsTheSimulatedCertificatesInChromium() throws Exception {
+        int rows = 10;
+        Path chromium = ExternalTools.chromium();
+        Path project = ExternalTools.npmProject("live-page");
+        Path screenshot = Path.of("target", "live-page.png").toAbsolutePath();
+        Files.deleteIfExists(screenshot);
+        Path stdout = project.resolve("check-live.stdout.log");
+        Process node = new ProcessBuilder("node", "check-live.js", chromium.toString(),
+                "http://127.0.0.1:" + hub.port() + "/live", screenshot.toString(), String.valueOf(rows))
+                .directory(project.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(project.resolve("check-live.stderr.log").toFile()).start();
+        try {
+            growUntilExit(node, 150);
+            assertEquals(0, node.exitValue(), "check-live.js succeeded; stderr: "
+                    + Files.readString(project.resolve("check-live.stderr.log")));
+        } finally {
+            node.destroyForcibly();
+        }
+
+        JsonObject page = new JsonObject(Files.readString(stdout).trim());
+        assertEquals("connected", page.getString("status"));
+        assertTrue(page.getDouble("rate") > 0, "the certs/s counter moved: " + page.getDouble("rate"));
+        JsonArray shown = page.getJsonArray("rows");
+        assertTrue(shown.size() >= rows, "rows shown: " + shown.size());
+        List<String> shownDomains = new ArrayList<>();
+        for (int i = 0; i < shown.size(); i++) {
+            JsonObject row = shown.getJsonObject(i);
+            IssuedEntry issued = log.entry(row.getLong("index"));
+            assertEquals(String.join(", ", issued.domains()), row.getString("domains"), "row " + row);
+            assertEquals(log.url(), row.getString("log"), "row " + row);
+            assertTrue(!row.getString("issuer").isBlank(), "issuer shown: " + row);
+            shownDomains.add(row.getString("domains"));
+        }
+        assertTrue(page.getLong("total") >= rows);
+
+        JsonObject filter = page.getJsonObject("filter");
+        List<String> visible = filter.getJsonArray("visible").stream().map(String::valueOf).toList();
+        assertTrue(visible.contains(shownDomains.get(shownDomains.size() - 1)), "the filtered row stays: " + filter);
+        assertTrue(visible.size() < shownDomains.size(), "the filter hides rows that do not match: " + filter);
+        visible.forEach(d -> assertTrue(d.contains(filter.getString("query")), d + " matches " + filter.getString("query")));
+        assertTrue(Files.size(screenshot) > 0, "screenshot written to " + screenshot);
+
+        JsonArray underCom = page.getJsonArray("domainChannel");
+        assertTrue(underCom.size() >= 2, "rows after following certstream.lite.domain.com: " + underCom);
+        for (Object index : underCom) {
+            List<String> domains = log.entry(((Number) index).longValue()).domains();
+            assertTrue(domains.stream().map(d -> d.startsWith("*.") ? d.substring(2) : d)
+                    .anyMatch(d -> d.equals("com") || d.endsWith(".com")), "only certificates under com: " + domains);
+        }
+    }
+
+    /** Appends a few entries a second until the client exits (it joins when it is ready) or the time is up. */
+    private void growUntilExit(Process client, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!client.waitFor(700, TimeUnit.MILLISECONDS)) {
+            assertTrue(System.nanoTime() < deadline, "the client did not finish in " + seconds + " s");
+            if (log.size() < INITIAL + 400) {
+                await(log.append(3));
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.certstream.hub.it;
+
+import io.certstream.hub.ct.Rfc6962Watcher;
+import io.certstream.hub.metrics.LogMetrics;
+import io.certstream.hub.sim.FaultPlan;
+import io.certstream.hub.sim.FaultPlan.Fault;
+import io.certstream.hub.sim.SimulatedCtLog;
+import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.RunningHub;
+import io.certstream.model.CertificateUpdate;
+import io.certstream.plugin.BusAddresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.LongStream;
+
+import static io.certstream.hub.it.HubStreamsTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The hub against a log that answers 429, 500, resets, slow replies, garbage and truncated JSON: every entry still
+ * arrives exactly once and in order once the faults stop, the metrics count each kind, and the log output names
+ * the log and index of a fault without repeating itself.
+ */
+class LogFaultsTest {
+    private static final int ENTRIES = 400;
+    private Vertx vertx;
+    private final List<Long> received = new CopyOnWriteArrayList<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final Logger watcherLog = Logger.getLogger(Rfc6962Watcher.class.getName());
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                warnings.add(r.getMessage() != null ? r.getMessage() : "");
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        vertx.eventBus().<CertificateUpdate>localConsumer(BusAddresses.UPDATES, m -> received.add(m.body().certIndex()));
+        watcherLog.addHandler(capture);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        watcherLog.removeHandler(capture);
+        await(vertx.close());
+    }
+
+    @Test
+    void everyEntryArrivesOnceFaultsStopAndFaultsAreCountedByKind() throws Exception {
+        long started = System.nanoTime();
+        SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(ENTRIES).withEntriesPerSecond(0).withBatchCap(8)));
+        log.injectFaults(FaultPlan.all(0.6).withSlowMillis(1500));
+        RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", 0)))
+                // Small batches: many requests per entry, so the faults hit mid-stream, long before the last entry.
+                .put("watcher", new JsonObject().put("batchSize", 8).put("requestTimeoutSeconds", 1)
+                        .put("maxBackoffSeconds", 1))));
+        LogMetrics metrics = awaitMetrics(hub, log.url());
+
+        Map<String, String> countedAs = Map.of("http_429", "429", "http_5xx", "500", "connection", "reset",
+                "timeout", "slow reply", "bad_response", "garbage or truncated JSON");
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!countedAs.keySet().stream().allMatch(kind -> metrics.errors(kind) > 0)) {
+            assertTrue(System.nanoTime() < deadline, "not every fault kind was counted: " + metrics.toJson().getJsonObject("errors")
+                    + ", injected " + log.injectedFaults());
+            Thread.sleep(50);
+        }
+        assertTrue(received.size() < ENTRIES, "faults were still on while entries were read: " + received.size());
+        Map<Fault, Long> injected = log.injectedFaults();
+        log.stopFaults();
+
+        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (received.size() < ENTRIES) {
+            assertTrue(System.nanoTime() < deadline, "only " + received.size() + " of " + ENTRIES + " arrived after the faults stopped");
+            Thread.sleep(50);
+        }
+        Thread.sleep(500); // room for a duplicate to show up
+        assertEquals(LongStream.range(0, ENTRIES).boxed().toList(), received, "every entry exactly once, in order");
+        assertEquals(0, metrics.lag());
+
+        for (Fault fault : Fault.values()) {
+            assertTrue(injected.get(fault) > 0, "the log injected " + fault + ": " + injected);
+        }
+        long injectedTotal = injected.values().stream().mapToLong(Long::longValue).sum();
+        long minutes = (System.nanoTime() - started) / 60_000_000_000L + 1;
+        assertTrue(warnings.size() <= (countedAs.size() + 1) * minutes, "at most one line per kind of fault a minute, got "
+                + warnings.size() + " for " + injectedTotal + " faults: " + warnings);
+        for (String kind : countedAs.keySet()) {
+            assertTrue(warnings.stream().anyMatch(line -> line.endsWith("[" + kind + "]") || line.contains("[" + kind + "] (")),
+                    "the first " + kind + " fault was logged: " + warnings);
+        }
+        for (String line : warnings) {
+            assertTrue(line.contains(log.url()) && line.contains("index"), "names the log URL and index: " + line);
+        }
+    }
+
+    private static LogMetrics awaitMetrics(RunningHub hub, String url) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (hub.metrics().logs().get(url) == null) {
+            assertTrue(System.nanoTime() < deadline, "no watcher for " + url);
+            Thread.sleep(20);
+        }
+        return hub.metrics().logs().get(url);
+    }
+}

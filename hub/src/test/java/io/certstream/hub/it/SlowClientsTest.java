@@ -1,0 +1,127 @@
+package io.certstream.hub.it;
+
+import io.certstream.hub.sim.FaultPlan;
+import io.certstream.hub.sim.SimulatedCtLog;
+import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.RawWebSocket;
+import io.certstream.hub.testing.RunningHub;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.certstream.hub.it.HubStreamsTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One websocket client that reads nothing and one that reads everything, on the full stream during a fast
+ * catch-up: the fast one gets every certificate, the hub's heap does not grow with what the stalled one missed,
+ * and the stalled one is closed with code 1013 and a reason.
+ */
+class SlowClientsTest {
+    /** Per log; the hub watches the same simulated log under two URLs, so it streams twice this many. */
+    private static final int ENTRIES = Integer.getInteger("slowclients.entries", 3000);
+    private Vertx vertx;
+    private RawWebSocket stalled;
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (stalled != null) {
+            stalled.close();
+        }
+        await(vertx.close());
+    }
+
+    @Test
+    void stalledClientIsDroppedAndClosedWhileTheFastOneGetsEverythingInBoundedHeap() throws Exception {
+        long t0 = System.nanoTime();
+        SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(ENTRIES).withEntriesPerSecond(0).withBatchCap(256)));
+        System.out.printf("slow clients: %d entries issued in %d ms%n", ENTRIES, (System.nanoTime() - t0) / 1_000_000);
+        log.injectFaults(FaultPlan.only(FaultPlan.Fault.SERVER_ERROR, 1.0)); // hold the stream until both clients listen
+        RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                // The default 4 MB queue holds a burst of two batches of 128 full-stream messages (about 8 KB each).
+                .put("server", new JsonObject().put("instances", 1).put("slowClientSeconds", 5))
+                // Two URLs of the same log: twice the traffic for the same minting time.
+                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", 0))
+                        .add(new JsonObject().put("url", log.url().replace("127.0.0.1", "localhost")).put("start", 0)))
+                .put("watcher", new JsonObject().put("batchSize", 128).put("maxBackoffSeconds", 1))));
+
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long baseline = heapAfterGc(memory);
+
+        // Completes the handshake, then never reads: with a 4 KB receive buffer its TCP window closes at once.
+        stalled = RawWebSocket.connect(hub.port(), "/full-stream", 4096);
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        AtomicLong bytes = new AtomicLong();
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(16 << 20));
+        WebSocket fast = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(hub.port())
+                .setURI("/full-stream")));
+        fast.textMessageHandler(text -> {
+            bytes.addAndGet(text.length());
+            JsonObject m = new JsonObject(text);
+            if ("certificate_update".equals(m.getString("message_type"))) {
+                JsonObject data = m.getJsonObject("data");
+                received.add(data.getJsonObject("source").getString("url") + "#" + data.getLong("cert_index"));
+            }
+        });
+        log.stopFaults();
+
+        long maxHeap = baseline;
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (received.size() < 2 * ENTRIES) {
+            assertTrue(System.nanoTime() < deadline, "the fast client got only " + received.size() + " of " + 2 * ENTRIES);
+            maxHeap = Math.max(maxHeap, heapAfterGc(memory));
+            Thread.sleep(1000);
+        }
+        maxHeap = Math.max(maxHeap, heapAfterGc(memory));
+        JsonObject endpoint = hub.metrics().toJson().getJsonObject("endpoints").getJsonObject("full-stream");
+        System.out.printf("slow clients: fast client got %d messages, %d MB; heap after GC %d MB at start, at most %d MB; %s%n",
+                received.size(), bytes.get() >> 20, baseline >> 20, maxHeap >> 20, endpoint);
+
+        assertEquals(2 * ENTRIES, received.size(), "the fast client got every certificate of both logs");
+        assertTrue(endpoint.getLong("dropped_messages") > 0, "messages to the stalled client were dropped: " + endpoint);
+        long growth = maxHeap - baseline;
+        assertTrue(bytes.get() > 40 << 20, "enough traffic to tell a bounded queue from an unbounded one: " + bytes.get());
+        // A bounded queue holds at most server.clientQueueBytes (4 MB) for the stalled client; the rest is the hub's
+        // working set during catch-up. An unbounded queue would keep most of the 40+ MB streamed.
+        assertTrue(growth < 24 << 20, "the heap grew by " + (growth >> 20) + " MB while " + (bytes.get() >> 20)
+                + " MB were streamed: what the stalled client missed must not pile up");
+
+        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (hub.metrics().toJson().getJsonObject("endpoints").getJsonObject("full-stream").getLong("disconnected_slow") < 1) {
+            assertTrue(System.nanoTime() < deadline, "the stalled client was not disconnected");
+            Thread.sleep(50);
+        }
+        RawWebSocket.Frame close = stalled.readUntilClose();
+        assertTrue(close != null, "the stalled client got a close frame once it read again");
+        assertEquals(1013, close.closeCode(), "close code 1013 (try again later)");
+        assertTrue(close.closeReason().contains("too slow"), close.closeReason());
+        assertEquals(1, hub.metrics().clients("full-stream"), "only the fast client is left");
+    }
+
+    private static long heapAfterGc(MemoryMXBean memory) {
+        System.gc();
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+}

@@ -1,0 +1,144 @@
+package io.certstream.hub.it;
+
+import io.certstream.hub.metrics.LogMetrics;
+import io.certstream.hub.sim.SimulatedCtLog;
+import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.CtData;
+import io.certstream.hub.testing.RunningHub;
+import io.certstream.plugin.BusAddresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+import static io.certstream.hub.it.HubStreamsTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The hub audits tree heads as it streams: signatures with the log's key, consistency between successive heads.
+ * Real Icarus STHs and their real proof pass; a tampered proof or the wrong key raises an integrity event on
+ * {@code certstream.integrity}, a metric and a log line.
+ */
+class TreeHeadIntegrityTest {
+    private static final String ICARUS_KEY = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAETtK8v7MICve56qTHHDhhBOuV4IlUaESxZryCfk9QbG9co/CqPvTsgPDbCpp6oFtyAHwlDhnvr7JijXRD9Cb2FA==";
+    private static final String PILOT_KEY = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEfahLEimAoz2t01p3uMziiLOl/fHTDM0YDOhBRuiBARsV4UvxG2LdNgoIGLrtCzWE0J5APC2em4JlvR8EEEFMoA==";
+    private Vertx vertx;
+    private final List<JsonObject> events = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        vertx.eventBus().<JsonObject>consumer(BusAddresses.INTEGRITY, m -> events.add(m.body()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        await(vertx.close());
+    }
+
+    @Test
+    void simulatedLogHeadsAreSignedAndConsistentAsItGrows() throws Exception {
+        SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(10).withEntriesPerSecond(0)));
+        RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))));
+        LogMetrics metrics = awaitMetrics(hub, log.url());
+        for (int i = 0; i < 3; i++) {
+            long before = metrics.checks("consistency_verified");
+            await(log.append(5));
+            waitFor(() -> metrics.checks("consistency_verified") > before, "a consistency proof verified after growth");
+        }
+        assertTrue(metrics.checks("signatures_verified") >= 4, metrics.toJson().encode());
+        assertEquals(List.of(), events, "no integrity event for an honest log");
+        assertTrue(metrics.errorCounts().keySet().stream().noneMatch(k -> k.startsWith("integrity")), metrics.toJson().encode());
+    }
+
+    @Test
+    void realIcarusHeadsPassWithTheirRealProof() throws Exception {
+        LogMetrics metrics = runAgainstIcarus(ICARUS_KEY, false);
+        waitFor(() -> metrics.checks("consistency_verified") >= 1, "the real Icarus proof verified");
+        assertTrue(metrics.checks("signatures_verified") >= 2);
+        Thread.sleep(500);
+        assertEquals(List.of(), events);
+    }
+
+    @Test
+    void tamperedConsistencyProofRaisesAnIntegrityEvent() throws Exception {
+        LogMetrics metrics = runAgainstIcarus(ICARUS_KEY, true);
+        waitFor(() -> !events.isEmpty(), "an integrity event");
+        JsonObject event = events.get(0);
+        assertEquals("sth_consistency", event.getString("type"), event.encode());
+        assertEquals(129721434L, event.getLong("tree_size"));
+        assertEquals(129596132L, event.getLong("previous_tree_size"));
+        assertEquals(1, metrics.errors("integrity_consistency"));
+        assertEquals(0, metrics.checks("consistency_verified"));
+    }
+
+    @Test
+    void signatureWithTheWrongKeyRaisesAnIntegrityEvent() throws Exception {
+        LogMetrics metrics = runAgainstIcarus(PILOT_KEY, false);
+        waitFor(() -> !events.isEmpty(), "an integrity event");
+        assertEquals("sth_signature", events.get(0).getString("type"));
+        assertTrue(events.get(0).getString("message").contains("signature"), events.get(0).encode());
+        assertTrue(metrics.errors("integrity_signature") >= 1);
+        assertEquals(0, metrics.checks("signatures_verified"));
+    }
+
+    /**
+     * Serves the two real Icarus STHs (the older one until the hub has read it) and their real consistency proof,
+     * optionally with one bit flipped, from a local HTTP server; the hub watches it with {@code key}.
+     */
+    private LogMetrics runAgainstIcarus(String key, boolean tamper) throws Exception {
+        JsonObject older = CtData.json("rfc6962/icarus2017/get-sth_129596132.json");
+        JsonObject newer = CtData.json("rfc6962/icarus2017/get-sth_129721434.json");
+        JsonObject proof = CtData.json("rfc6962/icarus2017/get-sth-consistency_first129596132_second129721434.json");
+        if (tamper) {
+            JsonArray hashes = proof.getJsonArray("consistency");
+            String first = hashes.getString(3);
+            hashes.set(3, (first.charAt(0) == 'A' ? "B" : "A") + first.substring(1));
+        }
+        AtomicBoolean grown = new AtomicBoolean();
+        HttpServer server = await(vertx.createHttpServer().requestHandler(req -> {
+            switch (req.path().replace("/icarus", "")) {
+                case "/ct/v1/get-sth" -> {
+                    JsonObject sth = grown.get() ? newer : older;
+                    grown.set(true);
+                    req.response().putHeader("content-type", "application/json").end(sth.encode());
+                }
+                case "/ct/v1/get-sth-consistency" -> {
+                    boolean right = "129596132".equals(req.getParam("first")) && "129721434".equals(req.getParam("second"));
+                    req.response().setStatusCode(right ? 200 : 400).end(right ? proof.encode() : "{}");
+                }
+                default -> req.response().setStatusCode(503).end(); // entries are not what this test is about
+            }
+        }).listen(0, "127.0.0.1"));
+        String url = "http://127.0.0.1:" + server.actualPort() + "/icarus";
+        RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("logs", new JsonArray().add(new JsonObject().put("url", url).put("name", "Icarus (replayed)")
+                        .put("key", key).put("start", "head")))));
+        return awaitMetrics(hub, url);
+    }
+
+    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+            Thread.sleep(20);
+        }
+    }
+
+    private static LogMetrics awaitMetrics(RunningHub hub, String url) throws InterruptedException {
+        waitFor(() -> hub.metrics().logs().get(url) != null, "a watcher for " + url);
+        return hub.metrics().logs().get(url);
+    }
+}

@@ -1,0 +1,105 @@
+package io.certstream.hub.testing;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The hub as a real separate JVM ({@code io.certstream.hub.Main --config FILE}) on the test JVM's classpath, its
+ * output in a file (never on the test's stdout), so that tests can kill it hard and start it again.
+ */
+public final class HubProcess {
+    private final Process process;
+    private final int port;
+    private final Path output;
+
+    private HubProcess(Process process, int port, Path output) {
+        this.process = process;
+        this.port = port;
+        this.output = output;
+    }
+
+    /** Writes {@code config} to {@code dir/hub.json}, starts the hub with it and waits until it answers on its port. */
+    public static HubProcess start(Path dir, JsonObject config, String runName) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path configFile = dir.resolve("hub.json");
+        Files.writeString(configFile, config.encodePrettily());
+        Path output = dir.resolve(runName + ".log");
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), "io.certstream.hub.Main", "--config", configFile.toString()));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        HubProcess hub = new HubProcess(process, config.getJsonObject("server").getInteger("port"), output);
+        hub.awaitUp(Duration.ofSeconds(60));
+        return hub;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path output() {
+        return output;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** {@code kill -9}: no shutdown hook runs, nothing is flushed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** A normal stop (SIGTERM): the hub's shutdown hook runs. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    public JsonObject stats() throws IOException, InterruptedException {
+        return new JsonObject(get("/stats").body());
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void awaitUp(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the hub process exited with " + process.exitValue() + " before it was up; see " + output
+                        + ":\n" + Files.readString(output));
+            }
+            try {
+                if (get("/stats").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new AssertionError("the hub process did not answer on port " + port + " within " + timeout + "; see " + output);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
