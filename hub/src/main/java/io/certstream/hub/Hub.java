@@ -5,6 +5,8 @@ import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogDirectory;
 import io.certstream.hub.ct.PositionStore;
 import io.certstream.hub.ct.Rfc6962Watcher;
+import io.certstream.hub.ct.tiled.TiledWatcher;
+import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.hub.plugin.PluginHost;
@@ -97,10 +99,15 @@ public final class Hub extends VerticleBase {
     }
 
     private Optional<Deployable> watcherFor(CtLog log, LogEntryDecoder decoder, UpdatePublisher publisher) {
-        if (!LogSource.RFC6962.equals(log.kind())) {
-            return Optional.empty();
+        // Both kinds resume from their saved position (it wins over the configured start); -1: the tree head.
+        long start = positions.startIndex(log);
+        LogMetrics logMetrics = metrics.log(log.name(), log.url(), log.kind());
+        if (LogSource.RFC6962.equals(log.kind())) {
+            return Optional.of(new Rfc6962Watcher(log, config.watcher(), decoder, publisher, logMetrics, positions, start));
         }
-        return Optional.of(new Rfc6962Watcher(log, config.watcher(), decoder, publisher,
-                metrics.log(log.name(), log.url(), log.kind()), positions, positions.startIndex(log)));
+        if (LogSource.TILED.equals(log.kind())) {
+            return Optional.of(new TiledWatcher(log, config.watcher(), decoder, publisher, logMetrics, positions, start));
+        }
+        return Optional.empty();
     }
 }

@@ -25,11 +25,12 @@ public final class Main {
             Usage: java -jar hub/target/certstream-hub.jar [--config FILE] [--demo]
 
               --config FILE  JSON configuration to use on top of the defaults (see config/hub.json and README.md)
-              --demo         run offline against a simulated CT log on 127.0.0.1 instead of the real CT logs
+              --demo         run offline against two simulated CT logs on 127.0.0.1 (one RFC 6962, one tiled)
+                             instead of the real CT logs
+              --help         show this help
 
             Plugins: jars in the plugins directory (pluginDir, default ./plugins) are loaded at start-up;
             configure instances under "plugins" (see config/plugins/README.md).
-              --help         show this help
 
             Every key can also be set by an environment variable: server.port -> CERTSTREAM_SERVER_PORT.
             """;
@@ -99,11 +100,19 @@ public final class Main {
                 });
     }
 
+    /**
+     * Two simulated logs, one followed through its RFC 6962 API and one through its static-ct-api tiled view, both
+     * named by the first one's log list, so the demo shows both kinds of watcher at work.
+     */
     private static Future<JsonObject> startDemoLog(Vertx vertx) {
-        return SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults())
+        Future<SimulatedCtLog> tiled = SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withSeed(2).withDescription("CertStream simulated tiled log"));
+        return tiled.compose(t -> SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()))
                 .map(log -> {
-                    Logger.getLogger(Main.class.getName()).info(() -> "Demo mode: simulated CT log at " + log.url()
-                            + " (no internet needed); it issues new certificates every second");
+                    log.listAsTiled(tiled.result());
+                    Logger.getLogger(Main.class.getName()).info(() -> "Demo mode: simulated CT logs at " + log.url()
+                            + " (RFC 6962) and " + tiled.result().tiledUrl() + " (static-ct-api, tiled)"
+                            + " (no internet needed); they issue new certificates every second");
                     return new JsonObject()
                             .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
                             .put("watcher", new JsonObject().put("start", 0).put("pollSeconds", 1));

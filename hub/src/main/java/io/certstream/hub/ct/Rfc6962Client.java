@@ -4,33 +4,26 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 
-import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 
 /**
- * The two RFC 6962 calls a watcher needs, over Vert.x WebClient. Failures become {@link LogFetchException}s
- * whose kind is the metric label and whose message names the URL.
+ * The RFC 6962 calls a watcher needs (tree head, entries, consistency proof). Failures are {@link LogFetchException}s (see {@link LogHttp}).
  */
 public final class Rfc6962Client {
-    private final WebClient client;
+    private final LogHttp http;
     private final String baseUrl;
-    private final long timeoutMillis;
 
-    public Rfc6962Client(WebClient client, String baseUrl, long timeoutMillis) {
-        this.client = client;
+    public Rfc6962Client(LogHttp http, String baseUrl) {
+        this.http = http;
         this.baseUrl = baseUrl;
-        this.timeoutMillis = timeoutMillis;
     }
 
     public Future<SignedTreeHead> getSth() {
         String url = baseUrl + "/ct/v1/get-sth";
-        return get(url).map(body -> {
+        return http.get(url).map(body -> {
             try {
                 JsonObject json = body.toJsonObject();
                 return new SignedTreeHead(
@@ -47,7 +40,7 @@ public final class Rfc6962Client {
     /** RFC 6962 {@code get-sth-consistency}: the hashes proving that the tree of {@code first} leaves is a prefix of {@code second}. */
     public Future<List<byte[]>> getSthConsistency(long first, long second) {
         String url = baseUrl + "/ct/v1/get-sth-consistency?first=" + first + "&second=" + second;
-        return get(url).map(body -> {
+        return http.get(url).map(body -> {
             try {
                 List<byte[]> proof = new ArrayList<>();
                 for (Object hash : body.toJsonObject().getJsonArray("consistency")) {
@@ -62,48 +55,10 @@ public final class Rfc6962Client {
 
     /** The raw get-entries body; {@link EntriesParser} turns it into entries off the event loop. */
     public Future<Buffer> getEntries(long start, long end) {
-        return get(entriesUrl(baseUrl, start, end));
+        return http.get(entriesUrl(baseUrl, start, end));
     }
 
     public static String entriesUrl(String baseUrl, long start, long end) {
         return baseUrl + "/ct/v1/get-entries?start=" + start + "&end=" + end;
-    }
-
-    private Future<Buffer> get(String url) {
-        return client.getAbs(url)
-                .timeout(timeoutMillis)
-                .send()
-                .recover(e -> Future.failedFuture(classify(url, e)))
-                .compose(response -> response.statusCode() == 200
-                        ? Future.succeededFuture(response.body() == null ? Buffer.buffer() : response.body())
-                        : Future.failedFuture(httpError(url, response)));
-    }
-
-    private static LogFetchException classify(String url, Throwable e) {
-        if (e instanceof TimeoutException || e.getClass().getSimpleName().contains("Timeout")) {
-            return new LogFetchException("timeout", url + ": no answer in time", 0);
-        }
-        if (e instanceof ConnectException) {
-            return new LogFetchException("connection", url + ": cannot connect: " + e.getMessage(), 0);
-        }
-        return new LogFetchException("connection", url + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), 0);
-    }
-
-    private static LogFetchException httpError(String url, HttpResponse<Buffer> response) {
-        int status = response.statusCode();
-        String kind = status == 429 ? "http_429" : status >= 500 ? "http_5xx" : "http_4xx";
-        return new LogFetchException(kind, url + ": HTTP " + status, retryAfterMillis(response.getHeader("Retry-After")));
-    }
-
-    /** Retry-After in seconds (the HTTP-date form is rare for CT logs and treated as absent). */
-    static long retryAfterMillis(String header) {
-        if (header == null) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Long.parseLong(header.trim())) * 1000;
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Checks a log's tree heads the way a CT monitor does: the signature of each STH with the log's public key (RFC 6962
  * section 3.5, a TLS {@code DigitallySigned} over version, signature type, timestamp, tree size and root hash) and
- * the Merkle consistency of successive STHs (section 2.1.2). Stateless and thread-safe.
+ * the Merkle consistency of successive STHs (section 2.1.2). Both an RFC 6962 {@code get-sth} and a static-ct-api
+ * checkpoint (as an {@code RFC6962NoteSignature}) carry this signature. Stateless and thread-safe.
  */
 public final class TreeHeadVerifier {
     private static final int HASH_SHA256 = 4;
@@ -22,9 +23,11 @@ public final class TreeHeadVerifier {
     private static final int SIGNATURE_ECDSA = 3;
 
     private final PublicKey key;
+    private final byte[] logId;
 
-    private TreeHeadVerifier(PublicKey key) {
+    private TreeHeadVerifier(PublicKey key, byte[] spki) {
         this.key = key;
+        this.logId = Sha256.digest(spki);
     }
 
     /**
@@ -40,12 +43,17 @@ public final class TreeHeadVerifier {
         }
         for (String algorithm : List.of("EC", "RSA")) {
             try {
-                return new TreeHeadVerifier(KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(spki)));
+                return new TreeHeadVerifier(KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(spki)), spki);
             } catch (GeneralSecurityException | IllegalArgumentException ignored) {
                 // try the next algorithm
             }
         }
         throw new IllegalArgumentException("log key is neither an EC nor an RSA SubjectPublicKeyInfo");
+    }
+
+    /** The RFC 6962 LogID: SHA-256 of the key's SubjectPublicKeyInfo (static-ct-api note key IDs are built on it). */
+    public byte[] logId() {
+        return logId.clone();
     }
 
     /** The RFC 6962 signed data of a tree head. */

@@ -125,6 +125,10 @@ public final class LogMetrics {
         batchSize = size;
     }
 
+    public int batchSize() {
+        return batchSize;
+    }
+
     public void certificates(int count) {
         certificates.add(count);
     }

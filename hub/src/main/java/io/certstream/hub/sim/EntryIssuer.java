@@ -1,10 +1,9 @@
 package io.certstream.hub.sim;
 
 import io.certstream.hub.ct.RawEntry;
+import io.certstream.hub.ct.Sha256;
 import io.certstream.model.UpdateType;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Random;
 
 /**
@@ -29,7 +28,7 @@ final class EntryIssuer {
         MintedCertificate minted = mint.issue(random, timestamp, precert);
         RawEntry raw;
         if (precert) {
-            byte[] leafInput = CtEncoding.precertLeafInput(timestamp, sha256(minted.issuerSpkiDer()),
+            byte[] leafInput = CtEncoding.precertLeafInput(timestamp, Sha256.digest(minted.issuerSpkiDer()),
                     CertificateMint.tbsWithoutPoison(minted.der()));
             raw = new RawEntry(index, leafInput, CtEncoding.precertExtraData(minted.der(), minted.chainDer()));
         } else {
@@ -47,11 +46,4 @@ final class EntryIssuer {
         return z ^ (z >>> 33);
     }
 
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
-    }
 }

@@ -17,9 +17,20 @@ public final class LogListDocument {
 
     /** A list with one operator that runs {@code logs}. */
     public static JsonObject forLogs(List<SimulatedCtLog> logs) {
+        return forLogs(logs, List.of());
+    }
+
+    /** A list with one operator that runs the RFC 6962 APIs of {@code logs} and the tiled views of {@code tiled}. */
+    public static JsonObject forLogs(List<SimulatedCtLog> logs, List<SimulatedCtLog> tiled) {
         JsonArray entries = new JsonArray();
         for (SimulatedCtLog log : logs) {
             entries.add(logEntry(log.options().description(), log.logId(), log.publicKeyBase64(), log.url() + "/"));
+        }
+        JsonArray tiledEntries = new JsonArray();
+        for (SimulatedCtLog log : tiled) {
+            JsonObject entry = logEntry(log.options().description(), log.logId(), log.publicKeyBase64(), log.url() + "/");
+            entry.remove("url");
+            tiledEntries.add(entry.put("submission_url", log.url() + "/").put("monitoring_url", log.tiledUrl() + "/"));
         }
         return new JsonObject()
                 .put("version", "1.0")
@@ -28,7 +39,7 @@ public final class LogListDocument {
                         .put("name", OPERATOR)
                         .put("email", new JsonArray())
                         .put("logs", entries)
-                        .put("tiled_logs", new JsonArray())));
+                        .put("tiled_logs", tiledEntries)));
     }
 
     // A wide temporal interval keeps the log accepting whatever expiry the mint picks.

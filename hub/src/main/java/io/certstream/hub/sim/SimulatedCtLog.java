@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
 import java.security.PublicKey;
@@ -11,12 +12,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A local RFC 6962 CT log over real HTTP, for the offline demo and for tests.
+ * A local RFC 6962 CT log over real HTTP, for the offline demo and for tests, with a static-ct-api view of the
+ * same tree under {@link #tiledUrl()}.
  *
  * <p>It issues certificates from a simulated CA ({@link CertificateMint}), grows by
  * {@link SimulatedLogOptions#entriesPerSecond()} and on {@link #append(int)}, signs its tree heads
@@ -30,6 +33,7 @@ public final class SimulatedCtLog {
 
     private static final long GROWTH_TICK_MS = 200;
     private static final int MAX_ISSUE_BATCH = 1000;
+    private static final String TILED_PREFIX = "/tiled";
     private static final AtomicInteger LOG_NUMBER = new AtomicInteger();
 
     private final Vertx vertx;
@@ -42,6 +46,7 @@ public final class SimulatedCtLog {
     private final AtomicReference<SignedTreeHead> latestTreeHead = new AtomicReference<>();
     private final AtomicBoolean growing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<SimulatedCtLog> alsoListedAsTiled = new CopyOnWriteArrayList<>();
     private final FaultInjector faults;
     private long lastTimestamp; // issuing thread only
     // Set on the event loop, read by tests and close() from other threads.
@@ -86,10 +91,16 @@ public final class SimulatedCtLog {
         Router router = Router.router(vertx);
         router.route("/ct/v1/*").handler(faults::handle);
         new Rfc6962Api(store, this::treeHead, mint.roots(), options.batchCap()).mount(router);
+        new TiledApi(store, this::treeHead, signer.logId()).mount(router, TILED_PREFIX, this::origin);
         router.get("/log_list.json").handler(ctx -> ctx.response()
                 .putHeader("content-type", "application/json")
-                .end(LogListDocument.forLogs(List.of(this)).toBuffer()));
-        return vertx.createHttpServer().requestHandler(router).listen(port, HOST).map(listening -> {
+                .end(LogListDocument.forLogs(List.of(this), alsoListedAsTiled).toBuffer()));
+        router.get(TILED_PREFIX + "/log_list.json").handler(ctx -> ctx.response()
+                .putHeader("content-type", "application/json")
+                .end(LogListDocument.forLogs(List.of(), List.of(this)).toBuffer()));
+        // Like real logs and CDNs, gzip when asked: static-ct-api clients must accept Content-Encoding: gzip.
+        return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+                .requestHandler(router).listen(port, HOST).map(listening -> {
             server = listening;
             startGrowth();
             return this;
@@ -103,9 +114,32 @@ public final class SimulatedCtLog {
         return "http://" + HOST + ":" + server.actualPort();
     }
 
-    /** Where this log serves a Chrome v3 log list that names it. */
+    /** Where this log serves a Chrome v3 log list that names it (as an RFC 6962 log; see {@link #listAsTiled}). */
     public String logListUrl() {
         return url() + "/log_list.json";
+    }
+
+    /** The monitoring prefix of this log's static-ct-api view (same tree), without a trailing slash. */
+    public String tiledUrl() {
+        return url() + TILED_PREFIX;
+    }
+
+    /** Where this log serves a log list that names only its tiled view, under {@code tiled_logs}. */
+    public String tiledLogListUrl() {
+        return tiledUrl() + "/log_list.json";
+    }
+
+    /** The checkpoint origin: the submission prefix (the RFC 6962 URL) without scheme, as static-ct-api says. */
+    public String origin() {
+        return url().substring("http://".length());
+    }
+
+    /**
+     * Adds the tiled view of {@code other} to this log's {@link #logListUrl()} list, so that one list names an
+     * RFC 6962 log and a tiled log (the demo watches both kinds without showing a certificate twice).
+     */
+    public void listAsTiled(SimulatedCtLog other) {
+        alsoListedAsTiled.add(other);
     }
 
     public SimulatedLogOptions options() {

@@ -1,23 +1,26 @@
 package io.certstream.hub.sim;
 
+import io.certstream.hub.ct.Sha256;
 import io.certstream.hub.ct.merkle.MerkleTree;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The entries of a simulated log and their Merkle tree. The issuing thread appends while event
  * loops read, so every method locks; each call holds the lock for O(log n) hashing at most.
- * Views of the log (the RFC 6962 API today, a static-ct tiled view later) read from here.
+ * Views of the log (the RFC 6962 API and the static-ct-api tiled view) read from here.
  */
 final class SimulatedLogStore {
 
     private final List<IssuedEntry> entries = new ArrayList<>();
     private final MerkleTree tree = new MerkleTree();
     private final Map<ByteBuffer, Long> indexByLeafHash = new HashMap<>();
+    private final Map<String, byte[]> issuersBySha256 = new HashMap<>();
 
     synchronized void append(List<IssuedEntry> batch) {
         for (IssuedEntry entry : batch) {
@@ -27,6 +30,9 @@ final class SimulatedLogStore {
             }
             long index = tree.append(entry.raw().leafInput());
             indexByLeafHash.putIfAbsent(ByteBuffer.wrap(tree.leafHashAt(index)), index);
+            for (byte[] der : entry.chainDer()) {
+                issuersBySha256.computeIfAbsent(HexFormat.of().formatHex(Sha256.digest(der)), k -> der);
+            }
             entries.add(entry);
         }
     }
@@ -57,6 +63,16 @@ final class SimulatedLogStore {
 
     synchronized List<byte[]> inclusionProof(long index, long treeSize) {
         return tree.inclusionProof(index, treeSize);
+    }
+
+    /** A complete subtree's hash (see {@link MerkleTree#completeSubtreeHash}). */
+    synchronized byte[] completeSubtreeHash(int height, long index) {
+        return tree.completeSubtreeHash(height, index);
+    }
+
+    /** The DER of an issuer that some entry's chain holds, by lower-case hex SHA-256, or null. */
+    synchronized byte[] issuer(String sha256Hex) {
+        return issuersBySha256.get(sha256Hex);
     }
 
     /** The index of the first leaf with this leaf hash, or -1. */

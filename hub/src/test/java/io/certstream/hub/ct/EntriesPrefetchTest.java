@@ -29,7 +29,7 @@ class EntriesPrefetchTest {
             request.response().end("{\"entries\":[],\"range\":\"" + range + "\"}");
         }).listen(0, "127.0.0.1").await();
         http = WebClient.create(vertx);
-        prefetch = new EntriesPrefetch(new Rfc6962Client(http, "http://127.0.0.1:" + server.actualPort(), 5000));
+        prefetch = new EntriesPrefetch(new Rfc6962Client(new LogHttp(http, 5000), "http://127.0.0.1:" + server.actualPort()));
     }
 
     @AfterEach

@@ -79,6 +79,18 @@ public final class MerkleTree {
         return levels.get(0).get(index);
     }
 
+    /**
+     * The hash of the complete subtree of {@code 2^height} leaves starting at leaf {@code index * 2^height}: what a
+     * static-ct-api hash tile at level L holds for height 8L. The subtree must be within the tree.
+     */
+    public byte[] completeSubtreeHash(int height, long index) {
+        if (height < 0 || height >= levels.size() || index < 0 || index >= levels.get(height).count) {
+            throw new IllegalArgumentException("no complete subtree of height " + height + " at index " + index
+                    + " in a tree of " + size + " leaves");
+        }
+        return levels.get(height).get(index);
+    }
+
     /** The Merkle Tree Hash of the first {@code treeSize} leaves. */
     public byte[] rootHash(long treeSize) {
         checkRange(treeSize, 0, size, "tree size");

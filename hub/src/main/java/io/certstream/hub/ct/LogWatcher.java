@@ -1,0 +1,263 @@
+package io.certstream.hub.ct;
+
+import io.certstream.hub.config.HubConfig.WatcherConfig;
+import io.certstream.hub.decode.DecodePool;
+import io.certstream.hub.decode.LogEntryDecoder;
+import io.certstream.hub.decode.MalformedEntryException;
+import io.certstream.hub.metrics.LogMetrics;
+import io.certstream.hub.stream.EncodedUpdate;
+import io.certstream.hub.stream.UpdatePublisher;
+import io.certstream.model.CertificateUpdate;
+import io.certstream.model.LogSource;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What every log watcher does, whatever API the log speaks: read a verified tree head, fetch entries from where
+ * it stands up to that head, decode them on a worker thread, publish them in log order, and back off and retry
+ * from the same index on any failure, so that no entry is ever skipped (unless the backlog exceeds
+ * {@code watcher.maxBacklog}, which is said loudly). A tree head smaller than one already seen is rejected. The
+ * position is saved in the {@link PositionStore} after each published batch, faults are logged through a
+ * {@link FaultLog}, and a catch-up progress line is logged periodically. Subclasses only say how to read a tree head
+ * and a run of entries from their kind of log.
+ */
+public abstract class LogWatcher extends VerticleBase {
+    private static final long PROGRESS_LOG_MILLIS = 30_000;
+    private static final long FAULT_LOG_WINDOW_MILLIS = 60_000;
+
+    protected final CtLog log;
+    protected final WatcherConfig config;
+    protected final LogMetrics metrics;
+    private final LogEntryDecoder decoder;
+    private final UpdatePublisher publisher;
+    private final LogSource source;
+    private final Backoff backoff;
+    private final LogPosition position;
+    /** Named after the concrete watcher, so log lines say which kind of log speaks. */
+    private final Logger logger = Logger.getLogger(getClass().getName());
+    private final FaultLog faults;
+
+    private LogHttp http;
+    private long largestTreeSize = -1;
+    private long timer = -1;
+    private long progressTimer = -1;
+    private boolean stopped;
+    private boolean reportedCaughtUp;
+
+    /** Entries read from the log, numbered from the index asked for, and where a user can fetch each. */
+    public record Fetched(List<RawEntry> entries, LongFunction<String> certLink) {
+    }
+
+    protected LogWatcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdatePublisher publisher,
+                         LogMetrics metrics, PositionStore positions, long startIndex) {
+        this.log = log;
+        this.config = config;
+        this.decoder = decoder;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.source = log.source();
+        this.backoff = new Backoff(config.maxBackoffSeconds() * 1000L);
+        this.position = new LogPosition(log.url(), startIndex, metrics, positions);
+        this.faults = new FaultLog(logger, log.name(), FAULT_LOG_WINDOW_MILLIS);
+    }
+
+    /** Reads the log's current tree head, verified as far as this kind of log allows. */
+    protected abstract Future<SignedTreeHead> fetchTreeHead(LogHttp http);
+
+    /**
+     * Called with each tree head the watcher accepts (never a shrunk one), on the event loop, before entries are
+     * fetched up to it: a place for further audits of the head.
+     */
+    protected void acceptedTreeHead(SignedTreeHead head) {
+    }
+
+    /** Reads at least one entry from {@code start} (below {@code treeSize}); fewer than asked is fine. */
+    protected abstract Future<Fetched> fetchEntries(LogHttp http, long start, long treeSize);
+
+    @Override
+    public final Future<?> start() {
+        http = LogHttp.create(vertx, config.requestTimeoutSeconds());
+        logger.info(() -> "Watching " + log.name() + " (" + log.kind() + ", " + log.url() + ") from " + position.describe());
+        vertx.runOnContext(v -> poll());
+        progressTimer = vertx.setPeriodic(PROGRESS_LOG_MILLIS, t -> logProgress());
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public final Future<?> stop() {
+        stopped = true;
+        vertx.cancelTimer(timer);
+        vertx.cancelTimer(progressTimer);
+        http.close();
+        return Future.succeededFuture();
+    }
+
+    /** The next index this watcher will publish, or -1 before its first tree head. */
+    public long nextIndex() {
+        return position.next();
+    }
+
+    private void poll() {
+        if (stopped) {
+            return;
+        }
+        fetchTreeHead(http)
+                .compose(head -> {
+                    if (head.treeSize() < largestTreeSize) {
+                        // A log never shrinks: this head is stale (a cache) or the log misbehaves. Keep the larger one.
+                        return Future.failedFuture(new LogFetchException("sth_shrunk", log.url() + ": tree size "
+                                + head.treeSize() + " is smaller than the " + largestTreeSize
+                                + " the log already published; ignoring this tree head", 0));
+                    }
+                    largestTreeSize = head.treeSize();
+                    acceptedTreeHead(head);
+                    metrics.treeSize(head.treeSize());
+                    long size = log.finalTreeSize() == null ? head.treeSize() : Math.min(head.treeSize(), log.finalTreeSize());
+                    if (position.startAtHeadIfUnknown(size)) {
+                        logger.info(() -> log.name() + ": tree size " + size + ", streaming new entries from there");
+                    }
+                    capBacklog(size);
+                    return fetchUntil(size);
+                })
+                .onSuccess(v -> {
+                    recovered();
+                    schedule(config.pollSeconds() * 1000L);
+                })
+                .onFailure(this::failed);
+    }
+
+    private Future<Void> fetchUntil(long size) {
+        long start = position.next();
+        if (stopped || start >= size) {
+            return Future.succeededFuture();
+        }
+        return fetchEntries(http, start, size)
+                .compose(fetched -> {
+                    if (fetched.entries().isEmpty()) {
+                        return Future.failedFuture(new LogFetchException("bad_response", log.url()
+                                + ": returned no entries from index " + start + " although the tree has " + size, 0));
+                    }
+                    return vertx.executeBlocking(() -> decode(fetched));
+                })
+                .compose(batch -> {
+                    if (stopped) {
+                        return Future.succeededFuture();
+                    }
+                    publisher.publish(batch.updates);
+                    metrics.certificates(batch.updates.size());
+                    position.advanceTo(start + batch.count);
+                    recovered();
+                    return fetchUntil(size);
+                });
+    }
+
+    /**
+     * Runs on a worker: certificate decoding and serialization are the CPU-heavy part, so the entries are decoded
+     * on all cores ({@link DecodePool}), in order.
+     */
+    private DecodedBatch decode(Fetched fetched) {
+        long seen = System.currentTimeMillis();
+        List<EncodedUpdate> updates = DecodePool.map(fetched.entries(), chunk -> decodeEntries(chunk, fetched, seen));
+        return new DecodedBatch(fetched.entries().size(), updates);
+    }
+
+    private List<EncodedUpdate> decodeEntries(List<RawEntry> entries, Fetched fetched, long seen) {
+        List<EncodedUpdate> updates = new ArrayList<>(entries.size());
+        for (RawEntry entry : entries) {
+            try {
+                CertificateUpdate update = decoder.decode(entry, source, fetched.certLink().apply(entry.index()), seen);
+                updates.add(EncodedUpdate.of(update));
+            } catch (MalformedEntryException e) {
+                // An entry that cannot be decoded never will be: count it, say where it is, and move past it.
+                String where = log.url() + " entry " + entry.index();
+                metrics.error("decode", where + ": " + e.getMessage());
+                faults.report("decode", "cannot decode " + where + ": " + e.getMessage(), System.currentTimeMillis());
+            } catch (RuntimeException e) {
+                // A decoder bug, not a bad entry: still never worth stopping the log for.
+                String where = log.url() + " entry " + entry.index();
+                metrics.error("decode", where + ": " + e);
+                faults.report("decode_bug", "unexpected failure decoding " + where + ": " + e, System.currentTimeMillis());
+                logger.log(Level.FINE, "decoder failure at " + where, e);
+            }
+        }
+        return updates;
+    }
+
+    private record DecodedBatch(int count, List<EncodedUpdate> updates) {
+    }
+
+    private void failed(Throwable cause) {
+        if (stopped) {
+            return;
+        }
+        String kind = cause instanceof LogFetchException f ? f.kind() : "internal";
+        long retryAfter = cause instanceof LogFetchException f ? f.retryAfterMillis() : 0;
+        metrics.error(kind, cause.getMessage());
+        long delay = backoff.nextDelay(retryAfter);
+        faults.report(kind, cause.getMessage() + " (failure " + backoff.failures() + " in a row); retrying in "
+                + (delay / 1000.0) + " s from index " + Math.max(position.next(), 0), System.currentTimeMillis());
+        if (!(cause instanceof LogFetchException)) {
+            logger.log(Level.FINE, "watcher failure", cause);
+        }
+        schedule(delay);
+    }
+
+    private void recovered() {
+        if (backoff.failures() > 0) {
+            // Only a real outage is worth a line; a log that fails now and then is visible in the metrics.
+            if (backoff.failures() >= 5) {
+                logger.info(() -> log.name() + ": recovered after " + backoff.failures() + " failed attempts");
+            }
+            backoff.reset();
+        }
+        if (!reportedCaughtUp && metrics.lag() == 0) {
+            reportedCaughtUp = true;
+            logger.info(() -> log.name() + ": caught up at index " + position.next());
+        }
+    }
+
+    /** Skips the oldest entries on purpose when the watcher is further behind than {@code watcher.maxBacklog}. */
+    private void capBacklog(long size) {
+        long cap = config.maxBacklog();
+        long from = position.next();
+        if (cap <= 0 || size - from <= cap) {
+            return;
+        }
+        long to = size - cap;
+        position.skipTo(to);
+        logger.warning(() -> log.name() + " (" + log.url() + "): SKIPPING entries " + from + " to " + (to - 1) + " ("
+                + (to - from) + " entries) on purpose: the backlog exceeds watcher.maxBacklog=" + cap
+                + "; continuing at index " + to + " (set watcher.maxBacklog to 0 to never skip)");
+    }
+
+    /** A line per interval while a log is catching up, so a restart after downtime shows how long it will take. */
+    private void logProgress() {
+        long lag = metrics.lag();
+        int batchSize = metrics.batchSize();
+        // A busy log is a few batches behind after every poll; only a real backlog is worth a line.
+        if (stopped || lag <= batchSize || reportedCaughtUp && lag < 10L * batchSize) {
+            return;
+        }
+        double rate = metrics.entriesPerSecond();
+        long eta = metrics.etaSeconds();
+        logger.info(() -> log.name() + ": catching up, " + lag + " entries behind (index " + position.next() + " of "
+                + metrics.treeSize() + "), " + Math.round(rate) + " entries/s, "
+                + (eta < 0 ? "ETA unknown" : "ETA " + formatSeconds(eta)));
+    }
+
+    static String formatSeconds(long seconds) {
+        return seconds < 120 ? seconds + " s" : seconds < 7200 ? seconds / 60 + " min" : seconds / 3600 + " h";
+    }
+
+    private void schedule(long delayMillis) {
+        if (!stopped) {
+            timer = vertx.setTimer(Math.max(1, delayMillis), t -> poll());
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.certstream.hub.ct.tiled;
+
+import io.certstream.hub.config.HubConfig.WatcherConfig;
+import io.certstream.hub.ct.CtLog;
+import io.certstream.hub.ct.LogFetchException;
+import io.certstream.hub.ct.LogHttp;
+import io.certstream.hub.ct.LogWatcher;
+import io.certstream.hub.ct.PositionStore;
+import io.certstream.hub.ct.RawEntry;
+import io.certstream.hub.ct.SignedTreeHead;
+import io.certstream.hub.ct.TreeHeadVerifier;
+import io.certstream.hub.decode.LogEntryDecoder;
+import io.certstream.hub.decode.MalformedEntryException;
+import io.certstream.hub.metrics.LogMetrics;
+import io.certstream.hub.stream.UpdatePublisher;
+import io.vertx.core.Future;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Follows one static-ct-api ("tiled") log (c2sp.org/static-ct-api): {@code <monitoring prefix>/checkpoint},
+ * verified with the log's key and against the log's hash tiles ({@link TreeVerifier}), then {@code tile/data/<N>}
+ * one tile at a time from where it stands (the partial tile {@code .p/<W>} at the right edge), each checked
+ * against the tree, with issuers from {@code issuer/<sha256>}. Each entry is turned into
+ * the same bytes an RFC 6962 log would serve and published like {@link io.certstream.hub.ct.Rfc6962Watcher}'s:
+ * clients cannot tell the two kinds apart but for {@code source} and {@code cert_link}. The loop, backoff, shrinking-tree check and
+ * position are {@link LogWatcher}'s.
+ */
+public final class TiledWatcher extends LogWatcher {
+    private static final Logger LOG = Logger.getLogger(TiledWatcher.class.getName());
+    private static final int ISSUERS_KEPT = 256;
+    private static final int MAX_CHECKPOINT_BYTES = 1 << 20;
+    private static final int HASH_TILES_KEPT = 64;
+
+    private final IssuerCache issuers;
+    private final TileReader tiles;
+    private final TreeVerifier tree;
+    private CheckpointVerifier checkpoints;
+    private String keyProblem;
+
+    public TiledWatcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdatePublisher publisher,
+                        LogMetrics metrics, PositionStore positions, long startIndex) {
+        super(log, config, decoder, publisher, metrics, positions, startIndex);
+        this.issuers = new IssuerCache(log.url(), ISSUERS_KEPT);
+        this.tiles = new TileReader(log.url());
+        this.tree = new TreeVerifier(log.url(), HASH_TILES_KEPT);
+        metrics.batchSize(TilePath.WIDTH);
+        if (log.keyBase64() == null) {
+            LOG.warning(() -> log.name() + " (" + log.url() + "): no key in the log list or config (logs[].key);"
+                    + " its checkpoints are NOT verified");
+            checkpoints = new CheckpointVerifier(null);
+        } else {
+            try {
+                checkpoints = new CheckpointVerifier(TreeHeadVerifier.forKey(log.keyBase64()));
+            } catch (IllegalArgumentException e) {
+                keyProblem = log.url() + ": cannot verify checkpoints: " + e.getMessage() + " (fix the log's key)";
+            }
+        }
+    }
+
+    @Override
+    protected Future<SignedTreeHead> fetchTreeHead(LogHttp http) {
+        if (keyProblem != null) {
+            return Future.failedFuture(new LogFetchException("bad_key", keyProblem, 0));
+        }
+        String url = log.url() + "/checkpoint";
+        return http.get(url).map(body -> {
+            if (body.length() > MAX_CHECKPOINT_BYTES) {
+                throw new LogFetchException("bad_checkpoint", url + ": " + body.length() + " bytes is not a checkpoint", 0);
+            }
+            return checkpoints.verify(url, body.toString(StandardCharsets.UTF_8));
+        }).compose(head -> head.treeSize() < tree.treeSize()
+                ? Future.succeededFuture(head) // a shrinking tree: LogWatcher rejects it; keep trusting the larger one
+                : tree.trust(http, head).map(head));
+    }
+
+    @Override
+    protected Future<Fetched> fetchEntries(LogHttp http, long start, long treeSize) {
+        long tile = start / TilePath.WIDTH;
+        long tileStart = tile * TilePath.WIDTH;
+        int width = (int) Math.min(TilePath.WIDTH, treeSize - tileStart);
+        return tiles.read(http, w -> TilePath.dataTile(tile, w), width).compose(fetched -> vertx
+                .executeBlocking(() -> parse(fetched, tileStart, width))
+                .compose(parsed -> tree.check(http, tile, parsed.leafHashes(), fetched.url())
+                        .map(v -> parsed.leaves().subList((int) (start - tileStart), width)))
+                .compose(leaves -> withIssuers(http, leaves))
+                // The link is the tile actually read: it was there a moment ago, so a user can fetch it too.
+                .map(entries -> new Fetched(entries, index -> fetched.url())));
+    }
+
+    /** The first {@code width} entries of a data tile (all of the tree has in it) and their leaf hashes. */
+    private record ParsedTile(List<TileLeaf> leaves, List<byte[]> leafHashes) {
+    }
+
+    /** Runs on a worker: parsing and hashing 256 entries. */
+    private ParsedTile parse(TileReader.Tile tile, long tileStart, int width) {
+        try {
+            List<TileLeaf> leaves = TileLeaf.parseTile(tile.body().getBytes(), tileStart, tile.count(), tile.url())
+                    .subList(0, width);
+            return new ParsedTile(leaves, leaves.stream().map(TileLeaf::leafHash).toList());
+        } catch (MalformedEntryException e) {
+            // Not one entry is published from a tile that does not parse: retrying keeps every entry.
+            throw new LogFetchException("bad_tile", e.getMessage(), 0);
+        }
+    }
+
+    private Future<List<RawEntry>> withIssuers(LogHttp http, List<TileLeaf> leaves) {
+        Set<String> wanted = new LinkedHashSet<>();
+        leaves.forEach(leaf -> wanted.addAll(leaf.chainHex()));
+        List<Future<byte[]>> fetches = new ArrayList<>(wanted.size());
+        wanted.forEach(hex -> fetches.add(issuers.get(http, hex)));
+        return Future.all(fetches).compose(all -> {
+            Map<String, byte[]> der = new HashMap<>();
+            int i = 0;
+            for (String hex : wanted) {
+                der.put(hex, fetches.get(i++).result());
+            }
+            // A megabyte of copying per tile: on a worker, like the decoding that follows.
+            return vertx.executeBlocking(() -> {
+                List<RawEntry> entries = new ArrayList<>(leaves.size());
+                for (TileLeaf leaf : leaves) {
+                    entries.add(leaf.toRawEntry(leaf.chainHex().stream().map(der::get).toList()));
+                }
+                return entries;
+            });
+        });
+    }
+}

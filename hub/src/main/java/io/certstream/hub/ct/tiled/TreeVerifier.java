@@ -1,0 +1,147 @@
+package io.certstream.hub.ct.tiled;
+
+import io.certstream.hub.ct.LogFetchException;
+import io.certstream.hub.ct.LogHttp;
+import io.certstream.hub.ct.SignedTreeHead;
+import io.certstream.hub.ct.merkle.MerkleTree;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks that data tiles hold the entries of the tree a verified checkpoint signs, using the log's hash tiles, as
+ * a monitor should: the checkpoint's signature covers only the root hash. For each new checkpoint the right-edge
+ * hash tiles must hash to its root; a full data tile's leaves must hash to the level-1 hash of that tile, itself
+ * checked against the levels above (full hash tiles, once checked, are kept in a bounded cache: they never change);
+ * the partial data tile at the edge must give the edge's level-0 hashes. Used only from the watcher's event loop.
+ * <p>
+ * What the tree covers is the TimestampedEntry (the certificate, or the precertificate's TBSCertificate); the
+ * precertificate and the chain fingerprints next to it in a TileLeaf are not part of the tree.
+ */
+public final class TreeVerifier {
+    private final String baseUrl;
+    private final TileReader tiles;
+    private final Map<String, List<byte[]>> checkedFullTiles;
+
+    private long treeSize = -1;
+    private byte[] root;
+    /** The right edge of the trusted tree: hashes of its partial tile at each level. */
+    private final Map<Integer, List<byte[]>> edge = new HashMap<>();
+
+    /** @param tilesKept full hash tiles kept once checked (8 KiB each; one level-1 tile covers 65,536 entries) */
+    public TreeVerifier(String baseUrl, int tilesKept) {
+        this.baseUrl = baseUrl;
+        this.tiles = new TileReader(baseUrl);
+        this.checkedFullTiles = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, List<byte[]>> eldest) {
+                return size() > tilesKept;
+            }
+        };
+    }
+
+    /** The size of the trusted tree, or -1 before the first. */
+    public long treeSize() {
+        return treeSize;
+    }
+
+    /** Reads the right edge of {@code head}'s tree and checks it against the root; data tiles are then checked against it. */
+    public Future<Void> trust(LogHttp http, SignedTreeHead head) {
+        if (head.treeSize() == treeSize && Arrays.equals(head.rootHash(), root)) {
+            return Future.succeededFuture();
+        }
+        List<TileHashes.TileRef> refs = TileHashes.rightEdge(head.treeSize());
+        List<Future<List<byte[]>>> reads = new ArrayList<>();
+        for (TileHashes.TileRef ref : refs) {
+            reads.add(readHashTile(http, ref.level(), ref.index(), ref.width()));
+        }
+        return Future.all(reads).compose(all -> {
+            List<List<byte[]>> hashes = new ArrayList<>();
+            reads.forEach(read -> hashes.add(read.result()));
+            byte[] computed = TileHashes.root(head.treeSize(), hashes);
+            if (!Arrays.equals(computed, head.rootHash())) {
+                return Future.failedFuture(new LogFetchException("bad_tree", baseUrl + ": the hash tiles at the right edge"
+                        + " of the tree of size " + head.treeSize() + " do not hash to the checkpoint's root", 0));
+            }
+            treeSize = head.treeSize();
+            root = head.rootHash().clone();
+            edge.clear();
+            for (int i = 0; i < refs.size(); i++) {
+                edge.put(refs.get(i).level(), hashes.get(i));
+            }
+            return Future.succeededFuture();
+        });
+    }
+
+    /**
+     * Checks the leaf hashes of data tile {@code index} (as many as the trusted tree has in that tile) against the
+     * trusted tree; a mismatch is a {@code bad_tile} failure naming {@code url}.
+     */
+    public Future<Void> check(LogHttp http, long index, List<byte[]> leafHashes, String url) {
+        if (treeSize < 0) {
+            return Future.failedFuture(new IllegalStateException("no trusted tree head yet"));
+        }
+        long leaves = TileHashes.count(treeSize, 0);
+        boolean atEdge = index == leaves / TilePath.WIDTH;
+        Future<Boolean> matches = atEdge
+                ? Future.succeededFuture(sameHashes(edge.get(0), leafHashes))
+                : hashAt(http, 1, index).map(expected -> Arrays.equals(expected, TileHashes.hash(leafHashes, 0, leafHashes.size())));
+        return matches.compose(ok -> ok ? Future.<Void>succeededFuture() : Future.failedFuture(new LogFetchException("bad_tile",
+                url + ": its entries do not hash to the log's tree of size " + treeSize + " (checked with the hash tiles)", 0)));
+    }
+
+    /** The checked hash of complete subtree {@code index} at {@code level} of the trusted tree. */
+    private Future<byte[]> hashAt(LogHttp http, int level, long index) {
+        long tile = index / TilePath.WIDTH;
+        int position = (int) (index % TilePath.WIDTH);
+        if (tile == TileHashes.count(treeSize, level) / TilePath.WIDTH) {
+            return Future.succeededFuture(edge.get(level).get(position));
+        }
+        String key = level + "/" + tile;
+        List<byte[]> known = checkedFullTiles.get(key);
+        if (known != null) {
+            return Future.succeededFuture(known.get(position));
+        }
+        return readHashTile(http, level, tile, TilePath.WIDTH).compose(hashes -> hashAt(http, level + 1, tile).compose(expected -> {
+            if (!Arrays.equals(expected, TileHashes.hash(hashes, 0, hashes.size()))) {
+                return Future.failedFuture(new LogFetchException("bad_tree", baseUrl + "/" + TilePath.hashTile(level, tile, TilePath.WIDTH)
+                        + ": this hash tile does not hash to the log's tree of size " + treeSize, 0));
+            }
+            checkedFullTiles.put(key, hashes);
+            return Future.succeededFuture(hashes.get(position));
+        }));
+    }
+
+    private Future<List<byte[]>> readHashTile(LogHttp http, int level, long index, int width) {
+        return tiles.read(http, w -> TilePath.hashTile(level, index, w), width).map(tile -> {
+            Buffer body = tile.body();
+            if (body.length() != tile.count() * MerkleTree.HASH_SIZE) {
+                throw new LogFetchException("bad_tile", tile.url() + ": " + body.length() + " bytes, not the "
+                        + tile.count() + " hashes of " + MerkleTree.HASH_SIZE + " bytes the tile must hold", 0);
+            }
+            List<byte[]> hashes = new ArrayList<>(width);
+            for (int i = 0; i < width; i++) {
+                hashes.add(body.getBytes(i * MerkleTree.HASH_SIZE, (i + 1) * MerkleTree.HASH_SIZE));
+            }
+            return hashes;
+        });
+    }
+
+    private static boolean sameHashes(List<byte[]> expected, List<byte[]> actual) {
+        if (expected == null || expected.size() != actual.size()) {
+            return false;
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            if (!Arrays.equals(expected.get(i), actual.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,111 @@
+package io.certstream.hub.it;
+
+import io.certstream.hub.sim.IssuedEntry;
+import io.certstream.hub.sim.SimulatedCtLog;
+import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Fingerprints;
+import io.certstream.hub.testing.RunningHub;
+import io.certstream.hub.metrics.LogMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+import static io.certstream.hub.it.HubStreamsTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * End to end through the tiled path: the simulated log's static-ct-api view, discovered under {@code tiled_logs}
+ * in its log list, followed by the hub from the tree head across a tile boundary, read by real websocket clients.
+ */
+class TiledHubStreamsTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final int INITIAL = 250;
+    private static final int ISSUED = 40; // 250..289: the end of tile 0, then tile 1
+
+    private Vertx vertx;
+
+    @AfterEach
+    void stop() throws Exception {
+        await(vertx.close());
+    }
+
+    @Test
+    void websocketClientsReceiveWhatTheTiledViewServes() throws Exception {
+        vertx = Vertx.vertx();
+        SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(INITIAL).withEntriesPerSecond(0).withPrecertRatio(0.5).withSeed(42)));
+        RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("logList", new JsonObject().put("enabled", true).put("url", log.tiledLogListUrl()))
+                .put("watcher", new JsonObject().put("start", "head"))));
+        awaitWatcherAt(hub, log.tiledUrl(), INITIAL);
+
+        StreamRecorder full = await(StreamRecorder.connect(vertx, hub.port(), "/full-stream"));
+        StreamRecorder lite = await(StreamRecorder.connect(vertx, hub.port(), "/"));
+        StreamRecorder domains = await(StreamRecorder.connect(vertx, hub.port(), "/domains-only"));
+        await(log.append(ISSUED));
+
+        List<JsonObject> fullUpdates = full.await(m -> count(m, "certificate_update") >= ISSUED, WAIT);
+        lite.await(m -> count(m, "certificate_update") >= ISSUED, WAIT);
+        domains.await(m -> count(m, "dns_entries") >= ISSUED, WAIT);
+        Thread.sleep(300); // long enough for a duplicate to show up if there were one
+        fullUpdates = full.messages("certificate_update");
+        List<JsonObject> liteUpdates = lite.messages("certificate_update");
+        List<JsonObject> domainLists = domains.messages("dns_entries");
+        assertEquals(ISSUED, fullUpdates.size());
+        assertEquals(ISSUED, liteUpdates.size());
+        assertEquals(ISSUED, domainLists.size());
+
+        for (int i = 0; i < ISSUED; i++) {
+            IssuedEntry issued = log.entry(INITIAL + i);
+            String where = "entry " + issued.index();
+            JsonObject data = fullUpdates.get(i).getJsonObject("data");
+            assertEquals(issued.index(), data.getLong("cert_index"), where);
+            assertEquals(issued.type().name(), data.getString("update_type"), where);
+            assertEquals(log.tiledUrl(), data.getJsonObject("source").getString("url"), where);
+            assertEquals("tiled", data.getJsonObject("source").getString("type"), where);
+            assertEquals(issued.timestamp() / 1000.0, data.getJsonObject("source").getDouble("timestamp"), 0.0011, where);
+            String tile = log.tiledUrl() + "/tile/data/00" + (issued.index() / 256);
+            assertTrue(data.getString("cert_link").equals(tile) || data.getString("cert_link").startsWith(tile + ".p/"),
+                    where + ": " + data.getString("cert_link"));
+
+            JsonObject leaf = data.getJsonObject("leaf_cert");
+            assertEquals(new JsonArray(issued.domains()), leaf.getJsonArray("all_domains"), where);
+            assertEquals(Base64.getEncoder().encodeToString(issued.leafDer()), leaf.getString("as_der"), where);
+            assertEquals(Fingerprints.colonHex("SHA-256", issued.leafDer()), leaf.getString("sha256"), where);
+            JsonArray chain = data.getJsonArray("chain");
+            assertEquals(issued.chainDer().size(), chain.size(), where);
+            for (int c = 0; c < chain.size(); c++) {
+                assertEquals(Fingerprints.colonHex("SHA-256", issued.chainDer().get(c)),
+                        chain.getJsonObject(c).getString("sha256"), where + " chain[" + c + "]");
+            }
+
+            JsonObject liteData = liteUpdates.get(i).getJsonObject("data");
+            assertEquals(issued.index(), liteData.getLong("cert_index"), where);
+            assertFalse(liteData.containsKey("chain"), where);
+            assertEquals(new JsonArray(issued.domains()), domainLists.get(i).getJsonArray("data"), where);
+        }
+        LogMetrics metrics = hub.metrics().logs().get(log.tiledUrl());
+        assertEquals("tiled", metrics.toJson().getString("kind"));
+        assertEquals(new JsonObject(), metrics.toJson().getJsonObject("errors"));
+    }
+
+    private static void awaitWatcherAt(RunningHub hub, String url, long index) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (hub.metrics().logs().get(url) == null || hub.metrics().logs().get(url).nextIndex() != index) {
+            assertTrue(System.nanoTime() < deadline, "watcher of " + url + " did not reach index " + index);
+            Thread.sleep(20);
+        }
+    }
+
+    private static long count(List<JsonObject> messages, String type) {
+        return messages.stream().filter(m -> type.equals(m.getString("message_type"))).count();
+    }
+}

@@ -1,0 +1,328 @@
+package io.certstream.hub.it;
+
+import io.certstream.hub.metrics.LogMetrics;
+import io.certstream.hub.stream.WireFormat;
+import io.certstream.hub.testing.CtData;
+import io.certstream.hub.testing.Fingerprints;
+import io.certstream.hub.testing.NavigliTiledLog;
+import io.certstream.hub.testing.RunningHub;
+import io.certstream.model.Certificate;
+import io.certstream.model.CertificateUpdate;
+import io.certstream.model.UpdateType;
+import io.certstream.plugin.BusAddresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.LongStream;
+
+import static io.certstream.hub.it.HubStreamsTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real Navigli 2025h2 tiles and issuers, served on 127.0.0.1 with a checkpoint signed by a test key that the
+ * test's log list names, followed by the hub's tiled watcher: every entry arrives once, in order, with the right
+ * names, fingerprints and chain, exactly as the same entries read through RFC 6962 get-entries; faults of the log
+ * are counted and logged, and never cost an entry.
+ */
+class TiledLogTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Logger CT_LOGGER = Logger.getLogger("io.certstream.hub.ct");
+
+    private final Map<String, List<CertificateUpdate>> received = new ConcurrentHashMap<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                warnings.add(record.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private Vertx vertx;
+    private NavigliTiledLog navigli;
+    private RunningHub hub;
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        CT_LOGGER.addHandler(capture);
+        // Listening before the hub starts: not a single published entry can be missed by the test.
+        vertx.eventBus().<CertificateUpdate>localConsumer(BusAddresses.UPDATES, m -> received
+                .computeIfAbsent(m.body().source().url(), u -> new CopyOnWriteArrayList<>()).add(m.body()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        CT_LOGGER.removeHandler(capture);
+        await(vertx.close());
+    }
+
+    @Test
+    void allNavigliEntriesArriveInOrderWithTheirDomainsFingerprintsAndIssuers() throws Exception {
+        startLogAndHub(1024);
+        List<CertificateUpdate> updates = awaitEntries(navigli.tiledUrl(), 1024);
+
+        List<JsonObject> names = namesTiles();
+        JsonArray derived = CtData.json("rfc6962/navigli2025h2_derived/get-entries_start0_end1023.json").getJsonArray("entries");
+        JsonObject issuers = navigli.expected().getJsonObject("issuers");
+        for (int i = 0; i < 1024; i++) {
+            CertificateUpdate u = updates.get(i);
+            String where = "entry " + i;
+            assertEquals(i, u.certIndex(), where);
+            assertEquals(UpdateType.PrecertLogEntry, u.updateType(), where);
+            assertEquals(navigli.tiledUrl() + "/tile/data/00" + (i / 256), u.certLink(), where + ": a fetchable data tile");
+            assertEquals(NavigliTiledLog.DESCRIPTION, u.source().name());
+
+            // Names from Sunlight's own names tiles, written by the log: DNS SANs, then the CN unless listed.
+            JsonObject expectedNames = names.get(i);
+            List<String> domains = new ArrayList<>(expectedNames.getJsonArray("DNS").stream().map(String::valueOf).toList());
+            JsonObject subject = expectedNames.getJsonObject("Subject", new JsonObject()); // absent when there is no CN
+            String cn = subject.getString("CommonName");
+            if (cn != null && !domains.contains(cn)) {
+                domains.add(cn);
+            }
+            assertEquals(domains, u.leaf().allDomains(), where);
+            assertEquals(expectedNames.getLong("Timestamp"), u.logTimestamp(), where);
+
+            // SHA-256 of the pre_certificate, framed independently from the RFC 6962 re-encoding of the entry.
+            byte[] extra = Base64.getDecoder().decode(derived.getJsonObject(i).getString("extra_data"));
+            int length = ((extra[0] & 0xFF) << 16) | ((extra[1] & 0xFF) << 8) | (extra[2] & 0xFF);
+            byte[] preCertificate = java.util.Arrays.copyOfRange(extra, 3, 3 + length);
+            assertEquals(Fingerprints.colonHex("SHA-256", preCertificate), u.leaf().sha256(), where);
+
+            // The chain is [intermediate, root], each one of the issuers the log serves, under its own name.
+            assertEquals(2, u.chain().size(), where);
+            for (Certificate c : u.chain()) {
+                String hex = c.sha256().replace(":", "").toLowerCase();
+                assertTrue(issuers.containsKey(hex), where + ": chain certificate " + hex + " is one of the log's issuers");
+                String issuerSubject = issuers.getJsonObject(hex).getString("subject");
+                assertEquals(issuerSubject.substring(3, issuerSubject.indexOf(",O=")), c.subject().cn(), where);
+            }
+            assertEquals(u.chain().get(0).subject().aggregated(), u.leaf().issuer().aggregated(), where);
+        }
+        LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
+        assertEquals(1024, metrics.nextIndex());
+        assertEquals(0, metrics.lag());
+        assertEquals(new JsonObject(), metrics.toJson().getJsonObject("errors"), "no fault on a healthy log");
+    }
+
+    @Test
+    void theSameEntriesThroughGetEntriesGiveIdenticalMessagesButForSource() throws Exception {
+        startLogAndHub(1024);
+        List<CertificateUpdate> tiled = awaitEntries(navigli.tiledUrl(), 1024);
+        List<CertificateUpdate> rfc6962 = awaitEntries(navigli.rfc6962Url(), 1024);
+        for (int i = 0; i < 1024; i++) {
+            JsonObject a = new JsonObject(WireFormat.full(tiled.get(i)).toString()).getJsonObject("data");
+            JsonObject b = new JsonObject(WireFormat.full(rfc6962.get(i)).toString()).getJsonObject("data");
+            JsonObject sourceA = a.getJsonObject("source");
+            JsonObject sourceB = b.getJsonObject("source");
+            assertEquals("tiled", sourceA.getString("type"));
+            assertEquals("rfc6962", sourceB.getString("type"));
+            assertEquals(sourceB.getValue("timestamp"), sourceA.getValue("timestamp"), "entry " + i + ": log timestamp");
+            // Where the entry can be fetched and when the hub saw it are different by nature; everything else is equal.
+            assertEquals(navigli.rfc6962Url() + "/ct/v1/get-entries?start=" + i + "&end=" + i, b.getString("cert_link"));
+            for (JsonObject data : List.of(a, b)) {
+                data.remove("source");
+                data.remove("cert_link");
+                data.remove("seen");
+            }
+            assertEquals(b, a, "entry " + i);
+        }
+    }
+
+    @Test
+    void partialTileThenGrowthThenAShrinkingCheckpointIsRejected() throws Exception {
+        startLogAndHub(778);
+        List<CertificateUpdate> first = awaitEntries(navigli.tiledUrl(), 778);
+        assertEquals(navigli.tiledUrl() + "/tile/data/003.p/10", first.get(777).certLink(), "read from the partial tile");
+
+        navigli.publish(1024);
+        List<CertificateUpdate> all = awaitEntries(navigli.tiledUrl(), 1024);
+        assertEquals(navigli.tiledUrl() + "/tile/data/003", all.get(778).certLink(), "the rest from the full tile");
+
+        navigli.publish(778);
+        LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
+        awaitError(metrics, "sth_shrunk");
+        awaitWarning("sth_shrunk", "smaller than the 1024");
+        navigli.publish(1024);
+        int requests = navigli.checkpointRequests();
+        waitUntil(() -> navigli.checkpointRequests() >= requests + 2, () -> "the watcher stopped polling");
+        assertEquals(LongStream.range(0, 1024).boxed().toList(),
+                received.get(navigli.tiledUrl()).stream().map(CertificateUpdate::certIndex).toList(), "every entry once");
+        assertEquals(1024, metrics.treeSize(), "the larger tree head is kept");
+    }
+
+    @Test
+    void aTiledLogConfiguredByHandStartsAtItsConfiguredIndexInTheMiddleOfATile() throws Exception {
+        navigli = await(NavigliTiledLog.start(vertx, 1024));
+        hub = await(RunningHub.start(vertx, new JsonObject().put("logs", new JsonArray().add(new JsonObject()
+                .put("url", navigli.tiledUrl()).put("kind", "tiled").put("key", navigli.keyBase64())
+                .put("name", "Navigli by hand").put("start", 300)))));
+        waitUntil(() -> received.getOrDefault(navigli.tiledUrl(), List.of()).size() >= 724, () -> "entries 300..1023");
+        Thread.sleep(300);
+        assertEquals(LongStream.range(300, 1024).boxed().toList(),
+                received.get(navigli.tiledUrl()).stream().map(CertificateUpdate::certIndex).toList());
+        assertEquals("Navigli by hand", received.get(navigli.tiledUrl()).get(0).source().name());
+    }
+
+    @Test
+    void aPartialTileTheLogNoLongerServesIsReadFromTheFullTile() throws Exception {
+        navigli = await(NavigliTiledLog.start(vertx, 778));
+        navigli.deletePartialTiles();
+        startHub();
+        List<CertificateUpdate> updates = awaitEntries(navigli.tiledUrl(), 778);
+        assertEquals(navigli.tiledUrl() + "/tile/data/003", updates.get(777).certLink());
+        assertEquals(0, hub.metrics().logs().get(navigli.tiledUrl()).errors("http_4xx"), "no failure: the fallback is silent");
+    }
+
+    @Test
+    void aForgedCheckpointSignatureIsRejectedUntilAValidOneComes() throws Exception {
+        navigli = await(NavigliTiledLog.start(vertx, 1024));
+        navigli.publishForged(1024);
+        startHub();
+        LogMetrics metrics = awaitMetrics(navigli.tiledUrl());
+        awaitError(metrics, "bad_signature");
+        awaitWarning("bad_signature", navigli.tiledUrl() + "/checkpoint");
+        assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from an unverified checkpoint");
+        assertEquals(-1, metrics.treeSize(), "the forged tree head was not taken");
+
+        navigli.publish(1024);
+        awaitEntries(navigli.tiledUrl(), 1024);
+        awaitEntries(navigli.rfc6962Url(), 1024); // the other log of the list streamed all along
+    }
+
+    @Test
+    void aCheckpointWhoseRootTheHashTilesDoNotGiveIsRejected() throws Exception {
+        navigli = await(NavigliTiledLog.start(vertx, 1024));
+        navigli.publishWrongRoot(1024);
+        startHub();
+        LogMetrics metrics = awaitMetrics(navigli.tiledUrl());
+        awaitError(metrics, "bad_tree");
+        awaitWarning("bad_tree", "do not hash to the checkpoint's root");
+        assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from a tree that does not add up");
+
+        navigli.publish(1024);
+        awaitEntries(navigli.tiledUrl(), 1024);
+    }
+
+    @Test
+    void aDataTileThatDoesNotHashToTheTreeIsRetriedWithoutSkippingAnEntry() throws Exception {
+        navigli = await(NavigliTiledLog.start(vertx, 1024));
+        navigli.tamperDataTile("001", 2);
+        startHub();
+        awaitEntries(navigli.tiledUrl(), 1024);
+        LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
+        assertEquals(2, metrics.errors("bad_tile"));
+        awaitWarning("bad_tile", navigli.tiledUrl() + "/tile/data/001", "do not hash to the log's tree");
+    }
+
+    @Test
+    void aTruncatedTileIsRetriedWithoutSkippingAnEntry() throws Exception {
+        navigli = await(NavigliTiledLog.start(vertx, 1024));
+        navigli.truncateDataTile("001", 2);
+        startHub();
+        awaitEntries(navigli.tiledUrl(), 1024);
+        LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
+        assertEquals(2, metrics.errors("bad_tile"));
+        awaitWarning("bad_tile", navigli.tiledUrl() + "/tile/data/001");
+        awaitEntries(navigli.rfc6962Url(), 1024);
+    }
+
+    @Test
+    void aMissingIssuerIsRetriedWithoutSkippingAnEntry() throws Exception {
+        navigli = await(NavigliTiledLog.start(vertx, 1024));
+        for (String hex : navigli.expected().getJsonObject("issuers").fieldNames()) {
+            navigli.hideIssuer(hex, 2);
+        }
+        startHub();
+        awaitEntries(navigli.tiledUrl(), 1024);
+        LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
+        assertTrue(metrics.errors("issuer_missing") >= 2, metrics.toJson().encode());
+        awaitWarning("issuer_missing", navigli.tiledUrl() + "/issuer/");
+        awaitEntries(navigli.rfc6962Url(), 1024);
+    }
+
+    private void startLogAndHub(long treeSize) throws Exception {
+        navigli = await(NavigliTiledLog.start(vertx, treeSize));
+        startHub();
+    }
+
+    private void startHub() throws Exception {
+        hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("logList", new JsonObject().put("enabled", true).put("url", navigli.logListUrl()))
+                .put("watcher", new JsonObject().put("start", 0))));
+    }
+
+    /** Waits for {@code count} entries of a log, then long enough for a duplicate to show; checks order. */
+    private List<CertificateUpdate> awaitEntries(String url, int count) throws InterruptedException {
+        waitUntil(() -> received.getOrDefault(url, List.of()).size() >= count, () -> "timed out waiting for " + count
+                + " entries of " + url + ", got " + received.getOrDefault(url, List.of()).size() + "; warnings: " + warnings);
+        Thread.sleep(300);
+        List<CertificateUpdate> updates = received.get(url);
+        assertEquals(LongStream.range(0, count).boxed().toList(), updates.stream().map(CertificateUpdate::certIndex).toList(),
+                "every index once, in order");
+        return updates;
+    }
+
+    private LogMetrics awaitMetrics(String url) throws InterruptedException {
+        waitUntil(() -> hub.metrics().logs().get(url) != null, () -> "no watcher for " + url);
+        return hub.metrics().logs().get(url);
+    }
+
+    private static void awaitError(LogMetrics metrics, String kind) throws InterruptedException {
+        waitUntil(() -> metrics.errors(kind) > 0, () -> "no " + kind + " error counted: " + metrics.toJson().encode());
+    }
+
+    /** A warning line that names the fault and where it happened. */
+    private void awaitWarning(String... parts) throws InterruptedException {
+        waitUntil(() -> warnings.stream().anyMatch(w -> List.of(parts).stream().allMatch(w::contains)),
+                () -> "no warning with " + List.of(parts) + " in " + warnings);
+    }
+
+    private static void waitUntil(BooleanSupplier condition, Supplier<String> failure) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, failure);
+            Thread.sleep(20);
+        }
+    }
+
+    private static List<JsonObject> namesTiles() throws Exception {
+        List<JsonObject> names = new ArrayList<>();
+        for (String tile : List.of("000", "001", "002", "003")) {
+            for (String line : Files.readAllLines(CtData.file("static-ct/navigli2025h2/tile/names/" + tile))) {
+                names.add(new JsonObject(line));
+            }
+        }
+        assertNotEquals(0, names.size());
+        return names;
+    }
+}
