@@ -2,7 +2,10 @@ package io.certstream.hub.it;
 
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.stream.SockJsBridge;
+import io.certstream.hub.stream.WireFormat;
 import io.certstream.hub.testing.RunningHub;
+import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -26,12 +29,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A hub whose web verticle cannot keep up: the test blocks that verticle's event loop (the deterministic stand-in
  * for too many clients on too few cores) while the watcher publishes, then lets it go. Beyond
- * {@code server.maxPendingMessages} the oldest updates are shed unwritten and counted as {@code dropped_overload};
- * within it, nothing is lost.
+ * {@code server.maxPendingMessages} the oldest updates are shed unwritten and counted as {@code dropped_overload}, on
+ * the websockets and the SockJS bridge alike, while heartbeats still go out; within it, nothing is lost.
  */
 class OverloadTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int INITIAL = 1;
+    /** A whole stream as the SockJS bridge offers it: the public address and the channel address. */
+    private static final List<String> BRIDGE_ADDRESSES = List.of(BusAddresses.LITE, "certstream.lite.all");
+    /** The timestamp of the heartbeat the test publishes amid shed updates. */
+    private static final long MARK = 42;
 
     private Vertx vertx;
     private SimulatedCtLog log;
@@ -60,11 +67,23 @@ class OverloadTest {
     @Test
     void aWebLoopFarBehindShedsTheOldestUpdatesCountsThemAndRecovers() throws Exception {
         int bound = 100;
-        int published = 400;
+        int half = 200;
+        int published = 2 * half;
         startHub(new JsonObject().put("maxPendingMessages", bound));
         StreamRecorder client = connectLite();
+        BridgeRecorder bridge = await(BridgeRecorder.connect(vertx, hub.port()));
+        for (String address : BRIDGE_ADDRESSES) {
+            await(bridge.register(address));
+        }
+        await(bridge.register(BusAddresses.HEARTBEAT));
+        bridge.sync(WAIT);
 
-        publishWhileTheWebLoopIsBlocked(published);
+        blockTheWebLoop();
+        publish(half);
+        // Amid updates that will be shed: a heartbeat must still reach every client.
+        vertx.eventBus().publish(BusAddresses.HEARTBEAT, WireFormat.heartbeat(MARK));
+        publish(half);
+        release.countDown();
 
         long dropped = awaitAccounted(client, published);
         List<Long> indexes = certIndexes(client);
@@ -74,12 +93,31 @@ class OverloadTest {
                 + indexes.size());
         assertIncreasing(indexes);
         assertEquals(INITIAL + published - 1, indexes.get(indexes.size() - 1), "the newest update got through");
+        assertTrue(client.messages("heartbeat").stream().anyMatch(m -> m.getLong("timestamp") == MARK),
+                "the heartbeat published amid shed updates reached the websocket client");
         JsonObject lite = hub.metrics().toJson().getJsonObject("endpoints").getJsonObject("lite");
         assertEquals(0, lite.getLong("dropped_messages"), "the client itself kept up: " + lite);
         assertEquals(dropped, lite.getLong("dropped_overload"), "/stats shows the overload drops: " + lite);
         String metrics = await(WebClient.create(vertx).get(hub.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
         assertEquals(dropped, MetricsAndHealthTest.value(metrics,
                 "certstream_endpoint_dropped_overload_total\\{endpoint=\"lite\"}"), "Prometheus counts them too");
+
+        // The SockJS bridge's deliveries wait on the same loop and are shed with the verticle's own.
+        bridge.await(b -> bridgeReceived(b) + hub.metrics().droppedOverload(SockJsBridge.STATS_LABEL)
+                >= (long) BRIDGE_ADDRESSES.size() * published, WAIT);
+        long bridgeDropped = hub.metrics().droppedOverload(SockJsBridge.STATS_LABEL);
+        assertTrue(bridgeDropped > 0, "bridge deliveries were shed too");
+        assertEquals((long) BRIDGE_ADDRESSES.size() * published, bridgeReceived(bridge) + bridgeDropped,
+                "each bridge delivery was either received or counted as dropped");
+        for (String address : BRIDGE_ADDRESSES) {
+            List<Long> bridged = bridge.bodies(address).stream()
+                    .map(b -> ((JsonObject) b).getJsonObject("data").getLong("cert_index")).toList();
+            assertIncreasing(bridged);
+            assertEquals(INITIAL + published - 1, bridged.get(bridged.size() - 1), "newest update on " + address);
+        }
+        assertTrue(bridge.bodies(BusAddresses.HEARTBEAT).stream().anyMatch(b -> ((JsonObject) b).getLong("timestamp") == MARK),
+                "the heartbeat reached the bridge client");
+        assertEquals(0, hub.metrics().dropped(SockJsBridge.STATS_LABEL), "the bridge client itself kept up");
 
         // Once caught up the hub is healthy again: what follows arrives whole.
         await(log.append(20));
@@ -97,7 +135,9 @@ class OverloadTest {
         assertTrue(published < hub.config().server().maxPendingMessages(), "the default bound is above a burst");
         StreamRecorder client = connectLite();
 
-        publishWhileTheWebLoopIsBlocked(published);
+        blockTheWebLoop();
+        publish(published);
+        release.countDown();
 
         client.await(m -> certIndexes(client).size() >= published, WAIT);
         List<Long> indexes = certIndexes(client);
@@ -111,7 +151,6 @@ class OverloadTest {
     private void startHub(JsonObject server) throws Exception {
         hub = await(RunningHub.start(vertx, new JsonObject()
                         .put("server", server.copy().put("instances", 1))
-                        .put("bridge", new JsonObject().put("sockjs", false))
                         .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))
                         .put("watcher", new JsonObject().put("batchSize", 256)),
                 router -> webLoops.add(Vertx.currentContext())));
@@ -133,8 +172,8 @@ class OverloadTest {
         return client;
     }
 
-    /** Blocks the web verticle's event loop, has the log issue {@code count} entries, waits until all were published. */
-    private void publishWhileTheWebLoopIsBlocked(int count) throws Exception {
+    /** Blocks the web verticle's event loop until {@link #release}: its deliveries queue up behind the test's task. */
+    private void blockTheWebLoop() throws InterruptedException {
         CountDownLatch blocked = new CountDownLatch(1);
         webLoops.get(0).runOnContext(v -> {
             blocked.countDown();
@@ -145,6 +184,10 @@ class OverloadTest {
             }
         });
         assertTrue(blocked.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the web loop ran the blocking task");
+    }
+
+    /** Has the log issue {@code count} entries and waits until the watcher published them all. */
+    private void publish(int count) throws Exception {
         long before = hub.metrics().published();
         await(log.append(count));
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -153,7 +196,10 @@ class OverloadTest {
                     + " updates were published while the web loop was blocked");
             Thread.sleep(20);
         }
-        release.countDown();
+    }
+
+    private static long bridgeReceived(BridgeRecorder bridge) {
+        return BRIDGE_ADDRESSES.stream().mapToLong(a -> bridge.bodies(a).size()).sum();
     }
 
     /** Waits until every update published so far was received or counted as dropped; returns the drops. */
