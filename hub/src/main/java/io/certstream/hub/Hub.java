@@ -77,7 +77,8 @@ public final class Hub extends VerticleBase {
                 .compose(id -> vertx.deployVerticle(() -> {
                     // Each instance measures its own event loop's backlog; its SockJS bridge shares the loop.
                     Backlog backlog = new Backlog(publisher, config.server().maxPendingMessages());
-                    return new WebVerticle(config.server(), metrics, backlog, router -> routes(router, bridgeChannels, backlog));
+                    return new WebVerticle(config.server(), metrics, backlog,
+                            router -> routes(router, bridgeChannels, backlog));
                 }, new DeploymentOptions().setInstances(instances)))
                 .compose(id -> config.bridge().tcpPort() == 0 ? Future.succeededFuture(id)
                         : vertx.deployVerticle(new TcpBridgeVerticle(config.bridge().tcpHost(), config.bridge().tcpPort(),

@@ -14,8 +14,9 @@ import java.util.Arrays;
  * again (latency stays bounded by {@code maxPending} updates) instead of delivering everything late.
  *
  * <p>A count rather than a publish time: the bus bodies are the serialized Buffers that plugins read, with no room
- * for a time stamp, and a count bounds the queued work itself whatever the certificate rate. Anything else published on
- * the stream addresses only makes the backlog look smaller: it can delay shedding, never cause a wrong drop.
+ * for a time stamp, and a count bounds the queued work itself whatever the certificate rate. Anything else
+ * published on the stream addresses only makes the backlog look smaller: it can delay shedding, never cause a wrong
+ * drop.
  *
  * <p>Written only on its verticle's event loop. {@link #shedding()} is also read by the SockJS bridge's deliveries
  * on that loop: they are queued beside the verticle's own, so they are just as late.

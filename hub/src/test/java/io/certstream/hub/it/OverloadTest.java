@@ -115,7 +115,8 @@ class OverloadTest {
             assertIncreasing(bridged);
             assertEquals(INITIAL + published - 1, bridged.get(bridged.size() - 1), "newest update on " + address);
         }
-        assertTrue(bridge.bodies(BusAddresses.HEARTBEAT).stream().anyMatch(b -> ((JsonObject) b).getLong("timestamp") == MARK),
+        assertTrue(bridge.bodies(BusAddresses.HEARTBEAT).stream()
+                        .anyMatch(b -> ((JsonObject) b).getLong("timestamp") == MARK),
                 "the heartbeat reached the bridge client");
         assertEquals(0, hub.metrics().dropped(SockJsBridge.STATS_LABEL), "the bridge client itself kept up");
 
