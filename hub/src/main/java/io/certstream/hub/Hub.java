@@ -10,8 +10,10 @@ import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.hub.plugin.PluginHost;
+import io.certstream.hub.stream.Backlog;
 import io.certstream.hub.stream.BridgeChannels;
 import io.certstream.hub.stream.LivePage;
+import io.certstream.hub.stream.OverloadWarning;
 import io.certstream.hub.stream.SockJsBridge;
 import io.certstream.hub.stream.TcpBridgeVerticle;
 import io.certstream.hub.metrics.MonitoringRoutes;
@@ -63,24 +65,21 @@ public final class Hub extends VerticleBase {
                 : Runtime.getRuntime().availableProcessors();
         vertx.setPeriodic(config.server().heartbeatSeconds() * 1000L, t -> vertx.eventBus()
                 .publish(BusAddresses.HEARTBEAT, WireFormat.heartbeat(System.currentTimeMillis() / 1000)));
-        vertx.setPeriodic(1000, t -> metrics.sample());
+        OverloadWarning overload = new OverloadWarning(metrics, config.server().maxPendingMessages());
+        vertx.setPeriodic(1000, t -> {
+            metrics.sample();
+            overload.check(System.currentTimeMillis());
+        });
 
-        Consumer<Router> routes = router -> {
-            if (config.bridge().sockjs()) {
-                // One bridge per web verticle instance (its consumers live on that instance's event loop).
-                router.route(SockJsBridge.PATH + "/*").subRouter(new SockJsBridge(vertx, bridgeChannels, metrics,
-                        config.server().clientQueueBytes(), config.server().slowClientSeconds() * 1000L).router());
-                LivePage.mount(router);
-            }
-            // /metrics and /health go through the extra-routes hook, so WebVerticle itself stays about streams.
-            MonitoringRoutes.mount(router, metrics, config.watcher().stalledSeconds() * 1000L);
-            extraRoutes.accept(router);
-        };
         // Plugins first: a bad plugin config stops the hub before it opens its port or reads any log,
         // and every plugin is listening before the first certificate is published.
         return vertx.deployVerticle(new PluginHost(config, metrics))
-                .compose(id -> vertx.deployVerticle(() -> new WebVerticle(config.server(), metrics, routes),
-                        new DeploymentOptions().setInstances(instances)))
+                .compose(id -> vertx.deployVerticle(() -> {
+                    // Each instance measures its own event loop's backlog; its SockJS bridge shares the loop.
+                    Backlog backlog = new Backlog(publisher, config.server().maxPendingMessages());
+                    return new WebVerticle(config.server(), metrics, backlog,
+                            router -> routes(router, bridgeChannels, backlog));
+                }, new DeploymentOptions().setInstances(instances)))
                 .compose(id -> config.bridge().tcpPort() == 0 ? Future.succeededFuture(id)
                         : vertx.deployVerticle(new TcpBridgeVerticle(config.bridge().tcpHost(), config.bridge().tcpPort(),
                                 bridgeChannels, metrics, config.server().clientQueueBytes())))
@@ -96,6 +95,18 @@ public final class Hub extends VerticleBase {
     public Future<?> stop() {
         // Watchers are children of this deployment and stop first; what they reached is saved for the next run.
         return positions == null ? Future.succeededFuture() : positions.close();
+    }
+
+    private void routes(Router router, BridgeChannels bridgeChannels, Backlog backlog) {
+        if (config.bridge().sockjs()) {
+            // One bridge per web verticle instance (its consumers live on that instance's event loop).
+            router.route(SockJsBridge.PATH + "/*").subRouter(new SockJsBridge(vertx, bridgeChannels, metrics, backlog,
+                    config.server().clientQueueBytes(), config.server().slowClientSeconds() * 1000L).router());
+            LivePage.mount(router);
+        }
+        // /metrics and /health go through the extra-routes hook, so WebVerticle itself stays about streams.
+        MonitoringRoutes.mount(router, metrics, config.watcher().stalledSeconds() * 1000L);
+        extraRoutes.accept(router);
     }
 
     private Optional<Deployable> watcherFor(CtLog log, LogEntryDecoder decoder, UpdatePublisher publisher) {

@@ -25,10 +25,15 @@ public record HubConfig(
         JsonArray plugins,
         String pluginsSource) {
 
-    /** The web verticle: where it listens and how it treats clients. */
+    /**
+     * The web verticle: where it listens and how it treats clients.
+     *
+     * @param maxPendingMessages most updates a web verticle lets wait for its event loop; beyond it the oldest are
+     *                           dropped unwritten and counted ({@code dropped_overload}). 0: no limit
+     */
     public record ServerConfig(
             String host, int port, int instances, int heartbeatSeconds, int latestSize,
-            int clientQueueBytes, int slowClientSeconds) {
+            int clientQueueBytes, int slowClientSeconds, int maxPendingMessages) {
     }
 
     /**
@@ -80,7 +85,8 @@ public record HubConfig(
     static HubConfig read(ConfigReader root) {
         root.allowOnly("server", "bridge", "logList", "logs", "watcher", "stateDir", "pluginDir", "plugins");
         ConfigReader s = root.object("server")
-                .allowOnly("host", "port", "instances", "heartbeatSeconds", "latestSize", "clientQueueBytes", "slowClientSeconds");
+                .allowOnly("host", "port", "instances", "heartbeatSeconds", "latestSize", "clientQueueBytes", "slowClientSeconds",
+                        "maxPendingMessages");
         ServerConfig server = new ServerConfig(
                 s.string("host", "0.0.0.0"),
                 s.integer("port", 8080, 0, 65535),
@@ -88,7 +94,8 @@ public record HubConfig(
                 s.integer("heartbeatSeconds", 30, 1, 3600),
                 s.integer("latestSize", 25, 1, 1000),
                 s.integer("clientQueueBytes", 4 << 20, 64 << 10, 1 << 30),
-                s.integer("slowClientSeconds", 30, 1, 3600));
+                s.integer("slowClientSeconds", 30, 1, 3600),
+                s.integer("maxPendingMessages", 10_000, 0, Integer.MAX_VALUE));
 
         ConfigReader b = root.object("bridge").allowOnly("sockjs", "tcpHost", "tcpPort");
         BridgeConfig bridge = new BridgeConfig(

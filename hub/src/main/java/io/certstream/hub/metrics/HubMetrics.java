@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.Comparator;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,6 +22,7 @@ public final class HubMetrics {
     private final Map<String, AtomicLong> clients = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> disconnectedSlow = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> droppedOverload = new ConcurrentHashMap<>();
     private final RateMeter rate = new RateMeter(10);
     private final Map<String, PluginEntry> plugins = new ConcurrentHashMap<>();
     private final PrometheusMetrics prometheus;
@@ -92,7 +94,8 @@ public final class HubMetrics {
         return clients.computeIfAbsent(endpoint, e -> {
             AtomicLong count = new AtomicLong();
             prometheus.bindEndpoint(e, count, dropped.computeIfAbsent(e, x -> new LongAdder()),
-                    disconnectedSlow.computeIfAbsent(e, x -> new LongAdder()));
+                    disconnectedSlow.computeIfAbsent(e, x -> new LongAdder()),
+                    droppedOverload.computeIfAbsent(e, x -> new LongAdder()));
             return count;
         });
     }
@@ -110,6 +113,31 @@ public final class HubMetrics {
     public long dropped(String endpoint) {
         LongAdder count = dropped.get(endpoint);
         return count == null ? 0 : count.sum();
+    }
+
+    /**
+     * Messages {@code clients} clients of {@code endpoint} did not get because the hub itself was too far behind
+     * ({@code server.maxPendingMessages}), counted per client like {@link #messageDropped}.
+     */
+    public void droppedOverload(String endpoint, long clients) {
+        endpoint(endpoint);
+        droppedOverload.computeIfAbsent(endpoint, e -> new LongAdder()).add(clients);
+    }
+
+    public long droppedOverload(String endpoint) {
+        LongAdder count = droppedOverload.get(endpoint);
+        return count == null ? 0 : count.sum();
+    }
+
+    /** Overload drops per endpoint that has any (for the hub's warning). */
+    public Map<String, Long> droppedOverload() {
+        Map<String, Long> counts = new TreeMap<>();
+        droppedOverload.forEach((endpoint, count) -> {
+            if (count.sum() > 0) {
+                counts.put(endpoint, count.sum());
+            }
+        });
+        return counts;
     }
 
     public void disconnectedSlow(String endpoint) {
@@ -136,7 +164,8 @@ public final class HubMetrics {
             endpoints.put(endpoint, new JsonObject()
                     .put("clients", clients(endpoint))
                     .put("dropped_messages", dropped(endpoint))
-                    .put("disconnected_slow", disconnectedSlow.getOrDefault(endpoint, new LongAdder()).sum()));
+                    .put("disconnected_slow", disconnectedSlow.getOrDefault(endpoint, new LongAdder()).sum())
+                    .put("dropped_overload", droppedOverload(endpoint)));
         }
         JsonObject pluginStats = new JsonObject();
         new java.util.TreeMap<>(plugins).forEach((name, p) ->

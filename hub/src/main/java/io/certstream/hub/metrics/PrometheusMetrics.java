@@ -63,7 +63,8 @@ public final class PrometheusMetrics {
         Gauge.builder("certstream.logs.watched", hub, h -> h.logs().size()).register(registry);
     }
 
-    void bindEndpoint(String endpoint, AtomicLong clients, LongAdder dropped, LongAdder disconnectedSlow) {
+    void bindEndpoint(String endpoint, AtomicLong clients, LongAdder dropped, LongAdder disconnectedSlow,
+                      LongAdder droppedOverload) {
         Tags tags = Tags.of("endpoint", endpoint);
         Gauge.builder("certstream.endpoint.clients", clients, AtomicLong::get).tags(tags)
                 .description("websocket clients connected").register(registry);
@@ -71,6 +72,9 @@ public final class PrometheusMetrics {
                 .description("messages dropped because the client's write queue was full").register(registry);
         FunctionCounter.builder("certstream.endpoint.disconnected.slow", disconnectedSlow, LongAdder::sum).tags(tags)
                 .description("clients closed for staying behind").register(registry);
+        FunctionCounter.builder("certstream.endpoint.dropped.overload", droppedOverload, LongAdder::sum).tags(tags)
+                .description("messages not sent to clients because the hub was more than server.maxPendingMessages behind")
+                .register(registry);
     }
 
     void bindLog(LogMetrics log) {

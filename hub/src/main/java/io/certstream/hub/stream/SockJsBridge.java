@@ -28,6 +28,9 @@ import java.util.logging.Logger;
  *       client this bridge swaps it for a {@link RawJson} of the same text, so the client gets the JSON object
  *       (the certificate is not re-serialized; what each client costs is a copy of the text, as every SockJS frame
  *       is escaped per client anyway). The channel addresses already carry one shared {@link RawJson}.</li>
+ *   <li>Deliveries queue on the web verticle's event loop like its own: while its {@link Backlog} says the loop is
+ *       more than {@code server.maxPendingMessages} behind, certificate messages are skipped unencoded (counted as
+ *       {@code dropped_overload}); heartbeats and alerts still go out.</li>
  *   <li>Each client's unacknowledged writes are bounded ({@link BridgeClient}); messages for a client that is
  *       behind are skipped before being encoded and counted, and a client that stays behind is closed.</li>
  * </ul>
@@ -42,13 +45,17 @@ public final class SockJsBridge {
     private final Vertx vertx;
     private final BridgeChannels channels;
     private final HubMetrics metrics;
+    private final Backlog backlog;
     private final int queueBytes;
     private final long slowMillis;
 
-    public SockJsBridge(Vertx vertx, BridgeChannels channels, HubMetrics metrics, int queueBytes, long slowMillis) {
+    /** @param backlog that of the web verticle whose router mounts this bridge: their deliveries share its event loop */
+    public SockJsBridge(Vertx vertx, BridgeChannels channels, HubMetrics metrics, Backlog backlog, int queueBytes,
+                        long slowMillis) {
         this.vertx = vertx;
         this.channels = channels;
         this.metrics = metrics;
+        this.backlog = backlog;
         this.queueBytes = queueBytes;
         this.slowMillis = slowMillis;
     }
@@ -95,6 +102,11 @@ public final class SockJsBridge {
             }
             case UNREGISTER -> client.forget(event.getRawMessage().getString("address"), channels);
             case RECEIVE -> {
+                if (backlog.shedding() && isStream(event.getRawMessage().getString("address"))) {
+                    metrics.droppedOverload(STATS_LABEL, 1);
+                    event.complete(false);
+                    return;
+                }
                 if (!client.mayReceive(System.currentTimeMillis())) {
                     event.complete(false);
                     return;
@@ -110,5 +122,11 @@ public final class SockJsBridge {
             }
         }
         event.complete(true);
+    }
+
+    /** Certificate messages, which may be shed when the loop is behind; heartbeats and alerts never are. */
+    private static boolean isStream(String address) {
+        return BusAddresses.FULL.equals(address) || BusAddresses.LITE.equals(address)
+                || BusAddresses.DOMAINS_ONLY.equals(address) || BridgeChannels.isChannel(address);
     }
 }

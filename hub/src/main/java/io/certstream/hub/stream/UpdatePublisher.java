@@ -8,12 +8,15 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Puts decoded certificates on the event bus: the object for in-JVM plugins, the serialized text per channel. */
 public final class UpdatePublisher {
     private final EventBus bus;
     private final HubMetrics metrics;
     private final BridgeChannels bridgeChannels;
+    /** Updates published so far; each web verticle compares it with what it has taken off the bus ({@link Backlog}). */
+    private final AtomicLong published = new AtomicLong();
 
     public UpdatePublisher(Vertx vertx, HubMetrics metrics) {
         this(vertx, metrics, null);
@@ -37,6 +40,8 @@ public final class UpdatePublisher {
 
     public void publish(List<EncodedUpdate> updates) {
         for (EncodedUpdate u : updates) {
+            // Counted before it is on the bus, so a consumer never sees a message the count does not include.
+            published.incrementAndGet();
             bus.publish(BusAddresses.UPDATES, u.update());
             bus.publish(BusAddresses.FULL, u.full());
             bus.publish(BusAddresses.LITE, u.lite());
@@ -46,6 +51,11 @@ public final class UpdatePublisher {
             }
         }
         metrics.published(updates.size());
+    }
+
+    /** How many updates were published (each on every stream address) since this publisher was made. */
+    public long published() {
+        return published.get();
     }
 
     /** A codec for immutable objects that never leave the JVM. */

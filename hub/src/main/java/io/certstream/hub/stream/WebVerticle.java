@@ -33,25 +33,38 @@ public final class WebVerticle extends VerticleBase {
 
     private final ServerConfig config;
     private final HubMetrics metrics;
+    private final Backlog backlog;
     private final Consumer<Router> extraRoutes;
     private final Map<Channel, Set<ClientConnection>> clients = new EnumMap<>(Channel.class);
     private final Map<Channel, RecentMessages> recent = new EnumMap<>(Channel.class);
     private HttpServer server;
 
-    /** @param extraRoutes lets the hub mount more handlers (e.g. the event-bus bridge) before the catch-all routes */
-    public WebVerticle(ServerConfig config, HubMetrics metrics, Consumer<Router> extraRoutes) {
+    /**
+     * @param backlog     this instance's own: how far its event loop is behind the publisher (see {@link Backlog})
+     * @param extraRoutes lets the hub mount more handlers (e.g. the event-bus bridge) before the catch-all routes
+     */
+    public WebVerticle(ServerConfig config, HubMetrics metrics, Backlog backlog, Consumer<Router> extraRoutes) {
         this.config = config;
         this.metrics = metrics;
+        this.backlog = backlog;
         this.extraRoutes = extraRoutes;
     }
 
     @Override
     public Future<?> start() {
+        backlog.start();
         for (Channel channel : Channel.values()) {
             clients.put(channel, new LinkedHashSet<>());
             recent.put(channel, new RecentMessages(config.latestSize()));
-            vertx.eventBus().<Buffer>localConsumer(channel.address(), m -> broadcast(channel, m.body()));
+            vertx.eventBus().<Buffer>localConsumer(channel.address(), m -> {
+                if (backlog.shed(channel)) {
+                    overloaded(channel);
+                } else {
+                    broadcast(channel, m.body());
+                }
+            });
         }
+        // Heartbeats are not counted by the publisher and never shed: they are what keeps idle clients connected.
         vertx.eventBus().<Buffer>localConsumer(BusAddresses.HEARTBEAT, m -> {
             for (Channel channel : Channel.values()) {
                 sendAll(channel, m.body());
@@ -114,6 +127,14 @@ public final class WebVerticle extends VerticleBase {
                 metrics.clientDisconnected(channel.label());
             }
         });
+    }
+
+    /** Counted once per client that misses the message, as client drops are. */
+    private void overloaded(Channel channel) {
+        int missed = clients.get(channel).size();
+        if (missed > 0) {
+            metrics.droppedOverload(channel.label(), missed);
+        }
     }
 
     private void broadcast(Channel channel, Buffer message) {

@@ -67,6 +67,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void maxPendingMessagesDefaultsToTenThousandTakesZeroAndNamesKeyAndFileWhenBad() throws IOException {
+        assertEquals(10_000, ConfigLoader.load(null, Map.of()).server().maxPendingMessages(), "config/hub.json default");
+        assertEquals(0, ConfigLoader.load(write("{\"server\": {\"maxPendingMessages\": 0}}"), Map.of())
+                .server().maxPendingMessages(), "0: no limit");
+        assertEquals(500, ConfigLoader.load(null, Map.of("CERTSTREAM_SERVER_MAXPENDINGMESSAGES", "500"))
+                .server().maxPendingMessages());
+
+        Path negative = write("{\"server\": {\"maxPendingMessages\": -1}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(negative, Map.of()));
+        assertTrue(e.getMessage().startsWith(negative + ": server.maxPendingMessages must be between 0 and"),
+                e.getMessage());
+        Path text = write("{\"server\": {\"maxPendingMessages\": \"lots\"}}");
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(text, Map.of()));
+        assertTrue(e.getMessage().startsWith(text + ": server.maxPendingMessages must be an integer"), e.getMessage());
+    }
+
+    @Test
     void badEnvironmentValueNamesTheVariable() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("CERTSTREAM_SERVER_PORT", "99999")));

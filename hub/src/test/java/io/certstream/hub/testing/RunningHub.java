@@ -7,12 +7,14 @@ import io.certstream.hub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** A hub deployed in the test's Vert.x on a free port, configured from the defaults plus the test's overrides. */
 public final class RunningHub {
@@ -40,6 +42,19 @@ public final class RunningHub {
      * {@code --config FILE} gives it; config errors then name the file.
      */
     public static Future<RunningHub> start(Vertx vertx, java.nio.file.Path configFile, JsonObject overrides) {
+        return start(vertx, configFile, overrides, router -> { });
+    }
+
+    /**
+     * Like {@link #start(Vertx, JsonObject)}, with {@code extraRoutes} called by each web verticle instance as it
+     * starts, on that instance's context ({@code Vertx.currentContext()} there is the instance's event loop).
+     */
+    public static Future<RunningHub> start(Vertx vertx, JsonObject overrides, Consumer<Router> extraRoutes) {
+        return start(vertx, null, overrides, extraRoutes);
+    }
+
+    private static Future<RunningHub> start(Vertx vertx, java.nio.file.Path configFile, JsonObject overrides,
+                                            Consumer<Router> extraRoutes) {
         int port = freePort();
         JsonObject base = new JsonObject()
                 .put("server", new JsonObject().put("host", "127.0.0.1").put("port", port).put("instances", 2))
@@ -55,7 +70,7 @@ public final class RunningHub {
             return Future.failedFuture(e);
         }
         HubMetrics metrics = new HubMetrics();
-        return vertx.deployVerticle(new Hub(config, metrics))
+        return vertx.deployVerticle(new Hub(config, metrics, extraRoutes))
                 .map(id -> new RunningHub(vertx, id, port, metrics, config));
     }
 
