@@ -84,10 +84,13 @@ class SlowClientsTest {
                 received.add(data.getJsonObject("source").getString("url") + "#" + data.getLong("cert_index"));
             }
         });
-        // Release the stream, paced: every reply 100 ms late. The hub decodes on all cores and could publish faster
-        // than this test's client parses JSON, and a client slower than the hub rightly has messages dropped too.
-        // Paced, the fast client keeps up with ease (about 20 MB/s) while the stalled one still falls 40+ MB behind.
-        log.injectFaults(FaultPlan.only(FaultPlan.Fault.SLOW, 1.0).withSlowMillis(100));
+        // Release the stream, paced: every reply 250 ms late, so each log delivers at most two batches of 128 (the
+        // one asked for and the one fetched ahead) per 250 ms. Unpaced, the hub (decoding on all cores) publishes
+        // faster than this test's client parses JSON, which rightly drops messages to it too, and deliveries wait on
+        // the web verticle's event loop (bounded by server.maxPendingMessages, but that bound is far above the
+        // 4 MB client queue this test is about). Paced, the fast client keeps up with ease while the stalled one
+        // still falls 40+ MB behind.
+        log.injectFaults(FaultPlan.only(FaultPlan.Fault.SLOW, 1.0).withSlowMillis(250));
 
         long maxHeap = baseline;
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
