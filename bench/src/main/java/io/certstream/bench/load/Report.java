@@ -34,7 +34,7 @@ final class Report {
         if (c != null) {
             row(md, "catch-up: certs/s to one full-stream client", c.getValue("certs_per_second")
                     + " (" + c.getValue("received") + " of " + c.getValue("entries") + " in " + c.getValue("seconds") + " s; "
-                    + c.getValue("dropped_by_hub") + " dropped by the hub for a slow reader)");
+                    + c.getValue("dropped_by_hub") + " dropped by the hub: slow reader or overload)");
             row(md, "catch-up: certs/s over the second half (JIT warm)", String.valueOf(c.getValue("second_half_certs_per_second")));
             row(md, "catch-up: hub CPU per certificate, hub CPU use (200% = 2 cores)", c.getValue("hub_cpu_us_per_cert")
                     + " us, " + c.getValue("hub_cpu_percent") + "%");
