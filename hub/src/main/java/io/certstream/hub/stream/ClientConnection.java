@@ -31,9 +31,11 @@ final class ClientConnection {
         return socket;
     }
 
-    /** Sends a message, or drops it when the client is behind. Returns false once the client is being closed. */
+    /** Sends a message, or drops it when the client is behind. Returns false once the client is closing or closed. */
     boolean send(Buffer message, long nowMillis) {
-        if (closing) {
+        // A client that sent its close frame is closed for Vert.x (which refuses to even look at its write queue)
+        // before the connection is gone and the close handler runs; on a busy loop broadcasts reach it in between.
+        if (closing || socket.isClosed()) {
             return false;
         }
         if (socket.writeQueueFull()) {
