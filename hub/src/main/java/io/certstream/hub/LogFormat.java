@@ -10,6 +10,10 @@ import java.util.logging.Logger;
 
 /** One readable line per log record: {@code 2026-11-25 06:12:01 INFO  Rfc6962Watcher: message}. */
 final class LogFormat extends Formatter {
+    /** Held here: JUL keeps loggers weakly, and a collected logger forgets the level set on it. */
+    private static final Logger NETTY = Logger.getLogger("io.netty");
+    private static final Logger METER_REGISTRY = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+
     private LogFormat() {
     }
 
@@ -22,7 +26,11 @@ final class LogFormat extends Formatter {
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         // Netty is chatty at INFO about its own internals.
-        Logger.getLogger("io.netty").setLevel(Level.WARNING);
+        NETTY.setLevel(Level.WARNING);
+        // Vert.x's Micrometer metrics register some gauges twice by design, which Micrometer >= 1.13.9 warns about
+        // once at start-up ("This Gauge has been already registered"): harmless, and confusing in a hub's log
+        // (vert-x3/vertx-micrometer-metrics#259, micrometer-metrics/micrometer#6931).
+        METER_REGISTRY.setLevel(Level.SEVERE);
     }
 
     @Override
