@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * catch-up: the fast one gets every certificate, the hub's heap does not grow with what the stalled one missed,
  * and the stalled one is closed with code 1013 and a reason.
  */
+@Tag("own-jvm") // measures the heap of its JVM: run alone (hub/pom.xml)
 class SlowClientsTest {
     /** Per log; the hub watches the same simulated log under two URLs, so it streams twice this many. */
     private static final int ENTRIES = Integer.getInteger("slowclients.entries", 3000);
