@@ -4,6 +4,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,6 +64,23 @@ public final class Subscription<T> {
         this.capacity = capacity;
         this.handler = handler;
         this.dropped = dropped;
+    }
+
+    /**
+     * For hosts: subscribes a plugin's {@code handler} to {@code address}. The bus consumer is registered on
+     * {@code feed}, the host's context, which only {@link #offer offers}; the handler runs on {@code target}, the
+     * plugin's. The dropped counter ({@link #droppedMetric}) and a gauge of queued bodies go into {@code metrics}.
+     */
+    public static <T> Subscription<T> follow(Vertx vertx, Context feed, Context target, String address, int capacity,
+                                             Handler<T> handler, PluginMetrics metrics) {
+        String dropped = droppedMetric(address);
+        Subscription<T> subscription = new Subscription<>(address, target, capacity, handler, metrics.counter(dropped));
+        metrics.gauge(dropped.replaceFirst("^dropped_", "queued_"), subscription::queued);
+        feed.runOnContext(v -> {
+            MessageConsumer<T> consumer = vertx.eventBus().localConsumer(address, m -> subscription.offer(m.body()));
+            consumer.completion().onComplete(ar -> subscription.registered(consumer::unregister));
+        });
+        return subscription;
     }
 
     /**

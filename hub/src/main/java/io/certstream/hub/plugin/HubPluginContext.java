@@ -7,7 +7,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 
@@ -50,14 +49,8 @@ final class HubPluginContext implements PluginContext {
 
     @Override
     public <T> Subscription<T> subscribe(String address, int capacity, Handler<T> handler) {
-        Subscription<T> subscription = new Subscription<>(address, own, capacity, handler,
-                metrics.counter(Subscription.droppedMetric(address)));
-        metrics.gauge(Subscription.droppedMetric(address).replaceFirst("^dropped_", "queued_"), subscription::queued);
+        Subscription<T> subscription = Subscription.follow(vertx, feed, own, address, capacity, handler, metrics);
         subscriptions.add(subscription);
-        feed.runOnContext(v -> {
-            MessageConsumer<T> consumer = vertx.eventBus().localConsumer(address, m -> subscription.offer(m.body()));
-            consumer.completion().onComplete(ar -> subscription.registered(consumer::unregister));
-        });
         return subscription;
     }
 

@@ -7,7 +7,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 
@@ -45,13 +44,9 @@ public final class TestPluginContext implements PluginContext {
 
     @Override
     public <T> Subscription<T> subscribe(String address, int capacity, Handler<T> handler) {
-        Subscription<T> subscription = new Subscription<>(address, vertx.getOrCreateContext(), capacity, handler,
-                metrics.counter(Subscription.droppedMetric(address)));
+        Subscription<T> subscription = Subscription.follow(vertx, feed, vertx.getOrCreateContext(), address, capacity,
+                handler, metrics);
         subscriptions.add(subscription);
-        feed.runOnContext(v -> {
-            MessageConsumer<T> consumer = vertx.eventBus().localConsumer(address, m -> subscription.offer(m.body()));
-            consumer.completion().onComplete(ar -> subscription.registered(consumer::unregister));
-        });
         return subscription;
     }
 
