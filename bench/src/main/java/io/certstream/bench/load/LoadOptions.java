@@ -9,7 +9,7 @@ import java.util.List;
  * What one harness run does. {@code --smoke} is the seconds-long CI run; without it the defaults are the full run
  * whose figures docs/performance.md reports. Every figure can be overridden.
  */
-record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entries, int batchCap, int pollSeconds,
+record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entries, int batchCap, double pollSeconds,
                    int catchupTimeoutSeconds, int liteClients, int domainsClients, int rate, int liveSeconds,
                    int hubInstances, int clientQueueMb, List<String> hubJvmArgs, boolean jfr) {
 
@@ -21,7 +21,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
               --pool N                distinct minted certificates the backlog is made of (full: 2000)
               --entries sim|ctdata    pool from the simulated log's mint, or the real Navigli entries of ../shared/ctdata
               --batch-cap N           most entries per get-entries answer, also the hub's watcher.batchSize (1024)
-              --poll-seconds N        the hub's watcher.pollSeconds (1)
+              --poll-seconds S        the hub's watcher.pollSeconds, fractions allowed (1)
               --catchup-timeout S     give up waiting for the catch-up after S seconds (900)
               --lite-clients N        lite (/) clients of the live lite phase (full: 5000)
               --domains-clients N     /domains-only clients of the live domains phase (full: 5000)
@@ -40,7 +40,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         int pool = smoke ? 100 : 2000;
         String entries = "sim";
         int batchCap = 1024;
-        int poll = 1;
+        double poll = 1;
         int catchupTimeout = smoke ? 120 : 900;
         int lite = smoke ? 20 : 5000;
         int domains = smoke ? 20 : 5000;
@@ -67,7 +67,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
                         case "--pool" -> pool = positive(a, v);
                         case "--entries" -> entries = v;
                         case "--batch-cap" -> batchCap = positive(a, v);
-                        case "--poll-seconds" -> poll = positive(a, v);
+                        case "--poll-seconds" -> poll = seconds(a, v);
                         case "--catchup-timeout" -> catchupTimeout = positive(a, v);
                         case "--lite-clients" -> lite = count(a, v);
                         case "--domains-clients" -> domains = count(a, v);
@@ -94,6 +94,18 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
             throw new IllegalArgumentException(name + " must be at least 1, got " + value);
         }
         return n;
+    }
+
+    private static double seconds(String name, String value) {
+        try {
+            double s = Double.parseDouble(value);
+            if (!(s >= 0.1)) {
+                throw new NumberFormatException();
+            }
+            return s;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number of seconds, at least 0.1, got " + value);
+        }
     }
 
     private static int count(String name, String value) {

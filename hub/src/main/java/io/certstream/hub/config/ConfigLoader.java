@@ -128,8 +128,13 @@ public final class ConfigLoader {
         if (example instanceof Number) {
             try {
                 return Long.parseLong(text);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(source + ": " + key + " must be an integer, got \"" + text + "\"");
+            } catch (NumberFormatException notAnInteger) {
+                // The key's reader decides whether a fraction is allowed (watcher.pollSeconds) and says so if not.
+                try {
+                    return Double.parseDouble(text);
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(source + ": " + key + " must be a number, got \"" + text + "\"");
+                }
             }
         }
         if (example instanceof JsonArray) {

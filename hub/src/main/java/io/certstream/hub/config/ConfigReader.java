@@ -103,6 +103,22 @@ final class ConfigReader {
         return (int) v;
     }
 
+    /** A number that may have a fraction (e.g. {@code 0.5} seconds). */
+    double decimal(String name, double fallback, double min, double max) {
+        Object value = json.getValue(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+            throw error(name, "must be a number, got " + describe(value));
+        }
+        double v = n.doubleValue();
+        if (v < min || v > max) {
+            throw error(name, "must be between " + min + " and " + max + ", got " + v);
+        }
+        return v;
+    }
+
     List<String> strings(String name, List<String> fallback) {
         Object value = json.getValue(name);
         if (value == null) {

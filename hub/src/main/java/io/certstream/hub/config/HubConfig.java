@@ -64,8 +64,11 @@ public record HubConfig(
      *                            stalled by {@code /health}
      */
     public record WatcherConfig(
-            StartPosition start, int batchSize, int pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds,
+            StartPosition start, int batchSize, double pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds,
             long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads, int stalledSeconds) {
+        public long pollMillis() {
+            return Math.round(pollSeconds * 1000);
+        }
     }
 
     /** Where a watcher starts when it has no saved position: the current tree head, or a fixed index. */
@@ -118,7 +121,8 @@ public record HubConfig(
         WatcherConfig watcher = new WatcherConfig(
                 start(w, "start", StartPosition.HEAD),
                 w.integer("batchSize", 256, 1, 10_000),
-                w.integer("pollSeconds", 10, 1, 3600),
+                // Fractions allowed: a latency-sensitive hub on a log that grows constantly may poll every 0.5 s.
+                w.decimal("pollSeconds", 10, 0.1, 3600),
                 w.integer("requestTimeoutSeconds", 30, 1, 600),
                 w.integer("maxBackoffSeconds", 300, 1, 86_400),
                 w.integer("maxBacklog", 0, 0, Integer.MAX_VALUE),

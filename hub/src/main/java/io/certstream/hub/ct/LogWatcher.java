@@ -127,7 +127,7 @@ public abstract class LogWatcher extends VerticleBase {
                 })
                 .onSuccess(v -> {
                     recovered();
-                    schedule(config.pollSeconds() * 1000L);
+                    schedule(config.pollMillis());
                 })
                 .onFailure(this::failed);
     }

@@ -135,4 +135,20 @@ class ConfigLoaderTest {
         Files.writeString(file, json);
         return file;
     }
+
+    @Test
+    void pollSecondsTakesFractionsFromFileAndEnvironmentWithinItsRange() throws IOException {
+        assertEquals(10_000, ConfigLoader.load(null, Map.of()).watcher().pollMillis());
+        assertEquals(500, ConfigLoader.load(write("{\"watcher\": {\"pollSeconds\": 0.5}}"), Map.of()).watcher().pollMillis());
+        assertEquals(250, ConfigLoader.load(null, Map.of("CERTSTREAM_WATCHER_POLLSECONDS", "0.25")).watcher().pollMillis());
+
+        Path tooFast = write("{\"watcher\": {\"pollSeconds\": 0.01}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(tooFast, Map.of()));
+        assertTrue(e.getMessage().contains("watcher.pollSeconds") && e.getMessage().contains(tooFast.toString()), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("CERTSTREAM_WATCHER_POLLSECONDS", "soon")));
+        assertTrue(e.getMessage().contains("watcher.pollSeconds") && e.getMessage().contains("CERTSTREAM_WATCHER_POLLSECONDS"), e.getMessage());
+        // Keys that need whole numbers still say so when given a fraction through the environment.
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("CERTSTREAM_SERVER_PORT", "80.5")));
+        assertTrue(e.getMessage().contains("server.port") && e.getMessage().contains("integer"), e.getMessage());
+    }
 }
