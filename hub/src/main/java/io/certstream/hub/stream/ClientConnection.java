@@ -1,8 +1,13 @@
 package io.certstream.hub.stream;
 
 import io.certstream.hub.metrics.HubMetrics;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
+
+import java.util.logging.Logger;
 
 /**
  * One websocket client of one channel. Its write queue is bounded: while it is full, messages for this client are
@@ -11,6 +16,9 @@ import io.vertx.core.http.ServerWebSocket;
  */
 final class ClientConnection {
     static final short CLOSE_TOO_SLOW = 1013;
+    /** Most frames written to one client before a flush even while its event loop stays busy. */
+    private static final int FLUSH_EVERY = 64;
+    private static volatile boolean warnedNoConsolidation;
 
     private final ServerWebSocket socket;
     private final Channel channel;
@@ -25,6 +33,29 @@ final class ClientConnection {
         this.metrics = metrics;
         this.slowMillis = slowMillis;
         socket.setWriteQueueMaxSize(queueBytes);
+        consolidateFlushes(socket);
+    }
+
+    /**
+     * Vert.x flushes every frame it writes outside a read of the same connection: one system call per message per
+     * client, which is what bounds fan-out (see docs/performance.md). Netty's {@link FlushConsolidationHandler}, at
+     * the socket end of the pipeline, turns the flushes of one event-loop turn into one (at the latest after
+     * {@value #FLUSH_EVERY} frames), so a burst of messages reaches each client in a few large writes. Written but
+     * unflushed frames count in the channel's outbound buffer, so {@code writeQueueFull()} and the drop policy see
+     * them exactly as before.
+     */
+    private static void consolidateFlushes(ServerWebSocket socket) {
+        if (socket instanceof WebSocketInternal internal) {
+            ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
+            if (pipeline.get(FlushConsolidationHandler.class) == null) {
+                pipeline.addFirst("certstream-flush", new FlushConsolidationHandler(FLUSH_EVERY, true));
+            }
+        } else if (!warnedNoConsolidation) {
+            // Only a Vert.x upgrade that changed its internals gets here: everything works, one flush per frame.
+            warnedNoConsolidation = true;
+            Logger.getLogger(ClientConnection.class.getName()).warning("websocket " + socket.getClass().getName()
+                    + " exposes no Netty pipeline: flushing every frame, fan-out will cost more CPU");
+        }
     }
 
     ServerWebSocket socket() {
