@@ -51,5 +51,6 @@ timer = threading.Timer(60, give_up)
 timer.daemon = True
 timer.start()
 app = WebSocketApp(url, on_open=on_open, on_message=on_message, on_error=on_error)
-app.run_forever()
+# The official client pings every 15 s (certstream-python's run_forever(ping_interval=15)).
+app.run_forever(ping_interval=15)
 sys.exit(0 if seen >= wanted else 1)

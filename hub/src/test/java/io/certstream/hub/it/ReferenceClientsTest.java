@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Wire compatibility: CertStream's reference clients, unchanged, receive the simulated log's certificates from the hub.
  * JavaScript: the official npm package {@code certstream}. Python: the official client's loop on websocket-client
- * (the package itself is on PyPI, out of reach here). Each prints one JSON line per certificate, checked against
- * what the simulated log issued.
+ * (the package itself is on PyPI, out of reach here). Go: the official client's loop on gorilla/websocket (the module
+ * itself is on GitHub, out of reach here). Each prints one JSON line per certificate, checked against what the
+ * simulated log issued.
  */
 class ReferenceClientsTest {
     private static final int COUNT = 12;
@@ -59,6 +60,12 @@ class ReferenceClientsTest {
         Path script = Path.of("src", "test", "python", "receive.py").toAbsolutePath();
         Path dir = Files.createDirectories(Path.of("target", "python"));
         receivesCertificates(dir, url -> List.of(python, script.toString(), url, String.valueOf(COUNT)));
+    }
+
+    @Test
+    void goClientReceivesCertificates() throws Exception {
+        Path binary = ExternalTools.goProgram("receive");
+        receivesCertificates(binary.getParent(), url -> List.of(binary.toString(), url, String.valueOf(COUNT)));
     }
 
     private void receivesCertificates(Path dir, Function<String, List<String>> command) throws Exception {

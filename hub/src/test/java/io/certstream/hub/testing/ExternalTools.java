@@ -9,7 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Programs some tests drive (Node.js, npm): found on the PATH, or the test is skipped saying what to install. */
+/** Programs some tests drive (Node.js, npm, Python, Go): found on the PATH, or the test is skipped saying what to install. */
 public final class ExternalTools {
     private ExternalTools() {
     }
@@ -33,6 +33,34 @@ public final class ExternalTools {
         Assumptions.abort("skipped: python3 with websocket-client is needed (apt-get install python3-websocket, or run ./run-tests as root)");
         return null;
     }
+
+    /**
+     * Builds {@code src/test/go/<name>.go} with Debian's Go and gorilla/websocket (the library the official CertStream
+     * Go client is built on; GOPATH mode, as Debian ships Go libraries as source) into {@code target/go/<name>};
+     * skips the test when either is missing, fails when the build fails.
+     */
+    public static synchronized Path goProgram(String name) throws IOException, InterruptedException {
+        Path gorilla = Path.of(GO_PATH, "src", "github.com", "gorilla", "websocket");
+        Assumptions.assumeTrue(onPath("go") && Files.isDirectory(gorilla),
+                "skipped: Go and gorilla/websocket are needed (apt-get install golang-go golang-github-gorilla-websocket-dev, or run ./run-tests as root)");
+        Path dir = Files.createDirectories(Path.of("target", "go").toAbsolutePath());
+        Path binary = dir.resolve(name);
+        Path log = dir.resolve(name + "-build.log");
+        ProcessBuilder build = new ProcessBuilder("go", "build", "-o", binary.toString(),
+                Path.of("src", "test", "go", name + ".go").toAbsolutePath().toString())
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        build.environment().put("GO111MODULE", "off");
+        build.environment().put("GOPATH", GO_PATH);
+        build.environment().put("GOCACHE", dir.resolve("cache").toString());
+        Process go = build.start();
+        if (!go.waitFor(5, TimeUnit.MINUTES) || go.exitValue() != 0) {
+            go.destroyForcibly();
+            throw new IllegalStateException("go build of " + name + ".go failed:\n" + Files.readString(log));
+        }
+        return binary;
+    }
+
+    private static final String GO_PATH = "/usr/share/gocode";
 
     public static boolean onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "");
