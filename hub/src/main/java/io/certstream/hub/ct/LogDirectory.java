@@ -48,6 +48,8 @@ public final class LogDirectory extends VerticleBase {
         CtLog wanted;
         /** The deployed watcher, if any. */
         String deploymentId;
+        /** Its last start failed: the next refresh tries again even if the log's entry did not change. */
+        boolean startFailed;
         /** The last change queued for this log: each change starts once the one before has completed. */
         Future<Void> tail = Future.succeededFuture();
 
@@ -121,10 +123,11 @@ public final class LogDirectory extends VerticleBase {
         return fetchList(source)
                 .map(json -> LogList.parse(json, config.logList().states(), config.watcher().start()))
                 .onFailure(e -> {
+                    boolean first = watches.isEmpty();
                     LOG.warning(() -> "Cannot read the CT log list " + source + ": " + e.getMessage()
-                            + ". Watching the configured logs only; retrying in a minute"
-                            + " (set logList.url to another list or file, or logList.enabled to false).");
-                    if (watches.isEmpty()) {
+                            + (first ? ". Watching the configured logs only" : ". Keeping the logs of the last list read")
+                            + "; retrying in a minute (set logList.url to another list or file, or logList.enabled to false).");
+                    if (first) {
                         apply(List.of());
                     }
                 })
@@ -133,6 +136,7 @@ public final class LogDirectory extends VerticleBase {
                     return apply(logs);
                 });
     }
+
     private Future<JsonObject> fetchList(String source) {
         Future<Buffer> body = source.startsWith("http://") || source.startsWith("https://")
                 ? http.getAbs(source).timeout(30_000).send().compose(r -> r.statusCode() == 200
@@ -162,6 +166,7 @@ public final class LogDirectory extends VerticleBase {
                 CtLog gone = watch.wanted;
                 watch.wanted = null;
                 if (unsupported.remove(url)) {
+                    watches.remove(url);
                     continue;
                 }
                 LOG.info(() -> "No longer watching " + gone.name() + " (" + url + "): it left the log list or its state"
@@ -180,9 +185,9 @@ public final class LogDirectory extends VerticleBase {
             if (watch == null) {
                 watch = new Watch(log);
                 watches.put(log.url(), watch);
-            } else if (log.equals(watch.wanted)) {
+            } else if (log.equals(watch.wanted) && !watch.startFailed) {
                 continue;
-            } else if (watch.wanted != null) {
+            } else if (watch.wanted != null && !log.equals(watch.wanted)) {
                 CtLog before = watch.wanted;
                 LOG.info(() -> log.name() + " (" + log.url() + ") changed in the log list (" + describe(before) + " -> "
                         + describe(log) + "); restarting its watcher from where it stands");
@@ -212,9 +217,14 @@ public final class LogDirectory extends VerticleBase {
             unsupported.add(log.url());
             return Future.succeededFuture();
         }
+        watch.startFailed = false;
         return vertx.deployVerticle(watcher.get())
                 .onSuccess(id -> watch.deploymentId = id)
-                .onFailure(e -> LOG.warning(() -> "Cannot start the watcher of " + log.url() + ": " + e.getMessage()))
+                .onFailure(e -> {
+                    watch.startFailed = true; // the next refresh of the list tries again
+                    LOG.warning(() -> "Cannot start the watcher of " + log.url() + ": " + e.getMessage()
+                            + "; trying again at the next log list refresh");
+                })
                 .mapEmpty();
     }
 
