@@ -41,6 +41,7 @@ public final class Hub extends VerticleBase {
     private final HubMetrics metrics;
     private final Consumer<Router> extraRoutes;
     private PositionStore positions;
+    private volatile LogDirectory directory;
 
     public Hub(HubConfig config, HubMetrics metrics) {
         this(config, metrics, router -> { });
@@ -87,8 +88,14 @@ public final class Hub extends VerticleBase {
                         config.watcher().positionSaveSeconds() * 1000L))
                 .compose(store -> {
                     positions = store;
-                    return vertx.deployVerticle(new LogDirectory(config, log -> watcherFor(log, decoder, publisher)));
+                    directory = new LogDirectory(config, metrics, log -> watcherFor(log, decoder, publisher));
+                    return vertx.deployVerticle(directory);
                 });
+    }
+
+    /** Re-reads the log list now instead of at the next {@code logList.refreshMinutes}; see {@link LogDirectory#refresh()}. */
+    public Future<Void> refreshLogList() {
+        return directory == null ? Future.failedFuture("the hub has not started") : directory.refresh();
     }
 
     @Override
@@ -109,16 +116,20 @@ public final class Hub extends VerticleBase {
         extraRoutes.accept(router);
     }
 
+    private LogMetrics logMetrics(CtLog log) {
+        return metrics.log(log.name(), log.url(), log.kind());
+    }
+
     private Optional<Deployable> watcherFor(CtLog log, LogEntryDecoder decoder, UpdatePublisher publisher) {
         // Both kinds resume from their saved position (it wins over the configured start); -1: the tree head.
         long start = positions.startIndex(log);
-        LogMetrics logMetrics = metrics.log(log.name(), log.url(), log.kind());
         if (LogSource.RFC6962.equals(log.kind())) {
-            return Optional.of(new Rfc6962Watcher(log, config.watcher(), decoder, publisher, logMetrics, positions, start));
+            return Optional.of(new Rfc6962Watcher(log, config.watcher(), decoder, publisher, logMetrics(log), positions, start));
         }
         if (LogSource.TILED.equals(log.kind())) {
-            return Optional.of(new TiledWatcher(log, config.watcher(), decoder, publisher, logMetrics, positions, start));
+            return Optional.of(new TiledWatcher(log, config.watcher(), decoder, publisher, logMetrics(log), positions, start));
         }
+        // No metrics for a log nobody watches: it would show in /stats and /health forever.
         return Optional.empty();
     }
 }

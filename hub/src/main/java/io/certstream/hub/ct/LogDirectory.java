@@ -1,8 +1,10 @@
 package io.certstream.hub.ct;
 
 import io.certstream.hub.config.HubConfig;
+import io.certstream.hub.metrics.HubMetrics;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -10,32 +12,66 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
  * Decides which logs are watched: the logs of the CT log list (re-read periodically) plus the logs configured by
- * hand. Deploys one watcher verticle per log and undeploys watchers of logs that left the list.
+ * hand. Deploys one watcher verticle per log, undeploys the watchers of logs that left the list (and drops their
+ * metrics), and restarts the watcher of a log whose entry changed (e.g. usable -> readonly with a final tree size)
+ * from where it stands. The changes of one log run one after another, so a log that leaves the list while its
+ * watcher is still deploying is undeployed once deployed.
  */
 public final class LogDirectory extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(LogDirectory.class.getName());
     private static final long RETRY_FAILED_LIST_MILLIS = 60_000;
 
     private final HubConfig config;
+    private final HubMetrics metrics;
     private final Function<CtLog, Optional<Deployable>> watcherFactory;
-    private final Map<String, String> deployments = new HashMap<>();
-    private final Map<String, CtLog> watched = new LinkedHashMap<>();
+    /** Every log with a watcher, being deployed, changed or stopped; by URL. Touched on this verticle's event loop only. */
+    private final Map<String, Watch> watches = new LinkedHashMap<>();
+    private final Set<String> unsupported = new HashSet<>();
     private WebClient http;
     private boolean warnedUnsupported;
 
-    /** @param watcherFactory makes the watcher for a log, or nothing when this hub cannot watch that kind of log */
-    public LogDirectory(HubConfig config, Function<CtLog, Optional<Deployable>> watcherFactory) {
+    /** One log's watcher over time. */
+    private static final class Watch {
+        /** What the log list (or config) says now; null once the log is no longer watched. */
+        CtLog wanted;
+        /** The deployed watcher, if any. */
+        String deploymentId;
+        /** Its last start failed: the next refresh tries again even if the log's entry did not change. */
+        boolean startFailed;
+        /** The last change queued for this log: each change starts once the one before has completed. */
+        Future<Void> tail = Future.succeededFuture();
+
+        Watch(CtLog wanted) {
+            this.wanted = wanted;
+        }
+
+        Future<Void> then(Supplier<Future<Void>> change) {
+            // transform, not compose: a failed change (a watcher that did not start) must not block later ones.
+            tail = tail.transform(previous -> change.get());
+            return tail;
+        }
+    }
+
+    /**
+     * @param metrics        where a log's metrics are dropped once its watcher stopped for good
+     * @param watcherFactory makes the watcher for a log (starting where the log was left, if it was watched before),
+     *                       or nothing when this hub cannot watch that kind of log
+     */
+    public LogDirectory(HubConfig config, HubMetrics metrics, Function<CtLog, Optional<Deployable>> watcherFactory) {
         this.config = config;
+        this.metrics = metrics;
         this.watcherFactory = watcherFactory;
     }
 
@@ -45,32 +81,59 @@ public final class LogDirectory extends VerticleBase {
         if (!config.logList().enabled()) {
             return apply(List.of());
         }
-        refresh();
+        scheduledRefresh();
         return Future.succeededFuture();
     }
 
-    /** The logs currently watched, by URL. */
+    /** The logs currently watched (or being started), by URL. Call on this verticle's context. */
     public Map<String, CtLog> watched() {
-        return watched;
+        Map<String, CtLog> logs = new LinkedHashMap<>();
+        watches.forEach((url, w) -> {
+            if (w.wanted != null && !unsupported.contains(url)) {
+                logs.put(url, w.wanted);
+            }
+        });
+        return logs;
     }
 
-    private void refresh() {
+    /**
+     * Re-reads the log list now, as the periodic refresh ({@code logList.refreshMinutes}) does, and applies it.
+     * Completes once the watchers of new, changed and departed logs have started and stopped; fails when the list
+     * cannot be read (the logs watched stay as they were). Callable from any thread.
+     */
+    public Future<Void> refresh() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            if (config.logList().enabled()) {
+                reread().onComplete(done);
+            } else {
+                apply(List.of()).onComplete(done);
+            }
+        });
+        return done.future();
+    }
+
+    private void scheduledRefresh() {
+        reread().onComplete(result -> vertx.setTimer(result.succeeded()
+                ? config.logList().refreshMinutes() * 60_000L : RETRY_FAILED_LIST_MILLIS, t -> scheduledRefresh()));
+    }
+
+    private Future<Void> reread() {
         String source = config.logList().url();
-        fetchList(source)
+        return fetchList(source)
                 .map(json -> LogList.parse(json, config.logList().states(), config.watcher().start()))
-                .onSuccess(logs -> {
-                    LOG.info(() -> "Log list " + source + ": " + logs.size() + " logs in states " + config.logList().states());
-                    apply(logs);
-                    vertx.setTimer(config.logList().refreshMinutes() * 60_000L, t -> refresh());
-                })
                 .onFailure(e -> {
+                    boolean first = watches.isEmpty();
                     LOG.warning(() -> "Cannot read the CT log list " + source + ": " + e.getMessage()
-                            + ". Watching the configured logs only; retrying in a minute"
-                            + " (set logList.url to another list or file, or logList.enabled to false).");
-                    if (watched.isEmpty()) {
+                            + (first ? ". Watching the configured logs only" : ". Keeping the logs of the last list read")
+                            + "; retrying in a minute (set logList.url to another list or file, or logList.enabled to false).");
+                    if (first) {
                         apply(List.of());
                     }
-                    vertx.setTimer(RETRY_FAILED_LIST_MILLIS, t -> refresh());
+                })
+                .compose(logs -> {
+                    LOG.info(() -> "Log list " + source + ": " + logs.size() + " logs in states " + config.logList().states());
+                    return apply(logs);
                 });
     }
 
@@ -95,40 +158,83 @@ public final class LogDirectory extends VerticleBase {
         for (HubConfig.LogConfig c : config.logs()) {
             wanted.put(c.url(), new CtLog(c.url(), c.name(), c.operator(), c.kind(), c.key(), null, c.start()));
         }
-        List<Future<?>> changes = new ArrayList<>();
-        for (String url : new ArrayList<>(watched.keySet())) {
-            if (!wanted.containsKey(url)) {
-                CtLog gone = watched.remove(url);
-                String id = deployments.remove(url);
-                LOG.info(() -> "No longer watching " + gone.name() + " (" + url + "): it left the log list");
-                if (id != null) {
-                    changes.add(vertx.undeploy(id));
+        List<Future<Void>> changes = new ArrayList<>();
+        for (Map.Entry<String, Watch> entry : new ArrayList<>(watches.entrySet())) {
+            String url = entry.getKey();
+            Watch watch = entry.getValue();
+            if (watch.wanted != null && !wanted.containsKey(url)) {
+                CtLog gone = watch.wanted;
+                watch.wanted = null;
+                if (unsupported.remove(url)) {
+                    watches.remove(url);
+                    continue;
                 }
+                LOG.info(() -> "No longer watching " + gone.name() + " (" + url + "): it left the log list or its state"
+                        + " is not one of logList.states " + config.logList().states());
+                changes.add(watch.then(() -> stopWatcher(watch)).andThen(v -> {
+                    // Unless it came back meanwhile: then its new watcher, queued after this, makes fresh metrics.
+                    if (watch.wanted == null) {
+                        metrics.forget(url);
+                        watches.remove(url, watch);
+                    }
+                }));
             }
         }
-        int unsupported = 0;
         for (CtLog log : wanted.values()) {
-            if (watched.containsKey(log.url())) {
+            Watch watch = watches.get(log.url());
+            if (watch == null) {
+                watch = new Watch(log);
+                watches.put(log.url(), watch);
+            } else if (log.equals(watch.wanted) && !watch.startFailed) {
                 continue;
+            } else if (watch.wanted != null && !log.equals(watch.wanted)) {
+                CtLog before = watch.wanted;
+                LOG.info(() -> log.name() + " (" + log.url() + ") changed in the log list (" + describe(before) + " -> "
+                        + describe(log) + "); restarting its watcher from where it stands");
+                Watch changed = watch;
+                watch.then(() -> stopWatcher(changed));
             }
-            Optional<Deployable> watcher = watcherFactory.apply(log);
-            if (watcher.isEmpty()) {
-                unsupported++;
-                continue;
+            watch.wanted = log;
+            unsupported.remove(log.url());
+            Watch starting = watch;
+            changes.add(watch.then(() -> startWatcher(starting, log)));
+        }
+        return Future.join(changes).<Void>mapEmpty().andThen(v -> {
+            if (!unsupported.isEmpty() && !warnedUnsupported) {
+                warnedUnsupported = true;
+                LOG.info(() -> unsupported.size() + " logs of a kind this hub does not watch were left out");
             }
-            watched.put(log.url(), log);
-            changes.add(vertx.deployVerticle(watcher.get())
-                    .onSuccess(id -> deployments.put(log.url(), id))
-                    .onFailure(e -> {
-                        watched.remove(log.url());
-                        LOG.warning(() -> "Cannot start the watcher of " + log.url() + ": " + e.getMessage());
-                    }));
+        });
+    }
+
+    private Future<Void> startWatcher(Watch watch, CtLog log) {
+        if (watch.wanted != log) {
+            return Future.succeededFuture(); // changed again or gone before its turn came; a later change handles it
         }
-        if (unsupported > 0 && !warnedUnsupported) {
-            warnedUnsupported = true;
-            int count = unsupported;
-            LOG.info(() -> count + " logs of a kind this hub does not watch were left out");
+        // Made only now, after any earlier watcher of this log has stopped: it starts where that one left off.
+        Optional<Deployable> watcher = watcherFactory.apply(log);
+        if (watcher.isEmpty()) {
+            unsupported.add(log.url());
+            return Future.succeededFuture();
         }
-        return Future.join(changes).mapEmpty();
+        watch.startFailed = false;
+        return vertx.deployVerticle(watcher.get())
+                .onSuccess(id -> watch.deploymentId = id)
+                .onFailure(e -> {
+                    watch.startFailed = true; // the next refresh of the list tries again
+                    LOG.warning(() -> "Cannot start the watcher of " + log.url() + ": " + e.getMessage()
+                            + "; trying again at the next log list refresh");
+                })
+                .mapEmpty();
+    }
+
+    private Future<Void> stopWatcher(Watch watch) {
+        String id = watch.deploymentId;
+        watch.deploymentId = null;
+        return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+    }
+
+    private static String describe(CtLog log) {
+        return log.finalTreeSize() == null ? "growing" : "read-only at tree size " + log.finalTreeSize();
     }
 }

@@ -117,8 +117,9 @@ public abstract class LogWatcher extends VerticleBase {
                     }
                     largestTreeSize = head.treeSize();
                     acceptedTreeHead(head);
-                    metrics.treeSize(head.treeSize());
                     long size = log.finalTreeSize() == null ? head.treeSize() : Math.min(head.treeSize(), log.finalTreeSize());
+                    // A read-only log's entries past its final tree size are not streamed: its lag ends there too.
+                    metrics.treeSize(size);
                     if (position.startAtHeadIfUnknown(size)) {
                         logger.info(() -> log.name() + ": tree size " + size + ", streaming new entries from there");
                     }
@@ -127,9 +128,21 @@ public abstract class LogWatcher extends VerticleBase {
                 })
                 .onSuccess(v -> {
                     recovered();
+                    if (readAll()) {
+                        // Nothing more will come from a frozen log: polling its tree head forever would only cost it requests.
+                        metrics.complete();
+                        logger.info(() -> log.name() + " (" + log.url() + ") is read-only and every entry up to its final"
+                                + " tree size " + log.finalTreeSize() + " has been streamed; no longer polling it");
+                        return;
+                    }
                     schedule(config.pollMillis());
                 })
                 .onFailure(this::failed);
+    }
+
+    /** Whether this is a read-only log and everything up to its final tree size has been published. */
+    private boolean readAll() {
+        return log.finalTreeSize() != null && position.next() >= log.finalTreeSize();
     }
 
     private Future<Void> fetchUntil(long size) {

@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -15,15 +18,39 @@ import java.util.function.Function;
  * other cores idle while that log (often the only busy one after downtime) waits. The batch is cut into one
  * contiguous chunk per core; the calling worker thread decodes the first and waits for the rest, and the results
  * come back in entry order. Shared by all watchers: the pool has one thread per core, so busy logs share the
- * cores instead of multiplying threads.
+ * cores instead of multiplying threads. Its queue is bounded ({@link #QUEUE}); when it is full the caller decodes
+ * the chunk itself ({@link #callerRuns()} counts it).
  */
 public final class DecodePool {
     /** Below this many entries per chunk, handing work to another thread costs more than it saves. */
     static final int MIN_CHUNK = 32;
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, new ThreadFactoryImpl());
+    /**
+     * Chunks waiting for a pool thread. Each {@link #map} queues at most THREADS - 1 chunks, so this holds a few
+     * batches' worth; more only piles up when many watchers catch up at once, and then the cores are the limit anyway.
+     */
+    static final int QUEUE = 4 * THREADS;
+    private static final LongAdder CALLER_RUNS = new LongAdder();
+    /**
+     * Full queue: the caller decodes the chunk itself. Callers are worker threads (never event loops) that wait for
+     * their chunks anyway, so running one more costs them nothing, slows the busiest watchers first (back-pressure
+     * on their next get-entries) and never drops or reorders an entry; an unbounded queue would instead hold every
+     * waiting batch's entries in memory.
+     */
+    private static final ExecutorService POOL = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(QUEUE), new ThreadFactoryImpl(), (task, pool) -> {
+                CALLER_RUNS.increment();
+                if (!pool.isShutdown()) {
+                    task.run();
+                }
+            });
 
     private DecodePool() {
+    }
+
+    /** Chunks the callers decoded themselves because the pool's queue was full (shown in /metrics). */
+    public static long callerRuns() {
+        return CALLER_RUNS.sum();
     }
 
     /**

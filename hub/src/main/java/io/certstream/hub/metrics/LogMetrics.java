@@ -29,6 +29,8 @@ public final class LogMetrics {
     private volatile long lastProgressMillis = System.currentTimeMillis();
     private volatile long lastContactMillis = System.currentTimeMillis();
     private volatile int batchSize;
+    /** A read-only log read up to its final tree size: its watcher no longer polls, so silence is not a stall. */
+    private volatile boolean complete;
     /** Where new error kinds and checks are announced, so each gets its own meter (set once by HubMetrics). */
     private volatile PrometheusMetrics meters;
 
@@ -61,6 +63,9 @@ public final class LogMetrics {
      * and no progress for that long. A caught-up log whose tree does not grow is not stalled.
      */
     public String stalledReason(long stalledMillis, long now) {
+        if (complete) {
+            return null;
+        }
         long silent = now - lastContactMillis;
         if (silent > stalledMillis) {
             return (treeSize.get() < 0 ? "no tree head since the watcher started " : "no tree head for ")
@@ -72,6 +77,15 @@ public final class LogMetrics {
                     + (lastError == null ? "" : "; last error: " + lastError);
         }
         return null;
+    }
+
+    /** The watcher has read a read-only log up to its final tree size and stopped polling it. */
+    public void complete() {
+        complete = true;
+    }
+
+    public boolean isComplete() {
+        return complete;
     }
 
     public long treeSize() {
@@ -215,6 +229,7 @@ public final class LogMetrics {
                 .put("errors", errorCounts)
                 .put("integrity_checks", checksJson())
                 .put("last_error", lastError)
-                .put("last_progress", lastProgressMillis / 1000.0);
+                .put("last_progress", lastProgressMillis / 1000.0)
+                .put("complete", complete);
     }
 }

@@ -2,15 +2,22 @@ package io.certstream.hub.decode;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class DecodePoolTest {
 
@@ -47,5 +54,45 @@ class DecodePoolTest {
         }));
         assertSame(bug, thrown);
         assertTrue(Runtime.getRuntime().availableProcessors() >= 1);
+    }
+
+    @Test
+    void aFullQueueHasTheCallersDecodeTheirOwnChunksInOrder() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assumeTrue(cores >= 2, "one core: every batch stays on its calling thread");
+        // More callers at once than the pool's threads plus its queue hold, each with slow chunks, as many
+        // watchers catching up together would be.
+        int callers = cores + DecodePool.QUEUE + 8;
+        List<Integer> entries = IntStream.range(0, 2 * cores * DecodePool.MIN_CHUNK).boxed().toList();
+        long before = DecodePool.callerRuns();
+        CyclicBarrier together = new CyclicBarrier(callers);
+        ExecutorService workers = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<List<Integer>>> results = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                results.add(workers.submit(() -> {
+                    together.await();
+                    return DecodePool.map(entries, chunk -> {
+                        sleep(50);
+                        return chunk;
+                    });
+                }));
+            }
+            for (Future<List<Integer>> result : results) {
+                assertEquals(entries, result.get(60, TimeUnit.SECONDS), "nothing dropped or reordered");
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+        assertTrue(DecodePool.callerRuns() > before, "some chunks ran on their caller");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -30,20 +30,44 @@ public final class HubProcess {
 
     /** Writes {@code config} to {@code dir/hub.json}, starts the hub with it and waits until it answers on its port. */
     public static HubProcess start(Path dir, JsonObject config, String runName) throws IOException, InterruptedException {
+        Path configFile = writeConfig(dir, config);
+        Path output = dir.resolve(runName + ".log");
+        HubProcess hub = new HubProcess(launch(configFile, output), config.getJsonObject("server").getInteger("port"), output);
+        hub.awaitUp(Duration.ofSeconds(60));
+        return hub;
+    }
+
+    /** How a hub that was expected to stop by itself ended: its exit status and everything it printed. */
+    public record Exit(int status, String output, Path configFile) {
+    }
+
+    /** Writes {@code config} to {@code dir/hub.json} and runs the hub with it until it exits by itself (60 s at most). */
+    public static Exit runUntilExit(Path dir, JsonObject config, String runName) throws IOException, InterruptedException {
+        Path configFile = writeConfig(dir, config);
+        Path output = dir.resolve(runName + ".log");
+        Process process = launch(configFile, output);
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("the hub process did not exit within 60 s; see " + output + ":\n" + Files.readString(output));
+        }
+        return new Exit(process.exitValue(), Files.readString(output), configFile);
+    }
+
+    private static Path writeConfig(Path dir, JsonObject config) throws IOException {
         Files.createDirectories(dir);
         Path configFile = dir.resolve("hub.json");
         Files.writeString(configFile, config.encodePrettily());
-        Path output = dir.resolve(runName + ".log");
+        return configFile;
+    }
+
+    private static Process launch(Path configFile, Path output) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "io.certstream.hub.Main", "--config", configFile.toString()));
-        Process process = new ProcessBuilder(command)
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
-        HubProcess hub = new HubProcess(process, config.getJsonObject("server").getInteger("port"), output);
-        hub.awaitUp(Duration.ofSeconds(60));
-        return hub;
     }
 
     public int port() {

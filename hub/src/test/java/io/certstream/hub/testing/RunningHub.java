@@ -23,8 +23,10 @@ public final class RunningHub {
     private final int port;
     private final HubMetrics metrics;
     private final HubConfig config;
+    private final Hub hub;
 
-    private RunningHub(Vertx vertx, String deploymentId, int port, HubMetrics metrics, HubConfig config) {
+    private RunningHub(Vertx vertx, Hub hub, String deploymentId, int port, HubMetrics metrics, HubConfig config) {
+        this.hub = hub;
         this.vertx = vertx;
         this.deploymentId = deploymentId;
         this.port = port;
@@ -70,8 +72,9 @@ public final class RunningHub {
             return Future.failedFuture(e);
         }
         HubMetrics metrics = new HubMetrics();
-        return vertx.deployVerticle(new Hub(config, metrics, extraRoutes))
-                .map(id -> new RunningHub(vertx, id, port, metrics, config));
+        Hub hub = new Hub(config, metrics, extraRoutes);
+        return vertx.deployVerticle(hub)
+                .map(id -> new RunningHub(vertx, hub, id, port, metrics, config));
     }
 
     private static String tempStateDir() {
@@ -100,6 +103,11 @@ public final class RunningHub {
 
     public HubConfig config() {
         return config;
+    }
+
+    /** Re-reads the log list now, as the hub does every {@code logList.refreshMinutes}; completes once applied. */
+    public Future<Void> refreshLogList() {
+        return hub.refreshLogList();
     }
 
     public Future<Void> stop() {

@@ -1,0 +1,30 @@
+package io.certstream.hub.config;
+
+import io.certstream.hub.testing.HubProcess;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code Main} as a user runs it: a bad core config value stops the hub with status 2, naming the key and the file. */
+class MainConfigErrorTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void badServerPortExitsWithStatus2NamingTheKeyAndFile() throws Exception {
+        HubProcess.Exit exit = HubProcess.runUntilExit(dir, new JsonObject()
+                .put("server", new JsonObject().put("host", "127.0.0.1").put("port", 70000))
+                .put("logList", new JsonObject().put("enabled", false))
+                .put("stateDir", dir.resolve("state").toString()), "bad-port");
+        assertEquals(2, exit.status(), exit.output());
+        assertTrue(exit.output().contains("certstream-hub: configuration error: " + exit.configFile() + ": server.port must be between 0 and 65535"),
+                exit.output());
+        assertFalse(exit.output().contains("Watching"), "nothing started: " + exit.output());
+    }
+}
