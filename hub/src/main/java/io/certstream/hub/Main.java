@@ -73,11 +73,15 @@ public final class Main {
                 .withMetrics(new MicrometerMetricsFactory(prometheus.registry()))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Straight to stderr: java.util.logging resets its handlers in a shutdown hook of its own, so log
+            // records made from here may never be printed.
+            System.err.println("certstream-hub: stopping (saving every log's position, stopping plugins)...");
             try {
                 // Longer than a plugin's stop timeout, so a webhook can finish writing its queue to disk.
                 vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // shutting down anyway
+                System.err.println("certstream-hub: stopped");
+            } catch (Exception e) {
+                System.err.println("certstream-hub: stopped without finishing cleanly: " + e);
             }
         }, "certstream-shutdown"));
 
