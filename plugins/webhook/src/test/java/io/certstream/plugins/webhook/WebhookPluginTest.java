@@ -293,8 +293,13 @@ class WebhookPluginTest {
     void aFullIntakeDropsAndCountsWhatDoesNotFit() throws Exception {
         var plugin = webhook(config().put("queueSize", 10).put("batchSize", 500).put("batchMillis", 50));
         int published = 5_000;
+        // Big alerts make each disk write (and its fsync) long next to handing the plugin 10 more.
+        String padding = "x".repeat(16 * 1024);
         for (int i = 1; i <= published; i++) {
-            publishAlert(i, "r");
+            String domain = "d" + i + ".example";
+            var summary = CertificateSummary.of(Certificates.update(i, domain));
+            vertx.eventBus().publish(BusAddresses.ALERTS,
+                    Alert.of("keyword-alert#1", "r", "keyword", domain, summary).toJson().put("padding", padding));
         }
         var metrics = plugin.context().metrics();
         String droppedBySubscription = io.certstream.plugin.Subscription.droppedMetric(BusAddresses.ALERTS);
