@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Watches a CertStream server for certificates whose domains contain one of the keywords given on the
@@ -50,8 +51,14 @@ public final class WatchKeywords {
                 System.err.println(event.describe());
             }
         });
-        // Ctrl-C: close the websocket politely before the JVM exits.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> client.close().eventually(vertx::close)));
+        // Ctrl-C: close the websocket politely; the JVM exits when this hook returns, so wait for the close.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                client.close().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("could not close the connection cleanly: " + e);
+            }
+        }));
         System.err.println("watching " + client.endpoint() + " for " + keywords);
         client.start();
     }

@@ -22,7 +22,7 @@ import java.util.regex.PatternSyntaxException;
  *
  * <pre>{@code
  * PluginConfig c = PluginConfig.of(context).allowOnly("url", "batchSize");
- * String url = c.httpUrl("url");
+ * URI url = c.httpUrl("url", c.requiredString("url"));
  * int batchSize = c.integer("batchSize", 50, 1, 1000);
  * }</pre>
  */
@@ -200,7 +200,12 @@ public final class PluginConfig {
         return List.copyOf(out);
     }
 
-    /** An absolute http or https URL. The error never repeats the value: URLs may hold secrets. */
+    /**
+     * Checks that {@code value} is an absolute http or https URL and returns it; {@code key} names it in the error.
+     * The value is passed in rather than read so that it may come from anywhere, e.g. inline or from an environment
+     * variable: {@code c.httpUrl("url", c.secret("url", "urlEnv", true))}. The error never repeats the value: URLs
+     * may hold secrets.
+     */
     public URI httpUrl(String key, String value) {
         try {
             URI uri = new URI(value);

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certstream.client.testing.CliProcess;
 import io.certstream.client.testing.HubOnSimulatedLog;
 import io.certstream.hub.sim.IssuedEntry;
+import io.certstream.hub.testing.ExternalTools;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.RunningHub;
 import java.nio.file.Path;
@@ -225,7 +225,7 @@ class CliProcessTest {
 
     @Test
     void csvExampleWritesOneRowPerCertificate() throws Exception {
-        assumeTrue(commandWorks("jq", "--version"), "jq is not installed (apt-get install jq); skipping the CSV example");
+        ExternalTools.require(commandWorks("jq", "--version"), "jq is needed for the CSV example (apt-get install jq, or ./run-tests as root)");
         Path script = Path.of(System.getProperty("project.root", ".."), "examples", "cli-to-csv", "certs-to-csv.sh");
         CliProcess csv = CliProcess.run(getClass().getSimpleName() + "-csv", Map.of(),
                 List.of("bash", script.toString(), "--url", hub.url("/")));
@@ -278,7 +278,7 @@ class CliProcessTest {
         return cells;
     }
 
-    private static boolean commandWorks(String... command) {
+    static boolean commandWorks(String... command) {
         try {
             return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start().waitFor() == 0;

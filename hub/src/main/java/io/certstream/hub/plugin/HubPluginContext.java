@@ -59,6 +59,17 @@ final class HubPluginContext implements PluginContext {
         return Future.all(subscriptions.stream().map(Subscription::registered).toList()).mapEmpty();
     }
 
+    /** Closes the subscriptions to {@code addresses}; completes when the plugin has been handed what they held. */
+    Future<Void> closeSubscriptions(java.util.Set<String> addresses) {
+        return Future.join(subscriptions.stream().filter(s -> addresses.contains(s.address()))
+                .map(Subscription::close).toList()).mapEmpty();
+    }
+
+    /** Whether the plugin subscribes to an address outside {@code addresses}. */
+    boolean subscribesBeyond(java.util.Set<String> addresses) {
+        return subscriptions.stream().anyMatch(s -> !addresses.contains(s.address()));
+    }
+
     void cancelSubscriptions() {
         subscriptions.forEach(Subscription::cancel);
     }

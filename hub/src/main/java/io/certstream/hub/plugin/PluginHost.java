@@ -18,8 +18,8 @@ import java.util.logging.Logger;
  * Loads the plugins (class path and plugins directory), lists them, and deploys one {@link PluginVerticle} per
  * entry of the {@code "plugins"} config, in order; the first that fails to start stops the hub's start with a
  * message naming the file, the entry, the plugin and the key. Its own context is the feed that receives bus
- * messages for plugin subscriptions. Undeploying it stops every instance (Vert.x undeploys children first),
- * one after the other in config order.
+ * messages for plugin subscriptions. Undeploying it stops every instance (Vert.x undeploys children first) in
+ * the order {@link PluginShutdown} describes: feeds of certificates first, then the sources, then the sinks.
  */
 public final class PluginHost extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(PluginHost.class.getName());
@@ -48,6 +48,7 @@ public final class PluginHost extends VerticleBase {
                         return Future.succeededFuture();
                     }
                     httpClient = WebClient.create(vertx, new WebClientOptions().setUserAgent("CertStream-Hub"));
+                    shutdown = new PluginShutdown(context);
                     Future<Void> chain = Future.succeededFuture();
                     for (PluginEntry entry : entries) {
                         chain = chain.compose(v -> startInstance(entry));
@@ -66,8 +67,8 @@ public final class PluginHost extends VerticleBase {
         return out.toString();
     }
 
-    /** The stop of the instance started last: the next instance stops after it. */
-    private Future<Void> lastStopped = Future.succeededFuture();
+    /** Stops the instances in an order that loses no message between them (see {@link PluginShutdown}). */
+    private PluginShutdown shutdown;
 
     private Future<Void> startInstance(PluginEntry entry) {
         Path dataDir = Path.of(config.stateDir(), "plugins", entry.name()).toAbsolutePath().normalize();
@@ -75,9 +76,7 @@ public final class PluginHost extends VerticleBase {
                 .recover(e -> Future.failedFuture(new ConfigException(config.pluginsSource() + ": plugins[" + entry.index()
                         + "] (" + entry.name() + "): cannot create its data directory " + dataDir + " (stateDir): " + e.getMessage())))
                 .compose(d -> {
-                    PluginVerticle instance = new PluginVerticle(entry, context, httpClient, metrics, dataDir, lastStopped);
-                    lastStopped = instance.stopped();
-                    return vertx.deployVerticle(instance);
+                    return vertx.deployVerticle(new PluginVerticle(entry, context, httpClient, metrics, dataDir, shutdown));
                 })
                 .<Void>mapEmpty()
                 .recover(e -> Future.failedFuture(e instanceof PluginConfigException pce ? entry.error(pce)

@@ -23,24 +23,19 @@ final class PluginVerticle extends VerticleBase {
     private final WebClient httpClient;
     private final HubMetrics hubMetrics;
     private final Path dataDir;
-    private final Future<Void> earlierStopped;
-    private final Promise<Void> stopped = Promise.promise();
+    private final PluginShutdown shutdown;
     private Plugin plugin;
     private HubPluginContext pluginContext;
 
-    /**
-     * @param earlierStopped completes when the instance of the previous config entry has stopped: instances stop
-     *                       in config order, so a source listed before a sink (keyword-alert, then webhook) hands
-     *                       the sink its last alerts before the sink stops
-     */
+    /** @param shutdown stops this instance together with the others, in the order it describes */
     PluginVerticle(PluginEntry entry, Context feed, WebClient httpClient, HubMetrics hubMetrics, Path dataDir,
-                   Future<Void> earlierStopped) {
+                   PluginShutdown shutdown) {
         this.entry = entry;
-        this.earlierStopped = earlierStopped;
         this.feed = feed;
         this.httpClient = httpClient;
         this.hubMetrics = hubMetrics;
         this.dataDir = dataDir;
+        this.shutdown = shutdown;
     }
 
     @Override
@@ -51,49 +46,67 @@ final class PluginVerticle extends VerticleBase {
             plugin = entry.factory().factory().create();
             return plugin.start(pluginContext)
                     .compose(v -> pluginContext.subscriptionsRegistered())
-                    .onSuccess(v -> hubMetrics.plugin(entry.name(), entry.type(), metrics))
+                    .onSuccess(v -> {
+                        hubMetrics.plugin(entry.name(), entry.type(), metrics);
+                        shutdown.add(this);
+                    })
                     .onFailure(e -> {
+                        plugin = null;
                         pluginContext.cancelSubscriptions();
-                        stopped.tryComplete();
                     });
         } catch (PluginConfigException e) {
             // Plugins should fail the future; some throw. Same meaning.
-            stopped.tryComplete();
+            plugin = null;
             return Future.failedFuture(e);
         }
     }
 
-    /** Completes when this instance has stopped (or never started). */
-    Future<Void> stopped() {
-        return stopped.future();
+    String name() {
+        return entry.name();
     }
 
     @Override
     public Future<?> stop() {
         hubMetrics.forgetPlugin(entry.name());
         if (plugin == null) {
-            stopped.tryComplete();
             return Future.succeededFuture();
         }
-        // Vert.x stops all instances at once; each waits for the one before it, but not forever.
-        Promise<Void> turn = Promise.promise();
-        // Back on this instance's own context: the earlier one completes on its context, which is closing.
-        earlierStopped.onComplete(ar -> context.runOnContext(v -> turn.tryComplete()));
-        long wait = vertx.setTimer(STOP_TIMEOUT_MILLIS, t -> {
-            if (turn.tryComplete()) {
-                LOG.warning(() -> entry.name() + " stops without waiting longer for the plugin before it in the config");
-            }
-        });
-        return turn.future().transform(ar -> {
-            vertx.cancelTimer(wait);
-            return stopPlugin();
-        }).onComplete(ar -> {
-            pluginContext.cancelSubscriptions();
-            stopped.tryComplete();
-        });
+        // Vert.x stops all instances at once: the shutdown orders them (see PluginShutdown).
+        return shutdown.stopAll().onComplete(ar -> pluginContext.cancelSubscriptions());
     }
 
-    private Future<Void> stopPlugin() {
+    /** Whether the plugin subscribes to an address outside {@code addresses}. */
+    boolean subscribesBeyond(java.util.Set<String> addresses) {
+        return pluginContext.subscribesBeyond(addresses);
+    }
+
+    /**
+     * Closes the plugin's subscriptions to {@code addresses}: it is handed what they hold (on its own context) and
+     * receives no more from them. Completes when done or after {@link #STOP_TIMEOUT_MILLIS}; never fails.
+     */
+    Future<Void> closeSubscriptions(java.util.Set<String> addresses) {
+        Promise<Void> done = Promise.promise();
+        long timer = vertx.setTimer(STOP_TIMEOUT_MILLIS, t -> {
+            if (done.tryComplete()) {
+                LOG.warning(() -> entry.name() + " did not take in what it was sent within " + STOP_TIMEOUT_MILLIS
+                        + " ms; the hub stops it anyway");
+            }
+        });
+        pluginContext.closeSubscriptions(addresses).onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            done.tryComplete();
+        });
+        return done.future();
+    }
+
+    /** Stops the plugin on its own context, waiting at most {@link #STOP_TIMEOUT_MILLIS}; never fails. */
+    Future<Void> stopPlugin() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> stopPluginHere().onComplete(done));
+        return done.future();
+    }
+
+    private Future<Void> stopPluginHere() {
         Promise<Void> done = Promise.promise();
         long timer = vertx.setTimer(STOP_TIMEOUT_MILLIS, t -> {
             if (done.tryComplete()) {

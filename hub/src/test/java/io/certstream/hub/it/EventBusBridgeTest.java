@@ -17,7 +17,6 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import io.certstream.hub.testing.ExternalTools;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -352,7 +351,7 @@ class EventBusBridgeTest {
 
     @Test
     void pythonExampleFollowsAChannelOverTheTcpBridge() throws Exception {
-        Assumptions.assumeTrue(ExternalTools.onPath("python3"), "skipped: python3 is needed for examples/python-tcp");
+        ExternalTools.require(ExternalTools.onPath("python3"), "python3 is needed for examples/python-tcp (apt-get install python3)");
         Path script = ExternalTools.projectRoot().resolve("examples/python-tcp/follow.py");
         Path out = Path.of("target", "python-tcp.stdout.log");
         Files.createDirectories(out.getParent());

@@ -98,6 +98,45 @@ class PluginDirectoryTest {
             }
             """;
 
+    /** A sink written against the plugin API: counts the messages of an address; its stop reports the count. */
+    static final String COLLECT_SOURCE = """
+            package collect;
+
+            import io.certstream.plugin.Plugin;
+            import io.certstream.plugin.PluginConfig;
+            import io.certstream.plugin.PluginContext;
+            import io.certstream.plugin.PluginFactory;
+            import io.certstream.plugin.Subscription;
+            import io.vertx.core.Future;
+            import io.vertx.core.json.JsonObject;
+
+            public final class CollectFactory implements PluginFactory {
+                public String type() { return "collect"; }
+                public String description() { return "counts the messages of an address (a test sink)"; }
+                public Plugin create() { return new Collect(); }
+
+                static final class Collect implements Plugin {
+                    private Subscription<JsonObject> subscription;
+                    private PluginContext context;
+                    private String report;
+                    private long count;
+
+                    public Future<Void> start(PluginContext c) {
+                        context = c;
+                        PluginConfig config = PluginConfig.of(c).allowOnly("address", "report");
+                        report = config.requiredString("report");
+                        subscription = c.<JsonObject>subscribe(config.requiredString("address"), 100000, m -> count++);
+                        return Future.succeededFuture();
+                    }
+
+                    public Future<Void> stop() {
+                        return subscription.close().onSuccess(v -> context.eventBus().publish(report,
+                                new JsonObject().put("plugin", context.name()).put("collected", count)));
+                    }
+                }
+            }
+            """;
+
     @TempDir
     Path dir;
     private Vertx vertx;
@@ -174,6 +213,31 @@ class PluginDirectoryTest {
         waitFor("three stops", () -> echoes.getOrDefault("stops", List.of()).size() == 3);
         assertEquals(List.of("source", "middle", "sink"),
                 echoes.get("stops").stream().map(e -> e.getString("stopped")).toList());
+    }
+
+    @Test
+    void aSinkListedBeforeItsSourceStillGetsWhatTheSourceRaisesWhileStopping() throws Exception {
+        PluginJars.build(pluginDir.resolve("collect.jar"), Map.of("collect.CollectFactory", COLLECT_SOURCE), "collect.CollectFactory");
+        List<JsonObject> reports = new CopyOnWriteArrayList<>();
+        vertx.eventBus().<JsonObject>localConsumer("test.collected", m -> reports.add(m.body()));
+        // The sink first, as a config may well list a webhook before keyword-alert; the source is slow, so
+        // certificates still wait in its queue when the hub stops, and their messages are raised while it stops.
+        RunningHub hub = await(RunningHub.start(vertx, hubConfig(new JsonArray()
+                .add(new JsonObject().put("type", "collect").put("name", "sink").put("address", "test.echo")
+                        .put("report", "test.collected"))
+                .add(new JsonObject().put("type", "echo").put("name", "source").put("address", "test.echo")
+                        .put("busyMillis", 5).put("stopDelayMillis", 100)))));
+        await(log.append(100));
+        waitFor("the source under way", () -> echoes.getOrDefault("source", List.of()).size() >= 5);
+        await(hub.stop());
+
+        waitFor("the sink's report", () -> reports.size() == 1);
+        Thread.sleep(200);   // anything published after the sink stopped would have reached the test by now
+        long echoed = echoes.getOrDefault("source", List.of()).size();
+        assertTrue(echoed > 5 && echoed <= 100, "the source matched the certificates it held when the hub stopped: " + echoed);
+        assertEquals(List.of("source"), echoes.get("stops").stream().map(e -> e.getString("stopped")).toList());
+        // Every echo and the source's last message on stop: none published after the sink stopped.
+        assertEquals(echoed + 1, reports.get(0).getLong("collected"), "the sink got all " + echoed + " echoes and the stop message");
     }
 
     @Test

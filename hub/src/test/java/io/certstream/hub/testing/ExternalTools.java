@@ -9,9 +9,36 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Programs some tests drive (Node.js, npm, Python, Go): found on the PATH, or the test is skipped saying what to install. */
+/**
+ * Programs some tests drive (Node.js, npm, Chromium, Python, jq, Go): found on the PATH, or the test is skipped saying
+ * what to install. Under CI (environment variable {@code CI=true}, as the CI runner sets it) a missing program fails
+ * the test instead, so that CI never passes without really running it.
+ */
 public final class ExternalTools {
     private ExternalTools() {
+    }
+
+    /** Whether the tests run under CI ({@code CI=true}), where nothing a test needs may be missing. */
+    public static boolean underCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /**
+     * Goes on when {@code available}; otherwise skips the test with {@code missing} as the reason, or fails it with
+     * that message under CI.
+     */
+    public static void require(boolean available, String missing) {
+        if (!available) {
+            missingTool(missing);
+        }
+    }
+
+    /** Skips the test saying what is missing, or fails it under CI; never returns. */
+    public static void missingTool(String missing) {
+        if (underCi()) {
+            throw new AssertionError("CI=true, so this test fails instead of skipping: " + missing);
+        }
+        Assumptions.abort("skipped: " + missing);
     }
 
     /**
@@ -30,19 +57,19 @@ public final class ExternalTools {
                 // try the next one
             }
         }
-        Assumptions.abort("skipped: python3 with websocket-client is needed (apt-get install python3-websocket, or run ./run-tests as root)");
+        missingTool("python3 with websocket-client is needed (apt-get install python3-websocket, or run ./run-tests as root)");
         return null;
     }
 
     /**
      * Builds {@code src/test/go/<name>.go} with Debian's Go and gorilla/websocket (the library the official CertStream
      * Go client is built on; GOPATH mode, as Debian ships Go libraries as source) into {@code target/go/<name>};
-     * skips the test when either is missing, fails when the build fails.
+     * skips the test when either is missing (fails under CI), fails when the build fails.
      */
     public static synchronized Path goProgram(String name) throws IOException, InterruptedException {
         Path gorilla = Path.of(GO_PATH, "src", "github.com", "gorilla", "websocket");
-        Assumptions.assumeTrue(onPath("go") && Files.isDirectory(gorilla),
-                "skipped: Go and gorilla/websocket are needed (apt-get install golang-go golang-github-gorilla-websocket-dev, or run ./run-tests as root)");
+        require(onPath("go") && Files.isDirectory(gorilla),
+                "Go and gorilla/websocket are needed (apt-get install golang-go golang-github-gorilla-websocket-dev, or run ./run-tests as root)");
         Path dir = Files.createDirectories(Path.of("target", "go").toAbsolutePath());
         Path binary = dir.resolve(name);
         Path log = dir.resolve(name + "-build.log");
@@ -69,7 +96,7 @@ public final class ExternalTools {
 
     /**
      * Copies {@code src/test/js/<name>} to {@code target/js/<name>} and runs {@code npm install} there (once per build).
-     * Skips the test when Node.js or npm is missing; fails when the install itself fails.
+     * Skips the test when Node.js or npm is missing (fails under CI); fails when the install itself fails.
      */
     public static synchronized Path npmProject(String name) throws IOException, InterruptedException {
         return npmProject(Path.of("src", "test", "js", name), name);
@@ -85,8 +112,7 @@ public final class ExternalTools {
      * (not its folders, so never a developer's node_modules) are copied to {@code target/js/<name>}.
      */
     public static synchronized Path npmProject(Path source, String name) throws IOException, InterruptedException {
-        Assumptions.assumeTrue(onPath("node") && onPath("npm"),
-                "skipped: Node.js and npm are needed (apt-get install nodejs npm, or run ./run-tests as root)");
+        require(onPath("node") && onPath("npm"), "Node.js and npm are needed (apt-get install nodejs npm, or run ./run-tests as root)");
         Path target = Path.of("target", "js", name);
         Files.createDirectories(target);
         try (Stream<Path> files = Files.list(source)) {
@@ -110,7 +136,7 @@ public final class ExternalTools {
 
     /**
      * Debian's Chromium for browser tests: found on the PATH, else installed with apt-get when the tests run as root
-     * (as ./run-tests does); the test is skipped, saying so, only when neither works.
+     * (as ./run-tests does); the test is skipped, saying so, only when neither works (fails under CI).
      */
     public static synchronized Path chromium() throws IOException, InterruptedException {
         for (String name : new String[]{"chromium", "chromium-browser"}) {
@@ -131,7 +157,7 @@ public final class ExternalTools {
             }
             apt.destroyForcibly();
         }
-        Assumptions.abort("skipped: Debian's chromium is needed for the browser test and could not be installed "
+        missingTool("Debian's chromium is needed for the browser test and could not be installed "
                 + (root ? "(apt-get install chromium failed, see target/apt-get-chromium.log)"
                         : "(run apt-get install chromium as root, or ./run-tests as root)"));
         return null;

@@ -47,6 +47,8 @@ class SlackAcceptanceTest {
     private HttpReceiver slack;
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final List<Integer> statuses = new CopyOnWriteArrayList<>();
+    /** When each request reached the fake Slack (System.nanoTime), in order. */
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -58,10 +60,11 @@ class SlackAcceptanceTest {
         slack = get(new HttpReceiver(outside).start()).respond(r -> {
             List<String> wrong = SlackPayload.problems(r, HOOK_PATH);
             problems.addAll(wrong);
+            arrivals.add(System.nanoTime());
             int n = calls.incrementAndGet();
             // Like Slack under a burst: every third message is refused with 429 and a Retry-After.
             Response answer = !wrong.isEmpty() ? new Response(400, Map.of(), "invalid_blocks")
-                    : n % 3 == 2 ? Response.tooManyRequests(1) : Response.ok();
+                    : n % 3 == 2 ? Response.tooManyRequests(2) : Response.ok();
             statuses.add(answer.status());
             return answer;
         });
@@ -115,9 +118,22 @@ class SlackAcceptanceTest {
         assertEquals(List.of(), problems, "every payload has Slack's shape");
         assertEquals(expected, new TreeSet<>(delivered));
         assertEquals(expected.size(), delivered.size(), "every alert exactly once");
-        assertTrue(messages.size() <= (expected.size() + 9) / 10 + 1,
-                "batched (at most 10 per message): " + messages.size() + " messages for " + expected.size() + " alerts");
+        // Batching, whatever the pace at which the alerts come in: fewer messages than alerts, at most 10 in each
+        // (maxAlertsPerMessage), never two requests within the 1 s interval, nor within Retry-After: 2 s of a 429.
+        // On a slow machine the alerts trickle in and the messages are smaller; the pace holds all the same.
+        assertTrue(messages.size() < expected.size(), messages.size() + " messages for " + expected.size() + " alerts");
+        assertTrue(messages.stream().allMatch(m -> !m.isEmpty() && m.size() <= 10), "1 to 10 alerts per message: " + messages);
+        assertTrue(messages.stream().anyMatch(m -> m.size() > 1), "alerts that came fast were batched: " + messages);
         assertTrue(statuses.contains(429), "the fake Slack rate-limited some messages");
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < arrivals.size(); i++) {
+            gaps.add((arrivals.get(i) - arrivals.get(i - 1)) / 1_000_000);
+        }
+        for (int i = 0; i < gaps.size(); i++) {
+            long least = statuses.get(i) == 429 ? 1_900 : 900;
+            assertTrue(gaps.get(i) >= least, "request " + (i + 2) + " came " + gaps.get(i) + " ms after a " + statuses.get(i)
+                    + " (at most one request per second, Retry-After honoured); gaps " + gaps + ", statuses " + statuses);
+        }
         JsonObject stats = hub.metrics().toJson().getJsonObject("plugins").getJsonObject("slack#1");
         assertEquals(statuses.stream().filter(s -> s == 429).count(), stats.getLong("rate_limited"));
         assertEquals(expected.size(), stats.getLong("alerts_sent"));

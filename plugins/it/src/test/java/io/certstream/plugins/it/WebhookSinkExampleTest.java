@@ -2,12 +2,12 @@ package io.certstream.plugins.it;
 
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.ExternalTools;
 import io.certstream.hub.testing.RunningHub;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +55,7 @@ class WebhookSinkExampleTest {
     @Test
     void thePythonReceiverStoresEverySignedAlertOnceAndRefusesAWrongSignature() throws Exception {
         Path script = Path.of(System.getProperty("project.root", "../.."), "examples", "webhook-sink", "receiver.py");
-        Assumptions.assumeTrue(canRun("python3", "--version"), "python3 is not installed: skipping the Python receiver example");
+        ExternalTools.require(canRun("python3", "--version"), "python3 is needed for the Python receiver example (apt-get install python3)");
         int port = RunningHub.freePort();
         Path out = dir.resolve("alerts.jsonl");
         Path log = Files.createDirectories(Path.of("target", "webhook-sink")).resolve("receiver.log");

@@ -25,7 +25,7 @@ public final class HttpReceiver {
         }
     }
 
-    /** What to answer: a status, extra headers and a body. */
+    /** What to answer: a status, extra headers and a body; status 0 is {@link #noAnswer()}. */
     public record Response(int status, java.util.Map<String, String> headers, String body) {
         public static Response ok() {
             return new Response(200, java.util.Map.of(), "ok");
@@ -33,6 +33,11 @@ public final class HttpReceiver {
 
         public static Response status(int status) {
             return new Response(status, java.util.Map.of(), "");
+        }
+
+        /** Reads the request and never answers it: a receiver that hangs, until the client gives up. */
+        public static Response noAnswer() {
+            return new Response(0, java.util.Map.of(), "");
         }
 
         public static Response tooManyRequests(int retryAfterSeconds) {
@@ -55,6 +60,9 @@ public final class HttpReceiver {
         HttpServer s = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
             Request r = new Request(req.method().name(), req.path(), req.headers(), body);
             Response answer = responder.apply(r);
+            if (answer.status() == 0) {
+                return;
+            }
             if (answer.status() / 100 == 2) {
                 requests.add(r);
             }

@@ -235,6 +235,162 @@ class WebhookPluginTest {
     }
 
     @Test
+    void aReceiverThatNeverAnswersTimesOutAndTheBatchIsRetriedUntilItDoes() throws Exception {
+        List<HttpReceiver.Request> seen = new CopyOnWriteArrayList<>();
+        List<Long> times = new CopyOnWriteArrayList<>();
+        receiver.respond(r -> {
+            seen.add(r);
+            times.add(System.nanoTime());
+            return seen.size() <= 2 ? Response.noAnswer() : Response.ok();
+        });
+        var plugin = webhook(config().put("batchSize", 3).put("batchMillis", 50).put("timeoutMillis", 300));
+        for (int i = 1; i <= 3; i++) {
+            publishAlert(i, "r");
+        }
+        await("delivery after two timeouts", 10_000, () -> receiver.accepted().size() == 1);
+        assertEquals(3, seen.size());
+        assertEquals(2, plugin.context().metrics().counter("failed_attempts").count());
+        long gap = TimeUnit.NANOSECONDS.toMillis(times.get(1) - times.get(0));
+        assertTrue(gap >= 290, "the second attempt came only after the 300 ms timeout: " + gap + " ms");
+        // The same batch each time, numbered attempts, delivered once.
+        assertEquals(List.of("1", "2", "3"), seen.stream().map(r -> r.headers().get(WebhookPlugin.ATTEMPT_HEADER)).toList());
+        assertEquals(1, seen.stream().map(r -> r.headers().get(WebhookPlugin.DELIVERY_ID_HEADER)).distinct().count());
+        Thread.sleep(300);
+        assertEquals(domains(1, 3), deliveredDomains());
+        assertEquals(3, plugin.context().metrics().counter("delivered").count());
+    }
+
+    @Test
+    void retryDelaysGrowExponentiallyUpToTheCapWithinTheJitterBounds() throws Exception {
+        long initial = 100;
+        long max = 800;
+        int failures = 6;
+        List<Long> times = new CopyOnWriteArrayList<>();
+        receiver.respond(r -> {
+            times.add(System.nanoTime());
+            return times.size() <= failures ? Response.status(503) : Response.ok();
+        });
+        webhook(config().put("batchSize", 1).put("batchMillis", 0)
+                .put("initialBackoffMillis", initial).put("maxBackoffMillis", max));
+        publishAlert(1, "r");
+        await("delivery after " + failures + " 503s", 20_000, () -> receiver.accepted().size() == 1);
+        assertEquals(failures + 1, times.size());
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < times.size(); i++) {
+            gaps.add(TimeUnit.NANOSECONDS.toMillis(times.get(i) - times.get(i - 1)));
+        }
+        for (int retry = 1; retry <= failures; retry++) {
+            long capped = Math.min(max, initial << (retry - 1));   // 100, 200, 400, 800, 800, 800
+            long gap = gaps.get(retry - 1);
+            // Equal jitter: at least half the exponential delay; at most all of it plus the time of one request.
+            assertTrue(gap >= capped / 2 - 2 && gap <= capped + 400,
+                    "retry " + retry + " came after " + gap + " ms, outside [" + capped / 2 + ", " + capped + "] ms; all gaps: " + gaps);
+        }
+        assertEquals(List.of("d1.example"), deliveredDomains());
+    }
+
+    @Test
+    void aFullIntakeDropsAndCountsWhatDoesNotFit() throws Exception {
+        var plugin = webhook(config().put("queueSize", 10).put("batchSize", 500).put("batchMillis", 50));
+        int published = 5_000;
+        // Big alerts make each disk write (and its fsync) long next to handing the plugin 10 more.
+        String padding = "x".repeat(16 * 1024);
+        for (int i = 1; i <= published; i++) {
+            String domain = "d" + i + ".example";
+            var summary = CertificateSummary.of(Certificates.update(i, domain));
+            vertx.eventBus().publish(BusAddresses.ALERTS,
+                    Alert.of("keyword-alert#1", "r", "keyword", domain, summary).toJson().put("padding", padding));
+        }
+        var metrics = plugin.context().metrics();
+        String droppedBySubscription = io.certstream.plugin.Subscription.droppedMetric(BusAddresses.ALERTS);
+        await("every alert delivered or dropped", 30_000, () -> metrics.counter("delivered").count()
+                + metrics.counter("dropped_queue_full").count() + metrics.counter(droppedBySubscription).count() == published);
+        // The burst outruns the disk writes: the 10-item intake overflows and says so.
+        assertTrue(metrics.counter("dropped_queue_full").count() > 0, metrics.snapshot().encode());
+        List<String> delivered = deliveredDomains();
+        assertEquals(metrics.counter("delivered").count(), delivered.size());
+        assertEquals(delivered.size(), delivered.stream().distinct().count(), "nothing twice");
+        List<Integer> order = delivered.stream().map(d -> Integer.parseInt(d.substring(1, d.indexOf('.')))).toList();
+        assertEquals(order.stream().sorted().toList(), order, "what is kept keeps its order");
+    }
+
+    @Test
+    void theSpillStopsAtSpillMaxBytesAndCountsTheRest() throws Exception {
+        get(receiver.stop());
+        long cap = 1L << 16;
+        var plugin = webhook(config().put("spillMaxBytes", cap).put("batchSize", 50).put("batchMillis", 20));
+        var metrics = plugin.context().metrics();
+        int published = 0;
+        // Slow enough for the disk writes to keep up: only the spill cap may drop.
+        while (metrics.counter("dropped_spill_full").count() < 20 && published < 5_000) {
+            for (int i = 0; i < 20; i++) {
+                publishAlert(++published, "r");
+            }
+            int sent = published;
+            await("20 more stored or dropped", 5_000, () -> metrics.snapshot().getLong("pending")
+                    + metrics.counter("dropped_spill_full").count() == sent);
+        }
+        long stored = metrics.snapshot().getLong("pending");
+        assertTrue(metrics.counter("dropped_spill_full").count() >= 20, metrics.snapshot().encode());
+        assertEquals(0, metrics.counter("dropped_queue_full").count());
+        assertTrue(queueBytes() <= cap, "the queue's files stay within spillMaxBytes: " + queueBytes() + " bytes");
+
+        get(receiver.start());
+        await("the stored alerts", 10_000, () -> deliveredDomains().size() >= stored);
+        Thread.sleep(200);
+        assertEquals(domains(1, (int) stored), deliveredDomains(), "the first alerts, those that fit, each once");
+        await("the acknowledged segments deleted", 5_000, () -> queueBytes() == 0);
+        publishAlert(published + 1, "r");   // room again
+        await("a new alert", 5_000, () -> deliveredDomains().size() == stored + 1);
+        assertEquals("d" + (published + 1) + ".example", deliveredDomains().get((int) stored));
+    }
+
+    @Test
+    void aTornLastLineOnDiskIsCutOffAndTheCompleteItemsAreDeliveredOnStart() throws Exception {
+        get(receiver.stop());
+        var first = webhook(config().put("batchSize", 10).put("batchMillis", 20));
+        for (int i = 1; i <= 3; i++) {
+            publishAlert(i, "r");
+        }
+        await("3 stored", 5_000, () -> first.context().metrics().snapshot().getLong("pending") == 3);
+        get(first.stop());
+        // A crash in the middle of a write: half a line, no newline, at the end of the newest segment.
+        Path segment;
+        try (var files = java.nio.file.Files.list(dataDir.resolve("queue"))) {
+            segment = files.filter(f -> f.getFileName().toString().startsWith("segment-")).sorted()
+                    .reduce((a, b) -> b).orElseThrow();
+        }
+        java.nio.file.Files.writeString(segment, "4 {\"plugin\":\"keyword-alert#1\",\"rule\":\"r\",\"matched_dom",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        var second = webhook(config().put("batchSize", 10).put("batchMillis", 20));
+        assertEquals(3, second.context().metrics().snapshot().getLong("pending"), "the 3 complete items are kept");
+        // Appended while the receiver is still down, so it lands in the same segment, right after the cut.
+        publishAlert(4, "r");
+        await("4 stored", 5_000, () -> second.context().metrics().snapshot().getLong("pending") == 4);
+        get(receiver.start());
+        await("the 4 items", 10_000, () -> deliveredDomains().size() >= 4);
+        Thread.sleep(200);
+        assertEquals(domains(1, 4), deliveredDomains());
+        assertEquals(0, second.context().metrics().counter("dead_lettered").count());
+        List<String> ids = deliveredIds();
+        assertTrue(ids.get(3).endsWith("-4"), "the new item takes the torn line's place: " + ids);
+    }
+
+    /** Bytes of the webhook's queue segment files on disk. */
+    private long queueBytes() {
+        try (var files = java.nio.file.Files.list(dataDir.resolve("queue"))) {
+            long total = 0;
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("segment-")).toList()) {
+                total += java.nio.file.Files.size(f);
+            }
+            return total;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void configErrorsNameTheKey() {
         var missing = assertThrows(ExecutionException.class, () -> webhook(new JsonObject()));
         assertEquals("url", assertInstanceOf(PluginConfigException.class, missing.getCause()).key());
