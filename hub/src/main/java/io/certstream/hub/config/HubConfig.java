@@ -62,10 +62,11 @@ public record HubConfig(
      *                            previous one
      * @param stalledSeconds      a log without a tree head, or behind without progress, this long is listed as
      *                            stalled by {@code /health}
+     * @param progressSeconds     how often a log that is catching up logs its backlog, rate and ETA
      */
     public record WatcherConfig(
             StartPosition start, int batchSize, double pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds,
-            long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads, int stalledSeconds) {
+            long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads, int stalledSeconds, int progressSeconds) {
         public long pollMillis() {
             return Math.round(pollSeconds * 1000);
         }
@@ -117,7 +118,7 @@ public record HubConfig(
 
         ConfigReader w = root.object("watcher")
                 .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds",
-                        "maxBacklog", "positionSaveSeconds", "verifyTreeHeads", "stalledSeconds");
+                        "maxBacklog", "positionSaveSeconds", "verifyTreeHeads", "stalledSeconds", "progressSeconds");
         WatcherConfig watcher = new WatcherConfig(
                 start(w, "start", StartPosition.HEAD),
                 w.integer("batchSize", 256, 1, 10_000),
@@ -128,7 +129,8 @@ public record HubConfig(
                 w.integer("maxBacklog", 0, 0, Integer.MAX_VALUE),
                 w.integer("positionSaveSeconds", 5, 1, 3600),
                 w.bool("verifyTreeHeads", true),
-                w.integer("stalledSeconds", 300, 1, 86_400));
+                w.integer("stalledSeconds", 300, 1, 86_400),
+                w.integer("progressSeconds", 30, 1, 3600));
 
         List<LogConfig> logs = new ArrayList<>();
         for (ConfigReader log : root.objects("logs")) {

@@ -1,47 +1,95 @@
 package io.certstream.hub.ct;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
 /**
  * GETs against one CT log, RFC 6962 or tiled. Every failure becomes a {@link LogFetchException} whose kind is
- * the metric label and whose message names the URL, so watchers count and report all logs the same way.
+ * the metric label and whose message names the URL, so watchers count and report all logs the same way. An answer
+ * is read into memory only up to a cap ({@link #MAX_RESPONSE_BYTES} by default, counted after decompression, so a
+ * gzip bomb is cut too): one that crosses it fails as {@code too_large} at once, and its connection is closed so
+ * that the rest is never read.
  */
 public final class LogHttp {
-    private final WebClient client;
-    private final long timeoutMillis;
+    /**
+     * The most a log's answer may hold: a 1024-entry get-entries batch of large chains is a few tens of MiB of JSON,
+     * a data tile a few MiB. Anything larger is a broken or hostile log, not a bigger batch.
+     */
+    public static final long MAX_RESPONSE_BYTES = 64L << 20;
 
-    public LogHttp(WebClient client, long timeoutMillis) {
+    private final HttpClient client;
+    private final long timeoutMillis;
+    private final long maxBytes;
+
+    /**
+     * @param timeoutMillis how long the log may stay silent, while connecting or answering
+     * @param maxBytes      the largest answer body read (after decompression)
+     */
+    public LogHttp(HttpClient client, long timeoutMillis, long maxBytes) {
         this.client = client;
         this.timeoutMillis = timeoutMillis;
+        this.maxBytes = maxBytes;
     }
 
     /** A client for one log: keep-alive, and gzip accepted (static-ct-api logs may gzip without negotiation). */
     public static LogHttp create(Vertx vertx, int timeoutSeconds) {
-        WebClient client = WebClient.create(vertx, new WebClientOptions()
-                .setUserAgent("certstream-hub")
+        return create(vertx, timeoutSeconds, MAX_RESPONSE_BYTES);
+    }
+
+    public static LogHttp create(Vertx vertx, int timeoutSeconds, long maxBytes) {
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout(timeoutSeconds * 1000)
                 .setDecompressionSupported(true)
                 .setKeepAlive(true));
-        return new LogHttp(client, timeoutSeconds * 1000L);
+        return new LogHttp(client, timeoutSeconds * 1000L, maxBytes);
     }
 
     /** The body of a 200 answer (empty when there is none); any other answer or failure is a LogFetchException. */
     public Future<Buffer> get(String url) {
-        return client.getAbs(url)
-                .timeout(timeoutMillis)
-                .send()
-                .recover(e -> Future.failedFuture(classify(url, e)))
-                .compose(response -> response.statusCode() == 200
-                        ? Future.succeededFuture(response.body() == null ? Buffer.buffer() : response.body())
-                        : Future.failedFuture(httpError(url, response)));
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setAbsoluteURI(url)
+                .setFollowRedirects(true)
+                .setIdleTimeout(timeoutMillis)
+                .putHeader(HttpHeaders.USER_AGENT, "certstream-hub");
+        return client.request(options)
+                .compose(request -> request.send())
+                .compose(response -> read(url, response))
+                .recover(e -> Future.failedFuture(e instanceof LogFetchException f ? f : classify(url, e)));
+    }
+
+    /** Reads the body up to the cap; answers other than 200 fail with their status (their body is not needed). */
+    private Future<Buffer> read(String url, HttpClientResponse response) {
+        Promise<Buffer> done = Promise.promise();
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            if (done.future().isComplete()) {
+                return;
+            }
+            if ((long) body.length() + chunk.length() > maxBytes) {
+                done.fail(new LogFetchException("too_large", url + ": the answer is larger than " + maxBytes
+                        + " bytes (LogHttp.MAX_RESPONSE_BYTES); not read further", 0));
+                response.request().reset(); // closes the connection: the rest is never read, nor kept
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        response.exceptionHandler(done::tryFail);
+        response.endHandler(v -> done.tryComplete(body));
+        return done.future().compose(complete -> response.statusCode() == 200
+                ? Future.succeededFuture(complete)
+                : Future.failedFuture(httpError(url, response)));
     }
 
     public void close() {
@@ -58,7 +106,7 @@ public final class LogHttp {
         return new LogFetchException("connection", url + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), 0);
     }
 
-    private static LogFetchException httpError(String url, HttpResponse<Buffer> response) {
+    private static LogFetchException httpError(String url, HttpClientResponse response) {
         int status = response.statusCode();
         String kind = status == 429 ? "http_429" : status >= 500 ? "http_5xx" : "http_4xx";
         return new LogFetchException(kind, url + ": HTTP " + status,

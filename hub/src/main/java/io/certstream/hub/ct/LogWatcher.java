@@ -28,7 +28,6 @@ import java.util.logging.Logger;
  * and a run of entries from their kind of log.
  */
 public abstract class LogWatcher extends VerticleBase {
-    private static final long PROGRESS_LOG_MILLIS = 30_000;
     private static final long FAULT_LOG_WINDOW_MILLIS = 60_000;
 
     protected final CtLog log;
@@ -85,7 +84,7 @@ public abstract class LogWatcher extends VerticleBase {
         http = LogHttp.create(vertx, config.requestTimeoutSeconds());
         logger.info(() -> "Watching " + log.name() + " (" + log.kind() + ", " + log.url() + ") from " + position.describe());
         vertx.runOnContext(v -> poll());
-        progressTimer = vertx.setPeriodic(PROGRESS_LOG_MILLIS, t -> logProgress());
+        progressTimer = vertx.setPeriodic(config.progressSeconds() * 1000L, t -> logProgress());
         return Future.succeededFuture();
     }
 

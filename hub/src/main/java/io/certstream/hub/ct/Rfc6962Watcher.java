@@ -12,8 +12,9 @@ import java.util.logging.Logger;
 /**
  * Follows one RFC 6962 log: {@code get-sth}, then {@code get-entries} in batches from where it stands. A short
  * reply means the log caps batches (the cap is learned), never that the log ended. With
- * {@code watcher.verifyTreeHeads} each tree head is audited by a {@link TreeHeadMonitor} (signature and
- * {@code get-sth-consistency}). The loop, decoding, backoff and position are {@link LogWatcher}'s.
+ * {@code watcher.verifyTreeHeads} each tree head is audited by a {@link TreeHeadMonitor}: one whose signature
+ * fails is rejected (retried with backoff, counted as {@code bad_signature}, raised as an integrity event), then
+ * consistency with {@code get-sth-consistency}. The loop, decoding, backoff and position are {@link LogWatcher}'s.
  */
 public final class Rfc6962Watcher extends LogWatcher {
     private static final Logger LOG = Logger.getLogger(Rfc6962Watcher.class.getName());
@@ -39,17 +40,26 @@ public final class Rfc6962Watcher extends LogWatcher {
 
     @Override
     protected Future<SignedTreeHead> fetchTreeHead(LogHttp http) {
-        return client(http).getSth();
+        return client(http).getSth().compose(head -> !config.verifyTreeHeads() || monitor().signatureTrusted(head)
+                ? Future.succeededFuture(head)
+                // Like a tiled log's checkpoint: a head the log's key did not sign says nothing about the log's entries.
+                : Future.failedFuture(new LogFetchException("bad_signature", log.url() + "/ct/v1/get-sth: tree head of size "
+                        + head.treeSize() + " rejected: its signature does not verify with the log's key; no entry is"
+                        + " streamed up to it until the log serves a head that verifies", 0)));
     }
 
     @Override
     protected void acceptedTreeHead(SignedTreeHead head) {
         if (config.verifyTreeHeads()) {
-            if (monitor == null) {
-                monitor = new TreeHeadMonitor(vertx, log, metrics, client::getSthConsistency);
-            }
-            monitor.check(head);
+            monitor().check(head);
         }
+    }
+
+    private TreeHeadMonitor monitor() {
+        if (monitor == null) {
+            monitor = new TreeHeadMonitor(vertx, log, metrics, client::getSthConsistency);
+        }
+        return monitor;
     }
 
     @Override

@@ -4,42 +4,39 @@ import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 
 import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.logging.Logger;
 
 /**
- * Audits one log's tree heads as they arrive: each signature against the log's key, and each new head against the
- * last trusted one through the log's consistency proof. A failure is loud: a SEVERE log line, an
- * {@code integrity_*} error in the log's metrics and a JSON event on {@link BusAddresses#INTEGRITY}. The stream goes
- * on (CertStream is a feed, not a gate); monitors act on the event. Runs on the watcher's event loop.
+ * Audits one log's tree heads as they arrive: each signature against the log's key ({@link #signatureTrusted}, before
+ * the watcher takes the head), and each new head against the last trusted one through the log's consistency proof
+ * ({@link #check}). A failure is loud ({@link IntegrityAlarm}): a SEVERE log line, an {@code integrity_*} error in the
+ * log's metrics and a JSON event on {@link BusAddresses#INTEGRITY}. A head whose signature fails is not trusted: the
+ * watcher streams no entry up to it. An inconsistent head is reported and the stream goes on (the entries below the
+ * last trusted head were streamed already; monitors act on the event). Runs on the watcher's event loop.
  */
 public final class TreeHeadMonitor {
     private static final Logger LOG = Logger.getLogger(TreeHeadMonitor.class.getName());
 
-    private final Vertx vertx;
-    private final CtLog log;
     private final LogMetrics metrics;
     private final TreeHeadVerifier verifier;
     private final BiFunction<Long, Long, Future<List<byte[]>>> consistencyProof;
+    private final IntegrityAlarm alarm;
     private SignedTreeHead trusted;
     private boolean proofInFlight;
-    private SignedTreeHead lastRejected;
 
     /**
      * @param consistencyProof fetches the log's proof between two tree sizes (RFC 6962 {@code get-sth-consistency})
      */
     public TreeHeadMonitor(Vertx vertx, CtLog log, LogMetrics metrics,
                            BiFunction<Long, Long, Future<List<byte[]>>> consistencyProof) {
-        this.vertx = vertx;
-        this.log = log;
         this.metrics = metrics;
         this.consistencyProof = consistencyProof;
         this.verifier = verifierFor(log);
+        this.alarm = new IntegrityAlarm(vertx, log, metrics);
     }
 
     private static TreeHeadVerifier verifierFor(CtLog log) {
@@ -57,19 +54,29 @@ public final class TreeHeadMonitor {
         }
     }
 
-    /** Checks a tree head just fetched; the consistency proof is fetched and checked in the background. */
-    public void check(SignedTreeHead sth) {
-        if (verifier != null) {
-            if (!verifier.signatureValid(sth)) {
-                // A log serves the same head until it grows: report each bad head once, not once per poll.
-                if (lastRejected == null || lastRejected.treeSize() != sth.treeSize() || lastRejected.timestamp() != sth.timestamp()) {
-                    lastRejected = sth;
-                    failure("sth_signature", sth, null, "the tree head signature does not verify with the log's public key");
-                }
-                return; // never trust an unsigned head as the base of later consistency checks
-            }
-            metrics.check("signatures_verified");
+    /**
+     * Whether {@code sth} may be trusted as far as its signature goes: true when it verifies with the log's key, or
+     * when no key is known. A head that fails is reported (once per head: a log serves the same head until it grows)
+     * and must not be used, for entries nor as the base of later consistency checks.
+     */
+    public boolean signatureTrusted(SignedTreeHead sth) {
+        if (verifier == null) {
+            return true;
         }
+        if (!verifier.signatureValid(sth)) {
+            alarm.raise("sth_signature", sth, null, "the tree head signature does not verify with the log's public key;"
+                    + " no entry is streamed up to this head");
+            return false;
+        }
+        metrics.check("signatures_verified");
+        return true;
+    }
+
+    /**
+     * Checks a tree head whose signature is trusted against the last trusted one; the consistency proof is fetched
+     * and checked in the background.
+     */
+    public void check(SignedTreeHead sth) {
         SignedTreeHead base = trusted;
         if (base == null || base.treeSize() == 0) {
             trusted = sth;
@@ -77,7 +84,7 @@ public final class TreeHeadMonitor {
         }
         if (sth.treeSize() == base.treeSize()) {
             if (!MessageDigest.isEqual(sth.rootHash(), base.rootHash())) {
-                failure("sth_fork", sth, base, "two different root hashes for the same tree size");
+                alarm.raise("sth_fork", sth, base, "two different root hashes for the same tree size");
                 trusted = sth;
             }
             return;
@@ -92,7 +99,7 @@ public final class TreeHeadMonitor {
                     if (TreeHeadVerifier.consistent(base, sth, proof)) {
                         metrics.check("consistency_verified");
                     } else {
-                        failure("sth_consistency", sth, base, "the log's consistency proof (" + proof.size()
+                        alarm.raise("sth_consistency", sth, base, "the log's consistency proof (" + proof.size()
                                 + " hashes) does not show that tree " + sth.treeSize() + " extends tree " + base.treeSize());
                     }
                     if (trusted == base) {
@@ -101,27 +108,5 @@ public final class TreeHeadMonitor {
                 })
                 .onFailure(e -> metrics.error(e instanceof LogFetchException f ? f.kind() : "internal",
                         "consistency proof " + base.treeSize() + " -> " + sth.treeSize() + ": " + e.getMessage()));
-    }
-
-    private void failure(String type, SignedTreeHead sth, SignedTreeHead previous, String problem) {
-        String message = log.url() + ": INTEGRITY FAILURE (" + type + ") at tree size " + sth.treeSize()
-                + (previous == null ? "" : " (previous tree size " + previous.treeSize() + ")") + ": " + problem;
-        metrics.error("integrity_" + type.substring(4), message);
-        LOG.severe(() -> log.name() + ": " + message + ". This log may be misbehaving or compromised; see "
-                + BusAddresses.INTEGRITY + " and /metrics.");
-        Base64.Encoder b64 = Base64.getEncoder();
-        JsonObject event = new JsonObject()
-                .put("type", type)
-                .put("log", new JsonObject().put("name", log.name()).put("url", log.url()))
-                .put("tree_size", sth.treeSize())
-                .put("timestamp", sth.timestamp())
-                .put("root_hash", b64.encodeToString(sth.rootHash()))
-                .put("message", message)
-                .put("seen", System.currentTimeMillis() / 1000.0);
-        if (previous != null) {
-            event.put("previous_tree_size", previous.treeSize())
-                    .put("previous_root_hash", b64.encodeToString(previous.rootHash()));
-        }
-        vertx.eventBus().publish(BusAddresses.INTEGRITY, event);
     }
 }

@@ -104,7 +104,7 @@ public final class PrometheusMetrics {
     void bindLogError(LogMetrics log, String kind, LongAdder count) {
         logMeters.computeIfAbsent(log.url(), u -> new CopyOnWriteArrayList<>()).add(
                 FunctionCounter.builder("certstream.log.errors", count, LongAdder::sum).tags(tags(log).and("kind", kind))
-                        .description("faults by kind: timeout, connection, http_429, http_5xx, bad_response, decode, integrity_*")
+                        .description("faults by kind: timeout, connection, http_429, http_5xx, bad_response, too_large, bad_signature, sth_shrunk, decode, integrity_*")
                         .register(registry));
     }
 

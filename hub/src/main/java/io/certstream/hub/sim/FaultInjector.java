@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -23,6 +24,8 @@ final class FaultInjector {
 
     private final Vertx vertx;
     private final AtomicReference<Active> plan = new AtomicReference<>();
+    private final AtomicReference<Set<Long>> corrupted = new AtomicReference<>(Set.of());
+    private final AtomicLong staleTreeSize = new AtomicLong(-1);
     private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
 
     FaultInjector(Vertx vertx) {
@@ -34,6 +37,25 @@ final class FaultInjector {
 
     void start(FaultPlan faults) {
         plan.set(new Active(faults, new Random(faults.seed()), new ArrayList<>(java.util.EnumSet.copyOf(faults.kinds()))));
+    }
+
+    /** Until called again, get-entries serves {@code indexes} with a leaf_input no decoder accepts. */
+    void corrupt(Set<Long> indexes) {
+        corrupted.set(Set.copyOf(indexes));
+    }
+
+    boolean corrupted(long index) {
+        return corrupted.get().contains(index);
+    }
+
+    /** The log serves its (validly signed) tree head of {@code treeSize}, older than the tree; -1 ends it. */
+    void staleTreeHead(long treeSize) {
+        staleTreeSize.set(treeSize);
+    }
+
+    /** The tree size of the stale head to serve, or -1 for the current one. */
+    long staleTreeSize() {
+        return staleTreeSize.get();
     }
 
     void stop() {

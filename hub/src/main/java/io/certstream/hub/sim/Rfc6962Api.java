@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.Base64;
 import java.util.List;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -21,12 +22,15 @@ final class Rfc6962Api {
     private final Supplier<SignedTreeHead> treeHead;
     private final List<byte[]> roots;
     private final int batchCap;
+    private final LongPredicate corrupted;
 
-    Rfc6962Api(SimulatedLogStore store, Supplier<SignedTreeHead> treeHead, List<byte[]> roots, int batchCap) {
+    Rfc6962Api(SimulatedLogStore store, Supplier<SignedTreeHead> treeHead, List<byte[]> roots, int batchCap,
+               LongPredicate corrupted) {
         this.store = store;
         this.treeHead = treeHead;
         this.roots = roots;
         this.batchCap = batchCap;
+        this.corrupted = corrupted;
     }
 
     void mount(Router router) {
@@ -59,10 +63,18 @@ final class Rfc6962Api {
         JsonArray entries = new JsonArray();
         for (IssuedEntry entry : store.entries(start, last)) {
             entries.add(new JsonObject()
-                    .put("leaf_input", base64.encodeToString(entry.raw().leafInput()))
+                    .put("leaf_input", base64.encodeToString(corrupted.test(entry.index())
+                            ? corrupt(entry.raw().leafInput()) : entry.raw().leafInput()))
                     .put("extra_data", base64.encodeToString(entry.raw().extraData())));
         }
         json(ctx, new JsonObject().put("entries", entries));
+    }
+
+    /** The leaf with MerkleTreeLeaf version 7: well-formed JSON and base64, an entry no decoder can read. */
+    private static byte[] corrupt(byte[] leafInput) {
+        byte[] bad = leafInput.clone();
+        bad[0] = 7;
+        return bad;
     }
 
     private void getConsistency(RoutingContext ctx) {

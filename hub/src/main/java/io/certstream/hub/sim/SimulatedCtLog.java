@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,7 +91,7 @@ public final class SimulatedCtLog {
     private Future<SimulatedCtLog> listen(int port) {
         Router router = Router.router(vertx);
         router.route("/ct/v1/*").handler(faults::handle);
-        new Rfc6962Api(store, this::treeHead, mint.roots(), options.batchCap()).mount(router);
+        new Rfc6962Api(store, this::treeHead, mint.roots(), options.batchCap(), faults::corrupted).mount(router);
         new TiledApi(store, this::treeHead, signer.logId()).mount(router, TILED_PREFIX, this::origin);
         router.get("/log_list.json").handler(ctx -> ctx.response()
                 .putHeader("content-type", "application/json")
@@ -188,7 +189,33 @@ public final class SimulatedCtLog {
         faults.start(plan);
     }
 
-    /** Answers every request normally again. */
+    /**
+     * From now on, {@code get-entries} serves the entries at {@code indexes} with a corrupted {@code leaf_input}
+     * (MerkleTreeLeaf version 7), so that they cannot be decoded; the rest of the answer is normal. Replaces an
+     * earlier set; an empty set ends it. Independent of {@link #injectFaults}.
+     */
+    public void corruptEntries(Set<Long> indexes) {
+        faults.corrupt(indexes);
+    }
+
+    /**
+     * From now on, {@code get-sth} (and the tiled checkpoint) serve a correctly signed tree head of the first
+     * {@code treeSize} entries, as a stale cache in front of a log would: the tree seems to go backwards. Until
+     * {@link #serveCurrentTreeHead}; independent of {@link #injectFaults}.
+     */
+    public void serveStaleTreeHead(long treeSize) {
+        if (treeSize < 0 || treeSize > size()) {
+            throw new IllegalArgumentException("a stale tree head needs 0 <= treeSize <= " + size() + ", got " + treeSize);
+        }
+        faults.staleTreeHead(treeSize);
+    }
+
+    /** Ends {@link #serveStaleTreeHead}: the current tree head again. */
+    public void serveCurrentTreeHead() {
+        faults.staleTreeHead(-1);
+    }
+
+    /** Answers every request normally again (but for {@link #corruptEntries} and {@link #serveStaleTreeHead}). */
     public void stopFaults() {
         faults.stop();
     }
@@ -270,6 +297,10 @@ public final class SimulatedCtLog {
 
     // Signing costs a fraction of a millisecond, and only happens when the tree has grown.
     private SignedTreeHead treeHead() {
+        long stale = faults.staleTreeSize();
+        if (stale >= 0) {
+            return signer.sign(stale, System.currentTimeMillis(), store.rootHash(stale));
+        }
         long size = store.size();
         SignedTreeHead current = latestTreeHead.get();
         if (current != null && current.treeSize() == size) {

@@ -2,7 +2,6 @@ package io.certstream.hub.ct;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ class EntriesPrefetchTest {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private Vertx vertx;
     private HttpServer server;
-    private WebClient http;
     private EntriesPrefetch prefetch;
 
     @BeforeEach
@@ -28,8 +26,7 @@ class EntriesPrefetchTest {
             requests.add(range);
             request.response().end("{\"entries\":[],\"range\":\"" + range + "\"}");
         }).listen(0, "127.0.0.1").await();
-        http = WebClient.create(vertx);
-        prefetch = new EntriesPrefetch(new Rfc6962Client(new LogHttp(http, 5000), "http://127.0.0.1:" + server.actualPort()));
+        prefetch = new EntriesPrefetch(new Rfc6962Client(LogHttp.create(vertx, 5), "http://127.0.0.1:" + server.actualPort()));
     }
 
     @AfterEach

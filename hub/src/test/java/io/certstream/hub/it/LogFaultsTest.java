@@ -6,10 +6,12 @@ import io.certstream.hub.sim.FaultPlan;
 import io.certstream.hub.sim.FaultPlan.Fault;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.RunningHub;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +121,28 @@ class LogFaultsTest {
         for (String line : warnings) {
             assertTrue(line.contains(log.url()) && line.contains("index"), "names the log URL and index: " + line);
         }
+    }
+
+    @Test
+    void retryAfterLongerThanTheMaximumBackoffIsHonoured() throws Exception {
+        // A log that answers every request with 429 and Retry-After: 3; the hub may back off at most 1 s on its own.
+        List<Long> requestMillis = new CopyOnWriteArrayList<>();
+        HttpServer server = await(vertx.createHttpServer().requestHandler(req -> {
+            requestMillis.add(System.nanoTime() / 1_000_000);
+            req.response().setStatusCode(429).putHeader("Retry-After", "3").end("slow down");
+        }).listen(0, "127.0.0.1"));
+        String url = "http://127.0.0.1:" + server.actualPort();
+        RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("logs", new JsonArray().add(new JsonObject().put("url", url).put("start", 0)))
+                .put("watcher", new JsonObject().put("maxBackoffSeconds", 1))));
+        Async.waitFor(Duration.ofSeconds(30), "three requests", () -> requestMillis.size() >= 3);
+        for (int i = 1; i < requestMillis.size(); i++) {
+            long gap = requestMillis.get(i) - requestMillis.get(i - 1);
+            // (3 s by the server's clock; a little slack for timer granularity, none for the 1 s backoff.)
+            assertTrue(gap >= 2900, "request " + (i + 1) + " came " + gap + " ms after the one before; Retry-After said 3 s: "
+                    + requestMillis);
+        }
+        assertTrue(awaitMetrics(hub, url).errors("http_429") >= 2);
     }
 
     private static LogMetrics awaitMetrics(RunningHub hub, String url) throws InterruptedException {

@@ -6,15 +6,23 @@ import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.Fingerprints;
 import io.certstream.hub.testing.RunningHub;
 import io.certstream.hub.metrics.LogMetrics;
+import io.certstream.hub.testing.Async;
+import io.certstream.model.CertificateUpdate;
+import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.LongStream;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * End to end through the tiled path: the simulated log's static-ct-api view, discovered under {@code tiled_logs}
- * in its log list, followed by the hub from the tree head across a tile boundary, read by real websocket clients.
+ * in its log list, followed by the hub from the tree head across a tile boundary, read by real websocket clients;
+ * and resumed across a restart of the hub from the position it saved.
  */
 class TiledHubStreamsTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -95,6 +104,42 @@ class TiledHubStreamsTest {
         LogMetrics metrics = hub.metrics().logs().get(log.tiledUrl());
         assertEquals("tiled", metrics.toJson().getString("kind"));
         assertEquals(new JsonObject(), metrics.toJson().getJsonObject("errors"));
+    }
+
+    @Test
+    void aTiledLogResumesFromItsSavedPositionAfterARestartWithNoGap() throws Exception {
+        vertx = Vertx.vertx();
+        List<Long> run1 = new CopyOnWriteArrayList<>();
+        List<Long> run2 = new CopyOnWriteArrayList<>();
+        AtomicReference<List<Long>> current = new AtomicReference<>(run1);
+        vertx.eventBus().<CertificateUpdate>localConsumer(BusAddresses.UPDATES, m -> current.get().add(m.body().certIndex()));
+        SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(200).withEntriesPerSecond(50).withSeed(7)));
+        JsonObject config = new JsonObject()
+                .put("logList", new JsonObject().put("enabled", true).put("url", log.tiledLogListUrl()))
+                .put("watcher", new JsonObject().put("start", 0).put("positionSaveSeconds", 1))
+                .put("stateDir", Files.createTempDirectory("certstream-tiled-restart").toString());
+
+        RunningHub first = await(RunningHub.start(vertx, config));
+        Async.waitFor(WAIT, "the first run past tile 1", () -> run1.size() >= 300);
+        await(first.stop());
+        long sizeAtStop = log.size();
+        Thread.sleep(1500); // the log grows while no hub watches it
+        current.set(run2);
+        await(RunningHub.start(vertx, config));
+        long target = log.size() + 50;
+        Async.waitFor(WAIT, () -> "the second run to reach index " + target + ", got " + run2.size() + " entries",
+                () -> !run2.isEmpty() && run2.get(run2.size() - 1) >= target);
+
+        assertEquals(0L, run1.get(0), "the first run starts at watcher.start=0");
+        assertTrue(run2.get(0) <= sizeAtStop, "the entries issued while no hub watched were read, not skipped: the second"
+                + " run began at " + run2.get(0) + ", the log had " + sizeAtStop + " at the stop and " + log.size() + " now");
+        assertEquals(run1.get(run1.size() - 1) + 1, run2.get(0), "after a clean stop the second run starts right"
+                + " after the last entry of the first, not at watcher.start=0 and not at the tree head");
+        List<Long> union = new ArrayList<>(run1);
+        union.addAll(run2);
+        assertEquals(LongStream.rangeClosed(0, union.get(union.size() - 1)).boxed().toList(), union,
+                "every index from 0 once, in order, across both runs");
     }
 
     private static void awaitWatcherAt(RunningHub hub, String url, long index) throws InterruptedException {

@@ -50,6 +50,7 @@ class TiledLogTest {
 
     private final Map<String, List<CertificateUpdate>> received = new ConcurrentHashMap<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final List<JsonObject> integrityEvents = new CopyOnWriteArrayList<>();
     private final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -75,6 +76,7 @@ class TiledLogTest {
         vertx = Vertx.vertx();
         CT_LOGGER.addHandler(capture);
         // Listening before the hub starts: not a single published entry can be missed by the test.
+        vertx.eventBus().<JsonObject>localConsumer(BusAddresses.INTEGRITY, m -> integrityEvents.add(m.body()));
         vertx.eventBus().<CertificateUpdate>localConsumer(BusAddresses.UPDATES, m -> received
                 .computeIfAbsent(m.body().source().url(), u -> new CopyOnWriteArrayList<>()).add(m.body()));
     }
@@ -213,6 +215,8 @@ class TiledLogTest {
         awaitWarning("bad_signature", navigli.tiledUrl() + "/checkpoint");
         assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from an unverified checkpoint");
         assertEquals(-1, metrics.treeSize(), "the forged tree head was not taken");
+        assertIntegrityEvent("sth_signature", navigli.tiledUrl() + "/checkpoint");
+        assertEquals(1, metrics.errors("integrity_signature"), "raised once however often it is served");
 
         navigli.publish(1024);
         awaitEntries(navigli.tiledUrl(), 1024);
@@ -228,6 +232,8 @@ class TiledLogTest {
         awaitError(metrics, "bad_tree");
         awaitWarning("bad_tree", "do not hash to the checkpoint's root");
         assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from a tree that does not add up");
+        assertIntegrityEvent("tree_consistency", "do not hash to the checkpoint's root");
+        assertEquals(1, metrics.errors("integrity_consistency"), "raised once however often it is served");
 
         navigli.publish(1024);
         awaitEntries(navigli.tiledUrl(), 1024);
@@ -268,6 +274,18 @@ class TiledLogTest {
         assertTrue(metrics.errors("issuer_missing") >= 2, metrics.toJson().encode());
         awaitWarning("issuer_missing", navigli.tiledUrl() + "/issuer/");
         awaitEntries(navigli.rfc6962Url(), 1024);
+    }
+
+    /** Exactly one event on certstream.integrity so far: of {@code type}, for the tiled log, with {@code detail}. */
+    private void assertIntegrityEvent(String type, String detail) throws InterruptedException {
+        waitUntil(() -> !integrityEvents.isEmpty(), () -> "no event on " + BusAddresses.INTEGRITY + "; warnings: " + warnings);
+        Thread.sleep(2500); // a few more polls of the same bad checkpoint: none may raise it again
+        assertEquals(1, integrityEvents.size(), integrityEvents.toString());
+        JsonObject event = integrityEvents.get(0);
+        assertEquals(type, event.getString("type"), event.encode());
+        assertEquals(navigli.tiledUrl(), event.getJsonObject("log").getString("url"), event.encode());
+        assertEquals(1024L, event.getLong("tree_size"), event.encode());
+        assertTrue(event.getString("message").contains(detail), event.encode());
     }
 
     private void startLogAndHub(long treeSize) throws Exception {

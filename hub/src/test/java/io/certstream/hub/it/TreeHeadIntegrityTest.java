@@ -1,10 +1,13 @@
 package io.certstream.hub.it;
 
+import io.certstream.hub.ct.IntegrityAlarm;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.CtData;
+import io.certstream.hub.testing.LogCapture;
 import io.certstream.hub.testing.RunningHub;
+import io.certstream.model.CertificateUpdate;
 import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
@@ -27,12 +31,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The hub audits tree heads as it streams: signatures with the log's key, consistency between successive heads.
  * Real Icarus STHs and their real proof pass; a tampered proof or the wrong key raises an integrity event on
- * {@code certstream.integrity}, a metric and a log line.
+ * {@code certstream.integrity}, a metric and a log line. A head whose signature fails is not taken: no entry is read
+ * up to it, on RFC 6962 and tiled logs alike.
  */
 class TreeHeadIntegrityTest {
     private static final String ICARUS_KEY = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAETtK8v7MICve56qTHHDhhBOuV4IlUaESxZryCfk9QbG9co/CqPvTsgPDbCpp6oFtyAHwlDhnvr7JijXRD9Cb2FA==";
     private static final String PILOT_KEY = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEfahLEimAoz2t01p3uMziiLOl/fHTDM0YDOhBRuiBARsV4UvxG2LdNgoIGLrtCzWE0J5APC2em4JlvR8EEEFMoA==";
     private Vertx vertx;
+    private final AtomicInteger entryRequests = new AtomicInteger();
+    private final AtomicInteger consistencyRequests = new AtomicInteger();
     private final List<JsonObject> events = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -85,13 +92,58 @@ class TreeHeadIntegrityTest {
     }
 
     @Test
-    void signatureWithTheWrongKeyRaisesAnIntegrityEvent() throws Exception {
+    void aHeadWhoseSignatureFailsRaisesAnIntegrityEventAndNoEntryIsStreamedUpToIt() throws Exception {
         LogMetrics metrics = runAgainstIcarus(PILOT_KEY, false);
-        waitFor(() -> !events.isEmpty(), "an integrity event");
-        assertEquals("sth_signature", events.get(0).getString("type"));
+        // Both heads, the older and then the newer one, are rejected: a bad head is retried, never taken.
+        waitFor(() -> events.size() >= 2, "an integrity event for each of the two heads");
+        assertEquals(List.of("sth_signature", "sth_signature"), events.stream().map(e -> e.getString("type")).toList());
+        assertEquals(List.of(129596132L, 129721434L), events.stream().map(e -> e.getLong("tree_size")).toList());
         assertTrue(events.get(0).getString("message").contains("signature"), events.get(0).encode());
-        assertTrue(metrics.errors("integrity_signature") >= 1);
+        waitFor(() -> metrics.errors("bad_signature") >= 3, "the rejected head retried");
+        assertEquals(2, metrics.errors("integrity_signature"), "each bad head raised once, however often it is served: "
+                + metrics.toJson().encode());
         assertEquals(0, metrics.checks("signatures_verified"));
+        assertEquals(-1, metrics.treeSize(), "no head was taken");
+        assertEquals(0, entryRequests.get(), "no entry was asked for on the strength of an unsigned head");
+        assertEquals(0, consistencyRequests.get(), "an unsigned head is not the base of a consistency check");
+    }
+
+    @Test
+    void withTheRightKeyTheNewerHeadIsTakenAndItsEntriesAskedFor() throws Exception {
+        // The counterpart of the test above: the same replay with the log's own key does read entries.
+        LogMetrics metrics = runAgainstIcarus(ICARUS_KEY, false);
+        waitFor(() -> entryRequests.get() > 0, "a get-entries request once the newer head is taken");
+        assertEquals(129721434L, metrics.treeSize());
+        assertEquals(0, metrics.errors("bad_signature"));
+    }
+
+    @Test
+    void aTiledCheckpointSignedWithAnotherKeyRaisesTheSameIntegrityEventOnce() throws Exception {
+        SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(300).withEntriesPerSecond(0)));
+        List<Long> received = new CopyOnWriteArrayList<>();
+        vertx.eventBus().<CertificateUpdate>localConsumer(BusAddresses.UPDATES, m -> received.add(m.body().certIndex()));
+        try (LogCapture output = LogCapture.of(IntegrityAlarm.class)) {
+            RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                    .put("logs", new JsonArray().add(new JsonObject().put("url", log.tiledUrl()).put("kind", "tiled")
+                            .put("name", "tiled sim").put("key", PILOT_KEY).put("start", 0)))));
+            LogMetrics metrics = awaitMetrics(hub, log.tiledUrl());
+            waitFor(() -> !events.isEmpty(), "an integrity event");
+            waitFor(() -> metrics.errors("bad_signature") >= 3, "the forged checkpoint retried");
+            JsonObject event = events.get(0);
+            assertEquals("sth_signature", event.getString("type"), event.encode());
+            assertEquals(log.tiledUrl(), event.getJsonObject("log").getString("url"));
+            assertEquals("tiled", event.getJsonObject("log").getString("kind"));
+            assertEquals(300L, event.getLong("tree_size"));
+            assertEquals(java.util.Base64.getEncoder().encodeToString(log.rootHash(300)), event.getString("root_hash"));
+            assertTrue(event.getString("message").contains(log.tiledUrl() + "/checkpoint"), event.encode());
+            assertEquals(1, events.size(), "raised once, not once per poll: " + events);
+            assertEquals(1, metrics.errors("integrity_signature"));
+            List<String> severe = output.matching("SEVERE", log.tiledUrl(), "INTEGRITY FAILURE (sth_signature)");
+            assertEquals(1, severe.size(), output.lines().toString());
+            assertEquals(List.of(), received, "no entry of an unverified checkpoint");
+            assertEquals(-1, metrics.treeSize());
+        }
     }
 
     /**
@@ -116,10 +168,15 @@ class TreeHeadIntegrityTest {
                     req.response().putHeader("content-type", "application/json").end(sth.encode());
                 }
                 case "/ct/v1/get-sth-consistency" -> {
+                    consistencyRequests.incrementAndGet();
                     boolean right = "129596132".equals(req.getParam("first")) && "129721434".equals(req.getParam("second"));
                     req.response().setStatusCode(right ? 200 : 400).end(right ? proof.encode() : "{}");
                 }
-                default -> req.response().setStatusCode(503).end(); // entries are not what this test is about
+                case "/ct/v1/get-entries" -> {
+                    entryRequests.incrementAndGet();
+                    req.response().setStatusCode(503).end(); // entries are not what this test is about
+                }
+                default -> req.response().setStatusCode(404).end();
             }
         }).listen(0, "127.0.0.1"));
         String url = "http://127.0.0.1:" + server.actualPort() + "/icarus";

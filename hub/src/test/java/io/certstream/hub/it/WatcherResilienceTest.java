@@ -1,8 +1,11 @@
 package io.certstream.hub.it;
 
+import io.certstream.hub.ct.Rfc6962Watcher;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Async;
+import io.certstream.hub.testing.LogCapture;
 import io.certstream.hub.testing.RunningHub;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.plugin.BusAddresses;
@@ -24,7 +27,7 @@ import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Logs that cap batches or cannot be reached: every entry still arrives, once, in order. */
+/** Logs that cap batches, serve stale tree heads or cannot be reached: every entry still arrives, once, in order. */
 class WatcherResilienceTest {
     private Vertx vertx;
     /** Indexes received on the bus, per log URL, in arrival order. */
@@ -73,6 +76,37 @@ class WatcherResilienceTest {
         assertEquals(70, stats.getLong("skipped"));
         assertEquals(0, stats.getLong("backlog"));
         assertEquals(0, stats.getLong("eta_seconds"));
+    }
+
+    @Test
+    void aTreeHeadSmallerThanOneSeenIsIgnoredAndCountedWithNoEntrySkippedOrRepeated() throws Exception {
+        SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(100).withEntriesPerSecond(0)));
+        try (LogCapture output = LogCapture.of(Rfc6962Watcher.class)) {
+            RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                    .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("name", "sim")
+                            .put("key", log.publicKeyBase64()).put("start", 0)))));
+            awaitCount(log.url(), 100);
+            LogMetrics metrics = hub.metrics().logs().get(log.url());
+
+            // A stale cache in front of the log: a correctly signed head of 60 entries after the hub saw 100.
+            log.serveStaleTreeHead(60);
+            await(log.append(20));
+            Async.waitFor(Duration.ofSeconds(30), "an sth_shrunk error", () -> metrics.errors("sth_shrunk") >= 2);
+            assertEquals(100, metrics.treeSize(), "the larger head is kept");
+            assertEquals(100, metrics.nextIndex(), "nothing re-read below the larger head");
+            List<String> lines = output.matching("[sth_shrunk]");
+            assertEquals(1, lines.size(), "logged once, not once per poll: " + output.lines());
+            assertTrue(lines.get(0).contains(log.url()) && lines.get(0).contains("tree size 60 is smaller than the 100")
+                    && lines.get(0).contains("from index 100"), lines.get(0));
+
+            log.serveCurrentTreeHead();
+            awaitCount(log.url(), 120);
+            Thread.sleep(300); // room for a repeat to show up
+            assertEquals(LongStream.range(0, 120).boxed().toList(), received.get(log.url()), "every index once, in order");
+            assertEquals(0, metrics.errorCounts().keySet().stream().filter(k -> k.startsWith("integrity")).count(),
+                    "a stale head is not an integrity failure: " + metrics.toJson());
+        }
     }
 
     @Test

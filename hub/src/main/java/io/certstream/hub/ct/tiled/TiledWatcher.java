@@ -2,6 +2,7 @@ package io.certstream.hub.ct.tiled;
 
 import io.certstream.hub.config.HubConfig.WatcherConfig;
 import io.certstream.hub.ct.CtLog;
+import io.certstream.hub.ct.IntegrityAlarm;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.LogWatcher;
@@ -30,8 +31,10 @@ import java.util.logging.Logger;
  * one tile at a time from where it stands (the partial tile {@code .p/<W>} at the right edge), each checked
  * against the tree, with issuers from {@code issuer/<sha256>}. Each entry is turned into
  * the same bytes an RFC 6962 log would serve and published like {@link io.certstream.hub.ct.Rfc6962Watcher}'s:
- * clients cannot tell the two kinds apart but for {@code source} and {@code cert_link}. The loop, backoff, shrinking-tree check and
- * position are {@link LogWatcher}'s.
+ * clients cannot tell the two kinds apart but for {@code source} and {@code cert_link}. A checkpoint the log's key
+ * did not sign ({@code sth_signature}) and hash tiles that do not hash to the signed tree ({@code tree_consistency})
+ * are rejected and raised on the integrity address like an RFC 6962 log's bad tree heads ({@link IntegrityAlarm}).
+ * The loop, backoff, shrinking-tree check and position are {@link LogWatcher}'s.
  */
 public final class TiledWatcher extends LogWatcher {
     private static final Logger LOG = Logger.getLogger(TiledWatcher.class.getName());
@@ -44,6 +47,9 @@ public final class TiledWatcher extends LogWatcher {
     private final TreeVerifier tree;
     private CheckpointVerifier checkpoints;
     private String keyProblem;
+    private IntegrityAlarm alarm;
+    /** The last tree head the watcher took, or null. */
+    private SignedTreeHead trusted;
 
     public TiledWatcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdatePublisher publisher,
                         LogMetrics metrics, PositionStore positions, long startIndex) {
@@ -75,10 +81,44 @@ public final class TiledWatcher extends LogWatcher {
             if (body.length() > MAX_CHECKPOINT_BYTES) {
                 throw new LogFetchException("bad_checkpoint", url + ": " + body.length() + " bytes is not a checkpoint", 0);
             }
-            return checkpoints.verify(url, body.toString(StandardCharsets.UTF_8));
+            String text = body.toString(StandardCharsets.UTF_8);
+            try {
+                return checkpoints.verify(url, text);
+            } catch (LogFetchException e) {
+                if ("bad_signature".equals(e.kind())) {
+                    forgedCheckpoint(text, e.getMessage());
+                }
+                throw e;
+            }
         }).compose(head -> head.treeSize() < tree.treeSize()
                 ? Future.succeededFuture(head) // a shrinking tree: LogWatcher rejects it; keep trusting the larger one
-                : tree.trust(http, head).map(head));
+                : tree.trust(http, head).map(head).onFailure(e -> treeMismatch(e, head)));
+    }
+
+    @Override
+    protected void acceptedTreeHead(SignedTreeHead head) {
+        trusted = head;
+    }
+
+    /** A checkpoint that parses but that the log's key did not sign: what a forged or misissued head looks like. */
+    private void forgedCheckpoint(String text, String problem) {
+        Checkpoint checkpoint = Checkpoint.parse(SignedNote.parse(text).text()); // it parsed a moment ago
+        alarm().raise("sth_signature", new SignedTreeHead(checkpoint.treeSize(), 0, checkpoint.rootHash(), new byte[0]),
+                trusted, problem + "; no entry is streamed up to this checkpoint");
+    }
+
+    /** Hash tiles that do not add up to a signed root: the tree served is not the tree the log signed. */
+    private void treeMismatch(Throwable failure, SignedTreeHead head) {
+        if (failure instanceof LogFetchException f && "bad_tree".equals(f.kind())) {
+            alarm().raise("tree_consistency", head, trusted == head ? null : trusted, f.getMessage());
+        }
+    }
+
+    private IntegrityAlarm alarm() {
+        if (alarm == null) {
+            alarm = new IntegrityAlarm(vertx, log, metrics);
+        }
+        return alarm;
     }
 
     @Override
@@ -89,6 +129,7 @@ public final class TiledWatcher extends LogWatcher {
         return tiles.read(http, w -> TilePath.dataTile(tile, w), width).compose(fetched -> vertx
                 .executeBlocking(() -> parse(fetched, tileStart, width))
                 .compose(parsed -> tree.check(http, tile, parsed.leafHashes(), fetched.url())
+                        .onFailure(e -> treeMismatch(e, trusted))
                         .map(v -> parsed.leaves().subList((int) (start - tileStart), width)))
                 .compose(leaves -> withIssuers(http, leaves))
                 // The link is the tile actually read: it was there a moment ago, so a user can fetch it too.
