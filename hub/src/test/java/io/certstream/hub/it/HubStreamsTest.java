@@ -185,22 +185,7 @@ class HubStreamsTest {
 
     private void checkFullUpdate(JsonObject data, IssuedEntry issued, long before, long after) throws Exception {
         String where = "entry " + issued.index();
-        assertEquals(issued.index(), data.getLong("cert_index"), where);
-        assertEquals(issued.type().name(), data.getString("update_type"), where);
-        assertEquals(log.url() + "/ct/v1/get-entries?start=" + issued.index() + "&end=" + issued.index(),
-                data.getString("cert_link"), where);
-        double seen = data.getDouble("seen");
-        assertTrue(seen * 1000 >= before - 1000 && seen * 1000 <= after + 1000, where + ": seen " + seen);
-        assertEquals(log.url(), data.getJsonObject("source").getString("url"), where);
-        assertEquals(SimulatedLogOptions.defaults().description(), data.getJsonObject("source").getString("name"), where);
-
-        checkSourceTimestamp(data, issued, where);
-        JsonObject leaf = data.getJsonObject("leaf_cert");
-        checkCertificate(leaf, issued.leafDer(), true, where + " leaf");
-        checkSubjectAltName(leaf, issued.leafDer(), where);
-        assertEquals(new JsonArray(issued.domains()), leaf.getJsonArray("all_domains"), where);
-        assertEquals(issued.type() == UpdateType.PrecertLogEntry,
-                Boolean.TRUE.equals(leaf.getJsonObject("extensions").getValue("ctlPoisonByte")), where + ": ctlPoisonByte");
+        JsonObject leaf = checkUpdate(data, issued, before, after, true, where);
         JsonArray chain = data.getJsonArray("chain");
         assertEquals(issued.chainDer().size(), chain.size(), where + ": chain length");
         for (int c = 0; c < chain.size(); c++) {
@@ -216,6 +201,14 @@ class HubStreamsTest {
     /** The lite stream: everything of the full stream but {@code as_der} and {@code chain}, checked against the issued DER. */
     private void checkLiteUpdate(JsonObject data, IssuedEntry issued, long before, long after) throws Exception {
         String where = "lite entry " + issued.index();
+        JsonObject leaf = checkUpdate(data, issued, before, after, false, where);
+        assertFalse(leaf.containsKey("as_der"), where + ": lite has no as_der");
+        assertFalse(data.containsKey("chain"), where + ": lite has no chain");
+    }
+
+    /** What both streams carry: the update's header, its source and the leaf certificate; returns the leaf. */
+    private JsonObject checkUpdate(JsonObject data, IssuedEntry issued, long before, long after, boolean withDer,
+                                   String where) throws Exception {
         assertEquals(issued.index(), data.getLong("cert_index"), where);
         assertEquals(issued.type().name(), data.getString("update_type"), where);
         assertEquals(log.url() + "/ct/v1/get-entries?start=" + issued.index() + "&end=" + issued.index(),
@@ -226,13 +219,12 @@ class HubStreamsTest {
         assertEquals(SimulatedLogOptions.defaults().description(), data.getJsonObject("source").getString("name"), where);
         checkSourceTimestamp(data, issued, where);
         JsonObject leaf = data.getJsonObject("leaf_cert");
-        checkCertificate(leaf, issued.leafDer(), false, where + " leaf");
+        checkCertificate(leaf, issued.leafDer(), withDer, where + " leaf");
         checkSubjectAltName(leaf, issued.leafDer(), where);
         assertEquals(new JsonArray(issued.domains()), leaf.getJsonArray("all_domains"), where);
         assertEquals(issued.type() == UpdateType.PrecertLogEntry,
                 Boolean.TRUE.equals(leaf.getJsonObject("extensions").getValue("ctlPoisonByte")), where + ": ctlPoisonByte");
-        assertFalse(leaf.containsKey("as_der"), where + ": lite has no as_der");
-        assertFalse(data.containsKey("chain"), where + ": lite has no chain");
+        return leaf;
     }
 
     /** {@code source.timestamp}: the entry's timestamp in the log (epoch seconds with millis), as the simulator recorded it. */
