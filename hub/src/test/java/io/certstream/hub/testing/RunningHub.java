@@ -74,7 +74,8 @@ public final class RunningHub {
         HubMetrics metrics = new HubMetrics();
         Hub hub = new Hub(config, metrics, extraRoutes);
         return vertx.deployVerticle(hub)
-                .map(id -> new RunningHub(vertx, hub, id, port, metrics, config));
+                // The configured port: a test's server.port override (e.g. to restart on the same port) wins.
+                .map(id -> new RunningHub(vertx, hub, id, config.server().port(), metrics, config));
     }
 
     private static String tempStateDir() {
