@@ -41,9 +41,9 @@ public final class EntriesParser {
                         String name = p.currentName();
                         p.nextToken();
                         if (name.equals("leaf_input")) {
-                            leaf = Base64.getDecoder().decode(p.getText());
+                            leaf = base64(p, name);
                         } else if (name.equals("extra_data")) {
-                            extra = Base64.getDecoder().decode(p.getText());
+                            extra = base64(p, name);
                         } else {
                             p.skipChildren();
                         }
@@ -56,6 +56,12 @@ public final class EntriesParser {
             throw new LogFetchException("bad_response", url + ": malformed get-entries body: " + e.getMessage(), 0);
         }
         return entries;
+    }
+
+    /** A base64 string; a number or an object there (whose text may well decode as base64) is a bad answer. */
+    private static byte[] base64(JsonParser p, String field) throws IOException {
+        expect(p.currentToken() == JsonToken.VALUE_STRING, field + " is not a string but " + p.currentToken());
+        return Base64.getDecoder().decode(p.getText());
     }
 
     /** Reads the body where it lies when it is backed by an array: {@code getBytes()} would copy megabytes per batch. */
