@@ -12,7 +12,11 @@ public final class BusAddresses {
      */
     public static final String UPDATES = "certstream.updates";
 
-    /** Full-stream messages: the exact JSON text of the {@code /full-stream} websocket, as a {@code Buffer}. */
+    /**
+     * Full-stream messages: the exact JSON text of the {@code /full-stream} websocket, as a {@code Buffer}. The text
+     * buffers of this and the other stream addresses are shared by every consumer (the hub serializes a message once):
+     * read them, never write to them.
+     */
     public static final String FULL = "certstream.full";
 
     /** Lite messages (no {@code as_der}, no {@code chain}): the JSON text of the {@code /} websocket, as a {@code Buffer}. */

@@ -4,6 +4,8 @@ import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.plugin.BusAddresses;
 import io.certstream.model.CertificateUpdate;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 
@@ -12,6 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Puts decoded certificates on the event bus: the object for in-JVM plugins, the serialized text per channel. */
 public final class UpdatePublisher {
+    /**
+     * Vert.x copies a {@code Buffer} body for every local consumer (its default codec assumes consumers may write to
+     * it); the stream texts are never written after serialization, so every consumer gets the same bytes.
+     */
+    private static final String SHARED_BUFFER_CODEC = "certstream-shared-buffer";
+    private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(SHARED_BUFFER_CODEC);
     private final EventBus bus;
     private final HubMetrics metrics;
     private final BridgeChannels bridgeChannels;
@@ -29,12 +37,20 @@ public final class UpdatePublisher {
         this.bridgeChannels = bridgeChannels;
     }
 
-    /** Lets the immutable update travel the local bus by reference: no copy per consumer. Idempotent per Vert.x. */
+    /**
+     * Lets the immutable update and the serialized texts travel the local bus by reference: no copy per consumer.
+     * Idempotent per Vert.x.
+     */
     public static void registerCodec(Vertx vertx) {
         try {
             vertx.eventBus().registerDefaultCodec(CertificateUpdate.class, new LocalCodec<>("certstream-update"));
         } catch (IllegalStateException alreadyRegistered) {
             // a hub restarted in the same Vert.x (tests, embedding applications): the codec is the same
+        }
+        try {
+            vertx.eventBus().registerCodec(new LocalCodec<Buffer>(SHARED_BUFFER_CODEC));
+        } catch (IllegalStateException alreadyRegistered) {
+            // as above
         }
     }
 
@@ -43,9 +59,9 @@ public final class UpdatePublisher {
             // Counted before it is on the bus, so a consumer never sees a message the count does not include.
             published.incrementAndGet();
             bus.publish(BusAddresses.UPDATES, u.update());
-            bus.publish(BusAddresses.FULL, u.full());
-            bus.publish(BusAddresses.LITE, u.lite());
-            bus.publish(BusAddresses.DOMAINS_ONLY, u.domainsOnly());
+            bus.publish(BusAddresses.FULL, u.full(), SHARED);
+            bus.publish(BusAddresses.LITE, u.lite(), SHARED);
+            bus.publish(BusAddresses.DOMAINS_ONLY, u.domainsOnly(), SHARED);
             if (bridgeChannels != null) {
                 bridgeChannels.publish(u);
             }
