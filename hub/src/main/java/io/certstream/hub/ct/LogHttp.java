@@ -1,5 +1,6 @@
 package io.certstream.hub.ct;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -29,6 +30,8 @@ public final class LogHttp {
     public static final long MAX_RESPONSE_BYTES = 64L << 20;
 
     private final HttpClient client;
+    /** Where requests run: a response's handlers must be set in the turn its headers arrive, before its body. */
+    private final Context context;
     private final long timeoutMillis;
     private final long maxBytes;
 
@@ -36,8 +39,9 @@ public final class LogHttp {
      * @param timeoutMillis how long the log may stay silent, while connecting or answering
      * @param maxBytes      the largest answer body read (after decompression)
      */
-    public LogHttp(HttpClient client, long timeoutMillis, long maxBytes) {
+    public LogHttp(HttpClient client, Context context, long timeoutMillis, long maxBytes) {
         this.client = client;
+        this.context = context;
         this.timeoutMillis = timeoutMillis;
         this.maxBytes = maxBytes;
     }
@@ -52,11 +56,24 @@ public final class LogHttp {
                 .setConnectTimeout(timeoutSeconds * 1000)
                 .setDecompressionSupported(true)
                 .setKeepAlive(true));
-        return new LogHttp(client, timeoutSeconds * 1000L, maxBytes);
+        return new LogHttp(client, vertx.getOrCreateContext(), timeoutSeconds * 1000L, maxBytes);
     }
 
-    /** The body of a 200 answer (empty when there is none); any other answer or failure is a LogFetchException. */
+    /**
+     * The body of a 200 answer (empty when there is none); any other answer or failure is a LogFetchException. May
+     * be called from any thread: off the client's context, the request is handed to it, since a response whose
+     * handlers were set a turn late may already have delivered its body ("Response already ended").
+     */
     public Future<Buffer> get(String url) {
+        if (Vertx.currentContext() == context && Context.isOnEventLoopThread()) {
+            return fetch(url);
+        }
+        Promise<Buffer> answer = Promise.promise();
+        context.runOnContext(v -> fetch(url).onComplete(answer));
+        return answer.future();
+    }
+
+    private Future<Buffer> fetch(String url) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setAbsoluteURI(url)
