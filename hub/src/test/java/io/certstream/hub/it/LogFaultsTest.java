@@ -146,11 +146,7 @@ class LogFaultsTest {
     }
 
     private static LogMetrics awaitMetrics(RunningHub hub, String url) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (hub.metrics().logs().get(url) == null) {
-            assertTrue(System.nanoTime() < deadline, "no watcher for " + url);
-            Thread.sleep(20);
-        }
+        Async.waitFor(Duration.ofSeconds(20), "a watcher for " + url, () -> hub.metrics().logs().get(url) != null);
         return hub.metrics().logs().get(url);
     }
 }
