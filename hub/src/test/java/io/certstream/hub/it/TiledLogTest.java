@@ -209,7 +209,7 @@ class TiledLogTest {
         navigli = await(NavigliTiledLog.start(vertx, 1024));
         navigli.publishForged(1024);
         startHub();
-        LogMetrics metrics = awaitMetrics(navigli.tiledUrl());
+        LogMetrics metrics = hub.awaitWatcher(navigli.tiledUrl(), WAIT);
         awaitError(metrics, "bad_signature");
         awaitWarning("bad_signature", navigli.tiledUrl() + "/checkpoint");
         assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from an unverified checkpoint");
@@ -227,7 +227,7 @@ class TiledLogTest {
         navigli = await(NavigliTiledLog.start(vertx, 1024));
         navigli.publishWrongRoot(1024);
         startHub();
-        LogMetrics metrics = awaitMetrics(navigli.tiledUrl());
+        LogMetrics metrics = hub.awaitWatcher(navigli.tiledUrl(), WAIT);
         awaitError(metrics, "bad_tree");
         awaitWarning("bad_tree", "do not hash to the checkpoint's root");
         assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from a tree that does not add up");
@@ -308,11 +308,6 @@ class TiledLogTest {
         assertEquals(LongStream.range(0, count).boxed().toList(), updates.stream().map(CertificateUpdate::certIndex).toList(),
                 "every index once, in order");
         return updates;
-    }
-
-    private LogMetrics awaitMetrics(String url) throws InterruptedException {
-        Async.waitFor(WAIT, () -> "no watcher for " + url, () -> hub.metrics().logs().get(url) != null);
-        return hub.metrics().logs().get(url);
     }
 
     private static void awaitError(LogMetrics metrics, String kind) throws InterruptedException {

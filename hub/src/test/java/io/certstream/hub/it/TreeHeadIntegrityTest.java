@@ -60,7 +60,7 @@ class TreeHeadIntegrityTest {
                 .withInitialSize(10).withEntriesPerSecond(0)));
         RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
                 .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))));
-        LogMetrics metrics = awaitMetrics(hub, log.url());
+        LogMetrics metrics = hub.awaitWatcher(log.url(), WAIT);
         for (int i = 0; i < 3; i++) {
             long before = metrics.checks("consistency_verified");
             await(log.append(5));
@@ -128,7 +128,7 @@ class TreeHeadIntegrityTest {
             RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
                     .put("logs", new JsonArray().add(new JsonObject().put("url", log.tiledUrl()).put("kind", "tiled")
                             .put("name", "tiled sim").put("key", PILOT_KEY).put("start", 0)))));
-            LogMetrics metrics = awaitMetrics(hub, log.tiledUrl());
+            LogMetrics metrics = hub.awaitWatcher(log.tiledUrl(), WAIT);
             Async.waitFor(WAIT, "an integrity event", () -> !events.isEmpty());
             Async.waitFor(WAIT, "the forged checkpoint retried", () -> metrics.errors("bad_signature") >= 3);
             JsonObject event = events.get(0);
@@ -184,11 +184,6 @@ class TreeHeadIntegrityTest {
         RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
                 .put("logs", new JsonArray().add(new JsonObject().put("url", url).put("name", "Icarus (replayed)")
                         .put("key", key).put("start", "head")))));
-        return awaitMetrics(hub, url);
-    }
-
-    private static LogMetrics awaitMetrics(RunningHub hub, String url) throws InterruptedException {
-        Async.waitFor(WAIT, "a watcher for " + url, () -> hub.metrics().logs().get(url) != null);
-        return hub.metrics().logs().get(url);
+        return hub.awaitWatcher(url, WAIT);
     }
 }

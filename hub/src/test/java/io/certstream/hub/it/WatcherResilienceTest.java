@@ -121,7 +121,7 @@ class WatcherResilienceTest {
                         .add(new JsonObject().put("url", laterUrl).put("name", "late").put("start", 0)))));
 
         awaitCount(healthy.url(), 10);
-        LogMetrics late = awaitMetrics(hub, laterUrl);
+        LogMetrics late = hub.awaitWatcher(laterUrl, Duration.ofSeconds(20));
         Async.waitFor(Duration.ofSeconds(20), "the unreachable log's failures to be counted", () -> late.errors("connection") > 0);
         await(healthy.append(5));
         awaitCount(healthy.url(), 15);
@@ -139,10 +139,5 @@ class WatcherResilienceTest {
                 () -> "timed out waiting for " + count + " entries of " + url + ", got " + received.getOrDefault(url, List.of()).size(),
                 () -> received.getOrDefault(url, List.of()).size() >= count);
         Thread.sleep(300); // long enough for a duplicate to show up if there were one
-    }
-
-    private static LogMetrics awaitMetrics(RunningHub hub, String url) throws InterruptedException {
-        Async.waitFor(Duration.ofSeconds(20), "a watcher for " + url, () -> hub.metrics().logs().get(url) != null);
-        return hub.metrics().logs().get(url);
     }
 }
