@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.RunningHub;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -111,16 +113,23 @@ class WatchKeywordsTest {
         return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
     }
 
+    /** {@link Async#waitFor}, but gives up at once, showing the example's output, if the example has exited. */
     private void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline || (example != null && !example.isAlive())) {
-                throw new AssertionError("gave up waiting for " + what + (example == null ? "" : "; example stdout:\n"
-                        + read(Path.of("target", "watch-keywords", "stdout")) + "\nstderr:\n"
-                        + read(Path.of("target", "watch-keywords", "stderr"))));
+        Async.waitFor(Duration.ofMillis(WAIT_MS), () -> gaveUp(what), () -> {
+            if (condition.getAsBoolean()) {
+                return true;
             }
-            Thread.sleep(50);
-        }
+            if (example != null && !example.isAlive()) {
+                throw new AssertionError(gaveUp(what));
+            }
+            return false;
+        });
+    }
+
+    private String gaveUp(String what) {
+        return "gave up waiting for " + what + (example == null ? "" : "; example stdout:\n"
+                + read(Path.of("target", "watch-keywords", "stdout")) + "\nstderr:\n"
+                + read(Path.of("target", "watch-keywords", "stderr")));
     }
 
     private static <T> T await(Future<T> future) throws Exception {

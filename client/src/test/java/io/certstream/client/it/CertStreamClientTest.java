@@ -20,6 +20,7 @@ import io.certstream.client.LeafCert;
 import io.certstream.client.StreamType;
 import io.certstream.client.testing.HubOnSimulatedLog;
 import io.certstream.hub.sim.IssuedEntry;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.Fingerprints;
 import io.certstream.model.UpdateType;
 import java.math.BigInteger;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,14 +64,14 @@ class CertStreamClientTest {
         fullClient.listener(fullEvents).messages().handler(full::add);
         fullClient.start();
         for (Recorder r : List.of(lite, domains, fullEvents)) {
-            waitUntil(() -> r.connected() == 1, "connected");
+            Async.waitFor(WAIT, "connected", () -> r.connected() == 1);
         }
         assertEquals(hub.url("/full-stream"), fullClient.endpoint().toString(), "the stream's path is added to the URL");
 
         long first = hub.append(10);
 
-        waitUntil(() -> lite.certificates().size() >= 10 && domains.domains.size() >= 10
-                && full.stream().filter(CertificateMessage.class::isInstance).count() >= 10, "10 updates on each stream");
+        Async.waitFor(WAIT, "10 updates on each stream", () -> lite.certificates().size() >= 10 && domains.domains.size() >= 10
+                && full.stream().filter(CertificateMessage.class::isInstance).count() >= 10);
         List<CertificateMessage> fullUpdates = full.stream()
                 .filter(CertificateMessage.class::isInstance).map(CertificateMessage.class::cast).toList();
         for (int i = 0; i < 10; i++) {
@@ -81,7 +81,7 @@ class CertStreamClientTest {
             assertEquals(entry.domains(), domains.domains.get(i).domains());
         }
         // The hub sends heartbeats every second to every client; the listener sees them as such.
-        waitUntil(() -> lite.heartbeats.size() >= 1 && domains.heartbeats.size() >= 1, "heartbeats");
+        Async.waitFor(WAIT, "heartbeats", () -> lite.heartbeats.size() >= 1 && domains.heartbeats.size() >= 1);
         assertTrue(Math.abs(lite.heartbeats.get(0).timestamp() - System.currentTimeMillis() / 1000.0) < 30);
         assertTrue(full.stream().anyMatch(HeartbeatMessage.class::isInstance), "the ReadStream carries heartbeats too");
         assertEquals(List.of(), lite.malformed);
@@ -103,19 +103,19 @@ class CertStreamClientTest {
         client.listener(events).messages().handler(received::add);
         client.messages().pause();
         client.start();
-        waitUntil(() -> events.connected() == 1, "connected");
+        Async.waitFor(WAIT, "connected", () -> events.connected() == 1);
 
         long first = hub.append(6);
         Thread.sleep(1500);
         assertEquals(List.of(), received, "a paused stream delivers nothing");
 
         client.messages().fetch(2);
-        waitUntil(() -> received.size() >= 2, "2 fetched messages");
+        Async.waitFor(WAIT, "2 fetched messages", () -> received.size() >= 2);
         Thread.sleep(500);
         assertEquals(2, received.size(), "fetch(2) delivers exactly two messages");
 
         client.messages().resume();
-        waitUntil(() -> certificates(received).size() >= 6, "the rest after resume()");
+        Async.waitFor(WAIT, "the rest after resume()", () -> certificates(received).size() >= 6);
         assertEquals(List.of(first, first + 1, first + 2, first + 3, first + 4, first + 5),
                 certificates(received).stream().map(m -> m.data().certIndex()).toList(), "in order, nothing lost");
         await(client.close());
@@ -126,12 +126,12 @@ class CertStreamClientTest {
         Recorder recorder = new Recorder();
         CertStreamClient client = CertStreamClient.create(hub.vertx(), CertStreamOptions.defaults()
                 .withUrl(hub.url("/")).withBackoff(Duration.ofMillis(300), Duration.ofSeconds(3))).listener(recorder).start();
-        waitUntil(() -> recorder.connected() == 1, "connected");
+        Async.waitFor(WAIT, "connected", () -> recorder.connected() == 1);
         long before = hub.append(2);
-        waitUntil(() -> recorder.certificates().size() >= 2, "2 updates");
+        Async.waitFor(WAIT, "2 updates", () -> recorder.certificates().size() >= 2);
 
         hub.stopHub();
-        waitUntil(() -> recorder.disconnected().size() >= 3, "three disconnections (one drop, two refused attempts)");
+        Async.waitFor(WAIT, "three disconnections (one drop, two refused attempts)", () -> recorder.disconnected().size() >= 3);
         List<ConnectionEvent> down = recorder.disconnected();
         assertEquals(0, down.get(0).attempt(), "the first is the drop of an established connection");
         assertTrue(down.get(1).reason().contains("connection refused"), down.get(1).describe());
@@ -139,9 +139,9 @@ class CertStreamClientTest {
                 "the delay grows: " + down.get(1).retryIn() + " then " + down.get(2).retryIn());
 
         hub.startHub();
-        waitUntil(() -> recorder.connected() == 2, "connected again");
+        Async.waitFor(WAIT, "connected again", () -> recorder.connected() == 2);
         long after = hub.append(3);
-        waitUntil(() -> recorder.certificates().size() >= 5, "3 updates after the restart");
+        Async.waitFor(WAIT, "3 updates after the restart", () -> recorder.certificates().size() >= 5);
         assertEquals(List.of(before, before + 1, after, after + 1, after + 2),
                 recorder.certificates().stream().map(m -> m.data().certIndex()).toList());
         await(client.close());
@@ -188,16 +188,6 @@ class CertStreamClientTest {
 
     private static List<CertificateMessage> certificates(List<CertStreamMessage> messages) {
         return messages.stream().filter(CertificateMessage.class::isInstance).map(CertificateMessage.class::cast).toList();
-    }
-
-    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     /** Records every callback. */

@@ -56,8 +56,8 @@ class CliProcessTest {
     void printsOneLinePerCertificateWithTheSimulatedDomains() throws Exception {
         CliProcess plain = cli("plain", Map.of(), "--url", hub.url("/"));
         CliProcess coloured = cli("plain-tty", Map.of("CERTSTREAM_STDOUT_TTY", "1"), "--url", hub.url("/"));
-        awaitConnected(plain);
-        awaitConnected(coloured);
+        plain.awaitConnected(WAIT);
+        coloured.awaitConnected(WAIT);
 
         long first = hub.append(12);
 
@@ -86,8 +86,8 @@ class CliProcessTest {
     void jsonPrintsEachRawMessageOnOneLine() throws Exception {
         CliProcess lite = cli("json-lite", Map.of(), "--json", "--url", hub.url("/"));
         CliProcess full = cli("json-full", Map.of(), "--json", "--full", "--url", hub.url("/"));
-        awaitConnected(lite);
-        awaitConnected(full);
+        lite.awaitConnected(WAIT);
+        full.awaitConnected(WAIT);
 
         long first = hub.append(8);
 
@@ -123,8 +123,8 @@ class CliProcessTest {
         String regex = "XN--";  // IDN names; case-insensitive, partial match
         CliProcess all = cli("domains-all", Map.of(), "--domains-only", "--url", hub.url("/"));
         CliProcess filtered = cli("domains-filtered", Map.of(), "--domains-only", "--filter", regex, "--url", hub.url("/"));
-        awaitConnected(all);
-        awaitConnected(filtered);
+        all.awaitConnected(WAIT);
+        filtered.awaitConnected(WAIT);
 
         long first = hub.append(20);
 
@@ -149,7 +149,7 @@ class CliProcessTest {
     @Test
     void reconnectsWhenTheHubRestarts() throws Exception {
         CliProcess cli = cli("reconnect", Map.of(), "--verbose", "--url", hub.url("/"));
-        awaitConnected(cli);
+        cli.awaitConnected(WAIT);
         cli.awaitStderr(l -> l.stream().anyMatch(s -> s.startsWith("certstream: heartbeat {\"message_type\":\"heartbeat\"")),
                 WAIT, "--verbose shows heartbeats");
         assertTrue(cli.stderrLines().contains("certstream: connecting to " + hub.url("/")), "--verbose shows attempts");
@@ -230,7 +230,7 @@ class CliProcessTest {
         CliProcess csv = CliProcess.run(getClass().getSimpleName() + "-csv", Map.of(),
                 List.of("bash", script.toString(), "--url", hub.url("/")));
         clis.add(csv);
-        awaitConnected(csv);
+        csv.awaitConnected(WAIT);
 
         long first = hub.append(5);
 
@@ -291,10 +291,6 @@ class CliProcessTest {
         CliProcess cli = CliProcess.start(getClass().getSimpleName() + "-" + name, env, args);
         clis.add(cli);
         return cli;
-    }
-
-    private static void awaitConnected(CliProcess cli) throws Exception {
-        cli.awaitStderr(l -> l.stream().anyMatch(s -> s.startsWith("certstream: connected to ")), WAIT, "connected");
     }
 
     private static void assertNoStackTrace(CliProcess cli) throws Exception {

@@ -7,6 +7,7 @@ import io.certstream.client.CertStreamClient;
 import io.certstream.client.CertStreamListener;
 import io.certstream.client.CertStreamOptions;
 import io.certstream.client.ConnectionEvent;
+import io.certstream.hub.testing.Async;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
@@ -65,11 +66,7 @@ class KeepAliveTest {
                 })
                 .start();
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (connections.get() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(connections.get() >= 2, "reconnected after silence; events: " + events);
+        Async.waitFor(Duration.ofSeconds(30), () -> "reconnected after silence; events: " + events, () -> connections.get() >= 2);
         assertTrue(pings.get() >= 3, "pinged while connected: " + pings.get() + " pings");
         ConnectionEvent dropped = events.stream().filter(e -> e.state() == ConnectionEvent.State.DISCONNECTED)
                 .findFirst().orElseThrow();

@@ -56,8 +56,8 @@ class ShippedCliIT {
     void theShadedJarPrintsTheSimulatedDomainsAndJsonLines() throws Exception {
         CliProcess plain = run("jar-plain", Map.of(), java("-jar", JAR.toString(), "--url", hub.url("/")));
         CliProcess json = run("jar-json", Map.of(), java("-jar", JAR.toString(), "--json", "--url", hub.url("/")));
-        awaitConnected(plain);
-        awaitConnected(json);
+        plain.awaitConnected(WAIT);
+        json.awaitConnected(WAIT);
 
         long first = hub.append(6);
 
@@ -71,8 +71,8 @@ class ShippedCliIT {
     void theLauncherRunsTheBuiltJarWithoutRebuilding() throws Exception {
         CliProcess plain = run("launcher-plain", Map.of(), List.of("bash", LAUNCHER.toString(), "--url", hub.url("/")));
         CliProcess json = run("launcher-json", Map.of(), List.of("bash", LAUNCHER.toString(), "--json", "--url", hub.url("/")));
-        awaitConnected(plain);
-        awaitConnected(json);
+        plain.awaitConnected(WAIT);
+        json.awaitConnected(WAIT);
 
         long first = hub.append(5);
 
@@ -93,7 +93,7 @@ class ShippedCliIT {
         Path script = ROOT.resolve("examples/cli-to-csv/certs-to-csv.sh");
         CliProcess csv = run("csv-launcher", Map.of("CERTSTREAM", LAUNCHER.toString()),
                 List.of("bash", script.toString(), "--url", hub.url("/")));
-        awaitConnected(csv);
+        csv.awaitConnected(WAIT);
 
         long first = hub.append(4);
 
@@ -141,9 +141,5 @@ class ShippedCliIT {
         CliProcess process = CliProcess.run(getClass().getSimpleName() + "-" + name, env, command);
         processes.add(process);
         return process;
-    }
-
-    private static void awaitConnected(CliProcess cli) throws Exception {
-        cli.awaitStderr(l -> l.stream().anyMatch(s -> s.startsWith("certstream: connected to ")), WAIT, "connected");
     }
 }

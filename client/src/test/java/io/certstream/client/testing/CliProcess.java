@@ -104,6 +104,11 @@ public final class CliProcess implements AutoCloseable {
         return await(stderr, condition, timeout, what);
     }
 
+    /** Waits until stderr says the CLI connected to the hub. */
+    public void awaitConnected(Duration timeout) throws Exception {
+        awaitStderr(l -> l.stream().anyMatch(s -> s.startsWith("certstream: connected to ")), timeout, "connected");
+    }
+
     private List<String> await(Path file, Predicate<List<String>> condition, Duration timeout, String what) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

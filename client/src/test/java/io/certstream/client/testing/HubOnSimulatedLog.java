@@ -3,6 +3,7 @@ package io.certstream.client.testing;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.RunningHub;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -88,13 +89,8 @@ public final class HubOnSimulatedLog implements AutoCloseable {
     }
 
     private void awaitWatcherAt(long index) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (hub.metrics().logs().isEmpty() || hub.metrics().logs().values().iterator().next().nextIndex() != index) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the hub's watcher did not reach index " + index + " of " + log.url());
-            }
-            Thread.sleep(20);
-        }
+        Async.waitFor(WAIT, () -> "the hub's watcher did not reach index " + index + " of " + log.url(),
+                () -> !hub.metrics().logs().isEmpty() && hub.metrics().logs().values().iterator().next().nextIndex() == index);
     }
 
     @Override

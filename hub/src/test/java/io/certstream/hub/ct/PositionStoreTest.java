@@ -1,6 +1,7 @@
 package io.certstream.hub.ct;
 
 import io.certstream.hub.config.HubConfig.StartPosition;
+import io.certstream.hub.testing.Async;
 import io.certstream.model.LogSource;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,11 +50,7 @@ class PositionStoreTest {
         Path dir = Files.createTempDirectory("positions");
         PositionStore store = await(PositionStore.open(vertx, dir, 200));
         store.advance("https://ct.example/log", 10);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.exists(dir.resolve("positions.json"))) {
-            assertTrue(System.nanoTime() < deadline, "the position was saved");
-            Thread.sleep(20);
-        }
+        Async.waitFor(Duration.ofSeconds(10), "the position to be saved", () -> Files.exists(dir.resolve("positions.json")));
         store.advance("https://ct.example/log", 20);
         // The file only ever holds a position the hub had at least one interval ago.
         long onDisk = PositionStore.read(dir.resolve("positions.json")).get("https://ct.example/log");

@@ -8,6 +8,8 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
+import io.certstream.hub.testing.Async;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -87,14 +89,8 @@ public final class BridgeRecorder {
     }
 
     public void await(Predicate<BridgeRecorder> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.test(this)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " with " + frames.size() + " bridge frames: "
-                        + frames.stream().limit(5).toList());
-            }
-            Thread.sleep(20);
-        }
+        Async.waitFor(timeout, () -> "timed out after " + timeout + " with " + frames.size() + " bridge frames: "
+                + frames.stream().limit(5).toList(), () -> condition.test(this));
     }
 
     public Future<Void> close() {

@@ -3,6 +3,7 @@ package io.certstream.hub.it;
 import io.certstream.hub.sim.FaultPlan;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.RawWebSocket;
 import io.certstream.hub.testing.RunningHub;
 import io.vertx.core.Vertx;
@@ -19,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -36,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * clients a message. Thousands of clients leaving at once (a load test ending, a client fleet restarting) hit this.
  */
 class ClosingClientTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int ENTRIES = 1000;
     private final List<String> severe = new CopyOnWriteArrayList<>();
     private final Handler severeRecorder = new Handler() {
@@ -98,21 +98,14 @@ class ClosingClientTest {
             }
         });
         log.stopFaults();
-        waitFor(() -> received.size() >= 800, () -> "the first certificates reach the reading client: " + received.size() + " " + hub.metrics().toJson().getJsonObject("endpoints"));
+        Async.waitFor(WAIT, () -> "the first certificates reach the reading client: " + received.size() + " " + hub.metrics().toJson().getJsonObject("endpoints"), () -> received.size() >= 800);
         closing.sendFrame(0x88, new byte[] {0x03, (byte) 0xE8}, true); // close, 1000
 
-        waitFor(() -> received.size() >= ENTRIES, () -> "the reading client got only " + received.size() + " of " + ENTRIES);
+        Async.waitFor(WAIT, () -> "the reading client got only " + received.size() + " of " + ENTRIES, () -> received.size() >= ENTRIES);
         for (int i = 0; i < ENTRIES; i++) {
             assertEquals(i, received.get(i), "certificates arrive in log order, none missing");
         }
         assertTrue(severe.isEmpty(), "a closing client is not an error: " + severe.stream().limit(3).toList());
     }
 
-    private static void waitFor(BooleanSupplier condition, Supplier<String> failure) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, failure);
-            Thread.sleep(20);
-        }
-    }
 }

@@ -15,6 +15,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.ExternalTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,11 +65,8 @@ class EventBusBridgeTest {
                 .put("server", new JsonObject().put("heartbeatSeconds", 1))
                 .put("bridge", new JsonObject().put("tcpPort", tcpPort))
                 .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (hub.metrics().logs().isEmpty() || hub.metrics().logs().get(log.url()).nextIndex() != INITIAL) {
-            assertTrue(System.nanoTime() < deadline, "the watcher reached the head of the simulated log");
-            Thread.sleep(20);
-        }
+        Async.waitFor(WAIT, "the watcher to reach the head of the simulated log",
+                () -> !hub.metrics().logs().isEmpty() && hub.metrics().logs().get(log.url()).nextIndex() == INITIAL);
     }
 
     @AfterEach
@@ -223,7 +221,8 @@ class EventBusBridgeTest {
         RunningHub small = await(RunningHub.start(vertx, new JsonObject()
                 .put("server", new JsonObject().put("clientQueueBytes", 65536).put("slowClientSeconds", 1))
                 .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
-        waitFor(() -> small.metrics().logs().containsKey(log.url()) && small.metrics().logs().get(log.url()).nextIndex() == INITIAL);
+        Async.waitFor(WAIT, "the watcher to reach the head of the log",
+                () -> small.metrics().logs().containsKey(log.url()) && small.metrics().logs().get(log.url()).nextIndex() == INITIAL);
         BridgeRecorder fast = await(BridgeRecorder.connect(vertx, small.port()));
         // A tiny receive buffer, and then no reading at all: the hub's writes to it back up quickly.
         BridgeRecorder slow = await(BridgeRecorder.connect(vertx, small.port(),
@@ -253,7 +252,7 @@ class EventBusBridgeTest {
         assertEquals(java.util.stream.LongStream.range(INITIAL, INITIAL + issued).boxed().toList(), indexes,
                 "the reading client got every certificate, in order");
         assertTrue(small.metrics().dropped("eventbus") > 0, "messages skipped for the stalled client are counted");
-        waitFor(() -> small.metrics().clients("eventbus") == 1, "the hub closed the stalled bridge client");
+        Async.waitFor(WAIT, "the hub to close the stalled bridge client", () -> small.metrics().clients("eventbus") == 1);
     }
 
     @Test
@@ -265,7 +264,7 @@ class EventBusBridgeTest {
                     .put("server", new JsonObject().put("clientQueueBytes", 65536))
                     .put("bridge", new JsonObject().put("tcpPort", port))
                     .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
-            waitFor(() -> small.metrics().logs().containsKey(log.url())
+            Async.waitFor(WAIT, "the watcher to reach the head of the log", () -> small.metrics().logs().containsKey(log.url())
                     && small.metrics().logs().get(log.url()).nextIndex() == log.size());
             // Keep the client referenced: Vert.x closes the connections of a NetClient that is garbage collected.
             NetClient client = other.createNetClient(new NetClientOptions().setReceiveBufferSize(4096));
@@ -278,15 +277,15 @@ class EventBusBridgeTest {
                     "certstream.lite.all")) {
                 await(socket.write(frame(new JsonObject().put("type", "register").put("address", address))));
             }
-            waitFor(() -> small.metrics().clients("tcp-bridge") == 1);
+            Async.waitFor(WAIT, "the hub to register the TCP client", () -> small.metrics().clients("tcp-bridge") == 1);
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (slowDisconnects(small, "tcp-bridge") == 0) {
                 assertTrue(System.nanoTime() < deadline, "the stalled TCP client was not dropped: " + small.metrics().toJson());
                 await(log.append(10));
             }
-            waitFor(() -> small.metrics().clients("tcp-bridge") == 0, "the hub closed the stalled client's connection");
+            Async.waitFor(WAIT, "the hub to close the stalled client's connection", () -> small.metrics().clients("tcp-bridge") == 0);
             socket.resume();   // a paused socket may hold back its close event
-            waitFor(() -> closed.get() == 1, "the stalled client saw its connection closed");
+            Async.waitFor(WAIT, "the stalled client to see its connection closed", () -> closed.get() == 1);
             await(client.close());
         } finally {
             await(other.close());
@@ -328,10 +327,11 @@ class EventBusBridgeTest {
         await(socket.write(frame(new JsonObject().put("type", "register").put("address", BusAddresses.LITE))));
         await(socket.write(frame(new JsonObject().put("type", "publish").put("address", BusAddresses.LITE)
                 .put("body", new JsonObject().put("forged", true)))));
-        waitFor(() -> frames.stream().filter(f -> "err".equals(f.getString("type"))).count() >= 2);
+        Async.waitFor(WAIT, "2 err frames", () -> frames.stream().filter(f -> "err".equals(f.getString("type"))).count() >= 2);
 
         await(log.append(5));
-        waitFor(() -> frames.stream().filter(f -> "message".equals(f.getString("type"))).count() >= 5);
+        Async.waitFor(WAIT, "5 message frames",
+                () -> frames.stream().filter(f -> "message".equals(f.getString("type"))).count() >= 5);
 
         List<JsonObject> errors = frames.stream().filter(f -> "err".equals(f.getString("type"))).toList();
         assertEquals(2, errors.size(), "register to a Buffer address and publish are both refused: " + errors);
@@ -384,18 +384,6 @@ class EventBusBridgeTest {
     private static Buffer frame(JsonObject message) {
         Buffer json = message.toBuffer();
         return Buffer.buffer().appendInt(json.length()).appendBuffer(json);
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        waitFor(condition, "condition");
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for: " + what);
-            Thread.sleep(20);
-        }
     }
 
     private static boolean under(String domain, String suffix) {

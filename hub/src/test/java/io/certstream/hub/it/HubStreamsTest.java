@@ -3,6 +3,7 @@ package io.certstream.hub.it;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.Fingerprints;
 import io.certstream.hub.testing.RawWebSocket;
 import io.certstream.hub.testing.RunningHub;
@@ -332,11 +333,8 @@ class HubStreamsTest {
     }
 
     private void awaitWatcherAt(long index) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (hub.metrics().logs().isEmpty() || hub.metrics().logs().values().iterator().next().nextIndex() != index) {
-            assertTrue(System.nanoTime() < deadline, "watcher did not reach index " + index);
-            Thread.sleep(20);
-        }
+        Async.waitFor(WAIT, "the watcher to reach index " + index,
+                () -> !hub.metrics().logs().isEmpty() && hub.metrics().logs().values().iterator().next().nextIndex() == index);
     }
 
     private static long count(List<JsonObject> messages, String type) {

@@ -84,7 +84,7 @@ class LogFaultsTest {
                 // Small batches: many requests per entry, so the faults hit mid-stream, long before the last entry.
                 .put("watcher", new JsonObject().put("batchSize", 8).put("requestTimeoutSeconds", 1)
                         .put("maxBackoffSeconds", 1))));
-        LogMetrics metrics = awaitMetrics(hub, log.url());
+        LogMetrics metrics = hub.awaitWatcher(log.url(), Duration.ofSeconds(20));
 
         Map<String, String> countedAs = Map.of("http_429", "429", "http_5xx", "500", "connection", "reset",
                 "timeout", "slow reply", "bad_response", "garbage or truncated JSON");
@@ -142,15 +142,6 @@ class LogFaultsTest {
             assertTrue(gap >= 2900, "request " + (i + 1) + " came " + gap + " ms after the one before; Retry-After said 3 s: "
                     + requestMillis);
         }
-        assertTrue(awaitMetrics(hub, url).errors("http_429") >= 2);
-    }
-
-    private static LogMetrics awaitMetrics(RunningHub hub, String url) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (hub.metrics().logs().get(url) == null) {
-            assertTrue(System.nanoTime() < deadline, "no watcher for " + url);
-            Thread.sleep(20);
-        }
-        return hub.metrics().logs().get(url);
+        assertTrue(hub.awaitWatcher(url, Duration.ofSeconds(20)).errors("http_429") >= 2);
     }
 }

@@ -4,6 +4,7 @@ import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.stream.SockJsBridge;
 import io.certstream.hub.stream.WireFormat;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.RunningHub;
 import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Context;
@@ -156,20 +157,13 @@ class OverloadTest {
                         .put("watcher", new JsonObject().put("batchSize", 256)),
                 router -> webLoops.add(Vertx.currentContext())));
         assertEquals(1, webLoops.size(), "one web verticle");
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (hub.metrics().logs().isEmpty() || hub.metrics().logs().values().iterator().next().nextIndex() != INITIAL) {
-            assertTrue(System.nanoTime() < deadline, "the watcher did not reach the log's head");
-            Thread.sleep(20);
-        }
+        Async.waitFor(WAIT, "the watcher to reach the log's head",
+                () -> !hub.metrics().logs().isEmpty() && hub.metrics().logs().values().iterator().next().nextIndex() == INITIAL);
     }
 
     private StreamRecorder connectLite() throws Exception {
         StreamRecorder client = await(StreamRecorder.connect(vertx, hub.port(), "/"));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (hub.metrics().clients("lite") < 1) {
-            assertTrue(System.nanoTime() < deadline, "the hub did not register the client");
-            Thread.sleep(20);
-        }
+        Async.waitFor(WAIT, "the hub to register the client", () -> hub.metrics().clients("lite") >= 1);
         return client;
     }
 
@@ -191,12 +185,8 @@ class OverloadTest {
     private void publish(int count) throws Exception {
         long before = hub.metrics().published();
         await(log.append(count));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (hub.metrics().published() < before + count) {
-            assertTrue(System.nanoTime() < deadline, "only " + (hub.metrics().published() - before) + " of " + count
-                    + " updates were published while the web loop was blocked");
-            Thread.sleep(20);
-        }
+        Async.waitFor(WAIT, () -> "only " + (hub.metrics().published() - before) + " of " + count
+                + " updates were published while the web loop was blocked", () -> hub.metrics().published() >= before + count);
     }
 
     private static long bridgeReceived(BridgeRecorder bridge) {

@@ -3,6 +3,7 @@ package io.certstream.hub.it;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.ExternalTools;
 import io.certstream.hub.testing.RunningHub;
 import io.vertx.core.Vertx;
@@ -17,6 +18,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -73,9 +75,8 @@ class ReferenceClientsTest {
                 .withInitialSize(3).withEntriesPerSecond(0)));
         RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
                 .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
-        while (hub.metrics().logs().isEmpty() || hub.metrics().logs().get(log.url()).nextIndex() != 3) {
-            Thread.sleep(20);
-        }
+        Async.waitFor(Duration.ofSeconds(60), "the watcher to reach the head of the log, index 3",
+                () -> !hub.metrics().logs().isEmpty() && hub.metrics().logs().get(log.url()).nextIndex() == 3);
 
         Process client = new ProcessBuilder(command.apply("ws://127.0.0.1:" + hub.port() + "/"))
                 .directory(dir.toFile()).redirectError(dir.resolve("client.stderr.log").toFile()).start();

@@ -8,6 +8,8 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
+import io.certstream.hub.testing.Async;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,13 +45,8 @@ public final class StreamRecorder {
 
     /** Waits (polling, off the event loop) until the recorded messages satisfy {@code condition}. */
     public List<JsonObject> await(Predicate<List<JsonObject>> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.test(messages)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " with " + messages.size() + " messages");
-            }
-            Thread.sleep(20);
-        }
+        Async.waitFor(timeout, () -> "timed out after " + timeout + " with " + messages.size() + " messages",
+                () -> condition.test(messages));
         return messages;
     }
 

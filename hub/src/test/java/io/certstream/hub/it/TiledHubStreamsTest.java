@@ -143,11 +143,8 @@ class TiledHubStreamsTest {
     }
 
     private static void awaitWatcherAt(RunningHub hub, String url, long index) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (hub.metrics().logs().get(url) == null || hub.metrics().logs().get(url).nextIndex() != index) {
-            assertTrue(System.nanoTime() < deadline, "watcher of " + url + " did not reach index " + index);
-            Thread.sleep(20);
-        }
+        Async.waitFor(WAIT, "the watcher of " + url + " to reach index " + index,
+                () -> hub.metrics().logs().get(url) != null && hub.metrics().logs().get(url).nextIndex() == index);
     }
 
     private static long count(List<JsonObject> messages, String type) {

@@ -2,6 +2,7 @@ package io.certstream.hub.it;
 
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.stream.WireFormat;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.CtData;
 import io.certstream.hub.testing.Fingerprints;
 import io.certstream.hub.testing.NavigliTiledLog;
@@ -25,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -176,7 +175,7 @@ class TiledLogTest {
         awaitWarning("sth_shrunk", "smaller than the 1024");
         navigli.publish(1024);
         int requests = navigli.checkpointRequests();
-        waitUntil(() -> navigli.checkpointRequests() >= requests + 2, () -> "the watcher stopped polling");
+        Async.waitFor(WAIT, () -> "the watcher stopped polling", () -> navigli.checkpointRequests() >= requests + 2);
         assertEquals(LongStream.range(0, 1024).boxed().toList(),
                 received.get(navigli.tiledUrl()).stream().map(CertificateUpdate::certIndex).toList(), "every entry once");
         assertEquals(1024, metrics.treeSize(), "the larger tree head is kept");
@@ -188,7 +187,7 @@ class TiledLogTest {
         hub = await(RunningHub.start(vertx, new JsonObject().put("logs", new JsonArray().add(new JsonObject()
                 .put("url", navigli.tiledUrl()).put("kind", "tiled").put("key", navigli.keyBase64())
                 .put("name", "Navigli by hand").put("start", 300)))));
-        waitUntil(() -> received.getOrDefault(navigli.tiledUrl(), List.of()).size() >= 724, () -> "entries 300..1023");
+        Async.waitFor(WAIT, () -> "entries 300..1023", () -> received.getOrDefault(navigli.tiledUrl(), List.of()).size() >= 724);
         Thread.sleep(300);
         assertEquals(LongStream.range(300, 1024).boxed().toList(),
                 received.get(navigli.tiledUrl()).stream().map(CertificateUpdate::certIndex).toList());
@@ -210,7 +209,7 @@ class TiledLogTest {
         navigli = await(NavigliTiledLog.start(vertx, 1024));
         navigli.publishForged(1024);
         startHub();
-        LogMetrics metrics = awaitMetrics(navigli.tiledUrl());
+        LogMetrics metrics = hub.awaitWatcher(navigli.tiledUrl(), WAIT);
         awaitError(metrics, "bad_signature");
         awaitWarning("bad_signature", navigli.tiledUrl() + "/checkpoint");
         assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from an unverified checkpoint");
@@ -228,7 +227,7 @@ class TiledLogTest {
         navigli = await(NavigliTiledLog.start(vertx, 1024));
         navigli.publishWrongRoot(1024);
         startHub();
-        LogMetrics metrics = awaitMetrics(navigli.tiledUrl());
+        LogMetrics metrics = hub.awaitWatcher(navigli.tiledUrl(), WAIT);
         awaitError(metrics, "bad_tree");
         awaitWarning("bad_tree", "do not hash to the checkpoint's root");
         assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from a tree that does not add up");
@@ -278,7 +277,7 @@ class TiledLogTest {
 
     /** Exactly one event on certstream.integrity so far: of {@code type}, for the tiled log, with {@code detail}. */
     private void assertIntegrityEvent(String type, String detail) throws InterruptedException {
-        waitUntil(() -> !integrityEvents.isEmpty(), () -> "no event on " + BusAddresses.INTEGRITY + "; warnings: " + warnings);
+        Async.waitFor(WAIT, () -> "no event on " + BusAddresses.INTEGRITY + "; warnings: " + warnings, () -> !integrityEvents.isEmpty());
         Thread.sleep(2500); // a few more polls of the same bad checkpoint: none may raise it again
         assertEquals(1, integrityEvents.size(), integrityEvents.toString());
         JsonObject event = integrityEvents.get(0);
@@ -301,8 +300,9 @@ class TiledLogTest {
 
     /** Waits for {@code count} entries of a log, then long enough for a duplicate to show; checks order. */
     private List<CertificateUpdate> awaitEntries(String url, int count) throws InterruptedException {
-        waitUntil(() -> received.getOrDefault(url, List.of()).size() >= count, () -> "timed out waiting for " + count
-                + " entries of " + url + ", got " + received.getOrDefault(url, List.of()).size() + "; warnings: " + warnings);
+        Async.waitFor(WAIT, () -> "timed out waiting for " + count + " entries of " + url + ", got "
+                + received.getOrDefault(url, List.of()).size() + "; warnings: " + warnings,
+                () -> received.getOrDefault(url, List.of()).size() >= count);
         Thread.sleep(300);
         List<CertificateUpdate> updates = received.get(url);
         assertEquals(LongStream.range(0, count).boxed().toList(), updates.stream().map(CertificateUpdate::certIndex).toList(),
@@ -310,27 +310,14 @@ class TiledLogTest {
         return updates;
     }
 
-    private LogMetrics awaitMetrics(String url) throws InterruptedException {
-        waitUntil(() -> hub.metrics().logs().get(url) != null, () -> "no watcher for " + url);
-        return hub.metrics().logs().get(url);
-    }
-
     private static void awaitError(LogMetrics metrics, String kind) throws InterruptedException {
-        waitUntil(() -> metrics.errors(kind) > 0, () -> "no " + kind + " error counted: " + metrics.toJson().encode());
+        Async.waitFor(WAIT, () -> "no " + kind + " error counted: " + metrics.toJson().encode(), () -> metrics.errors(kind) > 0);
     }
 
     /** A warning line that names the fault and where it happened. */
     private void awaitWarning(String... parts) throws InterruptedException {
-        waitUntil(() -> warnings.stream().anyMatch(w -> List.of(parts).stream().allMatch(w::contains)),
-                () -> "no warning with " + List.of(parts) + " in " + warnings);
-    }
-
-    private static void waitUntil(BooleanSupplier condition, Supplier<String> failure) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, failure);
-            Thread.sleep(20);
-        }
+        Async.waitFor(WAIT, () -> "no warning with " + List.of(parts) + " in " + warnings,
+                () -> warnings.stream().anyMatch(w -> List.of(parts).stream().allMatch(w::contains)));
     }
 
     private static List<JsonObject> namesTiles() throws Exception {

@@ -4,6 +4,7 @@ import io.certstream.hub.ct.IntegrityAlarm;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.CtData;
 import io.certstream.hub.testing.LogCapture;
 import io.certstream.hub.testing.RunningHub;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * up to it, on RFC 6962 and tiled logs alike.
  */
 class TreeHeadIntegrityTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String ICARUS_KEY = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAETtK8v7MICve56qTHHDhhBOuV4IlUaESxZryCfk9QbG9co/CqPvTsgPDbCpp6oFtyAHwlDhnvr7JijXRD9Cb2FA==";
     private static final String PILOT_KEY = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEfahLEimAoz2t01p3uMziiLOl/fHTDM0YDOhBRuiBARsV4UvxG2LdNgoIGLrtCzWE0J5APC2em4JlvR8EEEFMoA==";
     private Vertx vertx;
@@ -59,11 +60,11 @@ class TreeHeadIntegrityTest {
                 .withInitialSize(10).withEntriesPerSecond(0)));
         RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
                 .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))));
-        LogMetrics metrics = awaitMetrics(hub, log.url());
+        LogMetrics metrics = hub.awaitWatcher(log.url(), WAIT);
         for (int i = 0; i < 3; i++) {
             long before = metrics.checks("consistency_verified");
             await(log.append(5));
-            waitFor(() -> metrics.checks("consistency_verified") > before, "a consistency proof verified after growth");
+            Async.waitFor(WAIT, "a consistency proof verified after growth", () -> metrics.checks("consistency_verified") > before);
         }
         assertTrue(metrics.checks("signatures_verified") >= 4, metrics.toJson().encode());
         assertEquals(List.of(), events, "no integrity event for an honest log");
@@ -73,7 +74,7 @@ class TreeHeadIntegrityTest {
     @Test
     void realIcarusHeadsPassWithTheirRealProof() throws Exception {
         LogMetrics metrics = runAgainstIcarus(ICARUS_KEY, false);
-        waitFor(() -> metrics.checks("consistency_verified") >= 1, "the real Icarus proof verified");
+        Async.waitFor(WAIT, "the real Icarus proof verified", () -> metrics.checks("consistency_verified") >= 1);
         assertTrue(metrics.checks("signatures_verified") >= 2);
         Thread.sleep(500);
         assertEquals(List.of(), events);
@@ -82,7 +83,7 @@ class TreeHeadIntegrityTest {
     @Test
     void tamperedConsistencyProofRaisesAnIntegrityEvent() throws Exception {
         LogMetrics metrics = runAgainstIcarus(ICARUS_KEY, true);
-        waitFor(() -> !events.isEmpty(), "an integrity event");
+        Async.waitFor(WAIT, "an integrity event", () -> !events.isEmpty());
         JsonObject event = events.get(0);
         assertEquals("sth_consistency", event.getString("type"), event.encode());
         assertEquals(129721434L, event.getLong("tree_size"));
@@ -95,11 +96,11 @@ class TreeHeadIntegrityTest {
     void aHeadWhoseSignatureFailsRaisesAnIntegrityEventAndNoEntryIsStreamedUpToIt() throws Exception {
         LogMetrics metrics = runAgainstIcarus(PILOT_KEY, false);
         // Both heads, the older and then the newer one, are rejected: a bad head is retried, never taken.
-        waitFor(() -> events.size() >= 2, "an integrity event for each of the two heads");
+        Async.waitFor(WAIT, "an integrity event for each of the two heads", () -> events.size() >= 2);
         assertEquals(List.of("sth_signature", "sth_signature"), events.stream().map(e -> e.getString("type")).toList());
         assertEquals(List.of(129596132L, 129721434L), events.stream().map(e -> e.getLong("tree_size")).toList());
         assertTrue(events.get(0).getString("message").contains("signature"), events.get(0).encode());
-        waitFor(() -> metrics.errors("bad_signature") >= 3, "the rejected head retried");
+        Async.waitFor(WAIT, "the rejected head retried", () -> metrics.errors("bad_signature") >= 3);
         assertEquals(2, metrics.errors("integrity_signature"), "each bad head raised once, however often it is served: "
                 + metrics.toJson().encode());
         assertEquals(0, metrics.checks("signatures_verified"));
@@ -112,7 +113,7 @@ class TreeHeadIntegrityTest {
     void withTheRightKeyTheNewerHeadIsTakenAndItsEntriesAskedFor() throws Exception {
         // The counterpart of the test above: the same replay with the log's own key does read entries.
         LogMetrics metrics = runAgainstIcarus(ICARUS_KEY, false);
-        waitFor(() -> entryRequests.get() > 0, "a get-entries request once the newer head is taken");
+        Async.waitFor(WAIT, "a get-entries request once the newer head is taken", () -> entryRequests.get() > 0);
         assertEquals(129721434L, metrics.treeSize());
         assertEquals(0, metrics.errors("bad_signature"));
     }
@@ -127,9 +128,9 @@ class TreeHeadIntegrityTest {
             RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
                     .put("logs", new JsonArray().add(new JsonObject().put("url", log.tiledUrl()).put("kind", "tiled")
                             .put("name", "tiled sim").put("key", PILOT_KEY).put("start", 0)))));
-            LogMetrics metrics = awaitMetrics(hub, log.tiledUrl());
-            waitFor(() -> !events.isEmpty(), "an integrity event");
-            waitFor(() -> metrics.errors("bad_signature") >= 3, "the forged checkpoint retried");
+            LogMetrics metrics = hub.awaitWatcher(log.tiledUrl(), WAIT);
+            Async.waitFor(WAIT, "an integrity event", () -> !events.isEmpty());
+            Async.waitFor(WAIT, "the forged checkpoint retried", () -> metrics.errors("bad_signature") >= 3);
             JsonObject event = events.get(0);
             assertEquals("sth_signature", event.getString("type"), event.encode());
             assertEquals(log.tiledUrl(), event.getJsonObject("log").getString("url"));
@@ -183,19 +184,6 @@ class TreeHeadIntegrityTest {
         RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
                 .put("logs", new JsonArray().add(new JsonObject().put("url", url).put("name", "Icarus (replayed)")
                         .put("key", key).put("start", "head")))));
-        return awaitMetrics(hub, url);
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(20);
-        }
-    }
-
-    private static LogMetrics awaitMetrics(RunningHub hub, String url) throws InterruptedException {
-        waitFor(() -> hub.metrics().logs().get(url) != null, "a watcher for " + url);
-        return hub.metrics().logs().get(url);
+        return hub.awaitWatcher(url, WAIT);
     }
 }

@@ -121,12 +121,8 @@ class WatcherResilienceTest {
                         .add(new JsonObject().put("url", laterUrl).put("name", "late").put("start", 0)))));
 
         awaitCount(healthy.url(), 10);
-        LogMetrics late = awaitMetrics(hub, laterUrl);
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (late.errors("connection") == 0) {
-            assertTrue(System.nanoTime() < deadline, "the unreachable log's failures are counted");
-            Thread.sleep(20);
-        }
+        LogMetrics late = hub.awaitWatcher(laterUrl, Duration.ofSeconds(20));
+        Async.waitFor(Duration.ofSeconds(20), "the unreachable log's failures to be counted", () -> late.errors("connection") > 0);
         await(healthy.append(5));
         awaitCount(healthy.url(), 15);
 
@@ -139,21 +135,9 @@ class WatcherResilienceTest {
     }
 
     private void awaitCount(String url, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (received.getOrDefault(url, List.of()).size() < count) {
-            assertTrue(System.nanoTime() < deadline,
-                    "timed out waiting for " + count + " entries of " + url + ", got " + received.getOrDefault(url, List.of()).size());
-            Thread.sleep(20);
-        }
+        Async.waitFor(Duration.ofSeconds(60),
+                () -> "timed out waiting for " + count + " entries of " + url + ", got " + received.getOrDefault(url, List.of()).size(),
+                () -> received.getOrDefault(url, List.of()).size() >= count);
         Thread.sleep(300); // long enough for a duplicate to show up if there were one
-    }
-
-    private static LogMetrics awaitMetrics(RunningHub hub, String url) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (hub.metrics().logs().get(url) == null) {
-            assertTrue(System.nanoTime() < deadline, "no watcher for " + url);
-            Thread.sleep(20);
-        }
-        return hub.metrics().logs().get(url);
     }
 }

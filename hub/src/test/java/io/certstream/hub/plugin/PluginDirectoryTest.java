@@ -3,6 +3,7 @@ package io.certstream.hub.plugin;
 import io.certstream.hub.config.ConfigException;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.PluginJars;
 import io.certstream.hub.testing.RunningHub;
 import io.certstream.model.CertificateUpdate;
@@ -18,13 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,6 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of a simulated log. Config mistakes stop the hub with a message naming the file, the entry and the key.
  */
 class PluginDirectoryTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
     /** A plugin written against the plugin API only: echoes each certificate on a bus address of its config. */
     static final String ECHO_SOURCE = """
             package dropin;
@@ -185,7 +188,7 @@ class PluginDirectoryTest {
                 .add(new JsonObject().put("type", "echo").put("name", "second").put("address", "test.echo")))));
         await(log.append(30));
 
-        waitFor("30 echoes from each instance", () -> echoes.getOrDefault("echo#1", List.of()).size() >= 30
+        Async.waitFor(WAIT, "30 echoes from each instance", () -> echoes.getOrDefault("echo#1", List.of()).size() >= 30
                 && echoes.getOrDefault("second", List.of()).size() >= 30);
         for (String instance : List.of("echo#1", "second")) {
             List<JsonObject> got = echoes.get(instance);
@@ -210,7 +213,7 @@ class PluginDirectoryTest {
                 .add(new JsonObject().put("type", "echo").put("name", "middle").put("address", "test.echo").put("stopDelayMillis", 100))
                 .add(new JsonObject().put("type", "echo").put("name", "sink").put("address", "test.echo")))));
         await(hub.stop());
-        waitFor("three stops", () -> echoes.getOrDefault("stops", List.of()).size() == 3);
+        Async.waitFor(WAIT, "three stops", () -> echoes.getOrDefault("stops", List.of()).size() == 3);
         assertEquals(List.of("source", "middle", "sink"),
                 echoes.get("stops").stream().map(e -> e.getString("stopped")).toList());
     }
@@ -228,10 +231,10 @@ class PluginDirectoryTest {
                 .add(new JsonObject().put("type", "echo").put("name", "source").put("address", "test.echo")
                         .put("busyMillis", 5).put("stopDelayMillis", 100)))));
         await(log.append(100));
-        waitFor("the source under way", () -> echoes.getOrDefault("source", List.of()).size() >= 5);
+        Async.waitFor(WAIT, "the source under way", () -> echoes.getOrDefault("source", List.of()).size() >= 5);
         await(hub.stop());
 
-        waitFor("the sink's report", () -> reports.size() == 1);
+        Async.waitFor(WAIT, "the sink's report", () -> reports.size() == 1);
         Thread.sleep(200);   // anything published after the sink stopped would have reached the test by now
         long echoed = echoes.getOrDefault("source", List.of()).size();
         assertTrue(echoed > 5 && echoed <= 100, "the source matched the certificates it held when the hub stopped: " + echoed);
@@ -248,8 +251,8 @@ class PluginDirectoryTest {
                 .put("type", "echo").put("name", "slow").put("address", "test.echo").put("busyMillis", 20).put("queueSize", 5)))));
         await(log.append(200));
 
-        waitFor("all 200 published", () -> published.size() >= 200);
-        waitFor("the slow plugin done with what it kept", () -> {
+        Async.waitFor(WAIT, "all 200 published", () -> published.size() >= 200);
+        Async.waitFor(WAIT, "the slow plugin done with what it kept", () -> {
             JsonObject slow = hub.metrics().toJson().getJsonObject("plugins").getJsonObject("slow");
             return slow.getLong("echoed", 0L) + slow.getLong("dropped_certstream_updates", 0L) == 200;
         });
@@ -316,15 +319,5 @@ class PluginDirectoryTest {
 
     static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    }
-
-    static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.certstream.hub.Hub;
 import io.certstream.hub.config.ConfigLoader;
 import io.certstream.hub.config.HubConfig;
 import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.metrics.LogMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -100,6 +102,12 @@ public final class RunningHub {
 
     public HubMetrics metrics() {
         return metrics;
+    }
+
+    /** Waits until the hub has a watcher for the log at {@code url}, and returns that watcher's metrics. */
+    public LogMetrics awaitWatcher(String url, Duration timeout) throws InterruptedException {
+        Async.waitFor(timeout, "a watcher for " + url, () -> metrics.logs().get(url) != null);
+        return metrics.logs().get(url);
     }
 
     public HubConfig config() {
