@@ -91,7 +91,7 @@ public final class TreeVerifier {
             Future<Void> consistent = extending ? extendsTrusted(http, next, checkedInNext) : Future.succeededFuture();
             return consistent.map(v -> {
                 if (!extending) {
-                    checkedFullTiles.clear(); // a first tree, or one after the empty tree: nothing to keep
+                    checkedFullTiles.clear(); // a first tree, one after the empty tree or a smaller one: nothing is known to hold
                 }
                 // The trusted tree is the new tree's prefix: its full tiles are the new tree's too, still valid.
                 checkedFullTiles.putAll(checkedInNext);
@@ -105,7 +105,7 @@ public final class TreeVerifier {
     }
 
     /**
-     * Whether the first {@link #treeSize} leaves of {@code next} hash to the trusted root. The trusted tree's complete
+     * Fails ({@code bad_tree}) unless the first {@link #treeSize} leaves of {@code next} hash to the trusted root. The trusted tree's complete
      * subtrees are nodes of {@code next}: those of its right-edge tile at each level are the first hashes of the same
      * tile in {@code next}, either at {@code next}'s own edge or full there (read once, checked up to its root).
      * Levels are read highest first, so that a full tile a lower level is checked against is already at hand.
@@ -145,7 +145,8 @@ public final class TreeVerifier {
         boolean atEdge = index == leaves / TilePath.WIDTH;
         Future<Boolean> matches = atEdge
                 ? Future.succeededFuture(sameHashes(edge.get(0), leafHashes))
-                : hashAt(http, new Tree(treeSize, edge), checkedFullTiles, 1, index).map(expected -> Arrays.equals(expected, TileHashes.hash(leafHashes, 0, leafHashes.size())));
+                : hashAt(http, new Tree(treeSize, edge), checkedFullTiles, 1, index)
+                        .map(expected -> Arrays.equals(expected, TileHashes.hash(leafHashes, 0, leafHashes.size())));
         return matches.compose(ok -> ok ? Future.<Void>succeededFuture() : Future.failedFuture(new LogFetchException("bad_tile",
                 url + ": its entries do not hash to the log's tree of size " + treeSize + " (checked with the hash tiles)", 0)));
     }
