@@ -239,6 +239,28 @@ public final class SimulatedCtLog {
         }, true);
     }
 
+    /**
+     * Rewrites history, as a forked or compromised log would: entry {@code index} is issued again (a later
+     * timestamp, so another leaf) and {@code grow} more entries are appended, in one step, so that no tree head
+     * between is served. Tree heads from then on, correctly signed, are over the rewritten tree, in both views.
+     */
+    public Future<Void> fork(long index, int grow) {
+        if (index < 0 || index >= size() || grow < 0) {
+            return Future.failedFuture(new IllegalArgumentException("cannot rewrite entry " + index + " of a log of "
+                    + size() + " and grow it by " + grow));
+        }
+        return issuing.executeBlocking(() -> {
+            lastTimestamp = Math.max(lastTimestamp + 1, System.currentTimeMillis());
+            IssuedEntry replacement = issuer.issue(index, lastTimestamp);
+            List<IssuedEntry> then = new ArrayList<>(grow);
+            for (long next = store.size(); then.size() < grow; next++) {
+                then.add(issuer.issue(next, lastTimestamp));
+            }
+            store.rewrite(replacement, then);
+            return null;
+        }, true);
+    }
+
     /** Stops growing and closes the HTTP server. */
     public Future<Void> close() {
         if (!closed.compareAndSet(false, true)) {

@@ -18,7 +18,7 @@ import java.util.Map;
 final class SimulatedLogStore {
 
     private final List<IssuedEntry> entries = new ArrayList<>();
-    private final MerkleTree tree = new MerkleTree();
+    private MerkleTree tree = new MerkleTree();
     private final Map<ByteBuffer, Long> indexByLeafHash = new HashMap<>();
     private final Map<String, byte[]> issuersBySha256 = new HashMap<>();
 
@@ -35,6 +35,21 @@ final class SimulatedLogStore {
             }
             entries.add(entry);
         }
+    }
+
+    /**
+     * Puts {@code replacement} in place of the entry at its index, rebuilds the tree and appends {@code then}, in one
+     * step, as a log that rewrote its history would: readers see the old tree or the new one, never a mix. O(n)
+     * hashing under the lock; for tests.
+     */
+    synchronized void rewrite(IssuedEntry replacement, List<IssuedEntry> then) {
+        entries.set((int) replacement.index(), replacement);
+        List<IssuedEntry> kept = List.copyOf(entries);
+        entries.clear();
+        tree = new MerkleTree();
+        indexByLeafHash.clear();
+        append(kept);
+        append(then);
     }
 
     synchronized long size() {

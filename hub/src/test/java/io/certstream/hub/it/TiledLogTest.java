@@ -179,6 +179,7 @@ class TiledLogTest {
         assertEquals(LongStream.range(0, 1024).boxed().toList(),
                 received.get(navigli.tiledUrl()).stream().map(CertificateUpdate::certIndex).toList(), "every entry once");
         assertEquals(1024, metrics.treeSize(), "the larger tree head is kept");
+        assertEquals(1, metrics.checks("consistency_verified"), "778 -> 1024, shown with the log's own hash tiles");
     }
 
     @Test

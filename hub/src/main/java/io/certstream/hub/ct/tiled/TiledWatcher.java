@@ -32,8 +32,10 @@ import java.util.logging.Logger;
  * against the tree, with issuers from {@code issuer/<sha256>}. Each entry is turned into
  * the same bytes an RFC 6962 log would serve and published like {@link io.certstream.hub.ct.Rfc6962Watcher}'s:
  * clients cannot tell the two kinds apart but for {@code source} and {@code cert_link}. A checkpoint the log's key
- * did not sign ({@code sth_signature}) and hash tiles that do not hash to the signed tree ({@code tree_consistency})
- * are rejected and raised on the integrity address like an RFC 6962 log's bad tree heads ({@link IntegrityAlarm}).
+ * did not sign ({@code sth_signature}), hash tiles that do not hash to the signed tree and a tree that does not
+ * extend the last trusted one, read from its own hash tiles ({@code tree_consistency}), are rejected and raised on the
+ * integrity address like an RFC 6962 log's bad tree heads ({@link IntegrityAlarm}); a tree shown to extend the last
+ * one counts as {@code consistency_verified}.
  * The loop, backoff, shrinking-tree check and position are {@link LogWatcher}'s.
  */
 public final class TiledWatcher extends LogWatcher {
@@ -92,7 +94,12 @@ public final class TiledWatcher extends LogWatcher {
             }
         }).compose(head -> head.treeSize() < tree.treeSize()
                 ? Future.succeededFuture(head) // a shrinking tree: LogWatcher rejects it; keep trusting the larger one
-                : tree.trust(http, head).map(head).onFailure(e -> treeMismatch(e, head)));
+                : tree.trust(http, head).map(extended -> {
+                    if (extended) {
+                        metrics.check("consistency_verified");
+                    }
+                    return head;
+                }).onFailure(e -> treeMismatch(e, head)));
     }
 
     @Override
@@ -107,7 +114,10 @@ public final class TiledWatcher extends LogWatcher {
                 trusted, problem + "; no entry is streamed up to this checkpoint");
     }
 
-    /** Hash tiles that do not add up to a signed root: the tree served is not the tree the log signed. */
+    /**
+     * Hash tiles that do not add up to a signed root, or a signed tree that does not extend the trusted one: the tree
+     * served is not the tree the log signed, or the log rewrote its history.
+     */
     private void treeMismatch(Throwable failure, SignedTreeHead head) {
         if (failure instanceof LogFetchException f && "bad_tree".equals(f.kind())) {
             alarm().raise("tree_consistency", head, trusted == head ? null : trusted, f.getMessage());

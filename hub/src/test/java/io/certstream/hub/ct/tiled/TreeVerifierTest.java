@@ -21,9 +21,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.certstream.hub.testing.Async.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,6 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TreeVerifierTest {
     private static final int LEAVES = 70_001;
     private static final MerkleTree TREE = new MerkleTree();
+    /** The same tree but for leaf 1000: a log that rewrote its history. */
+    private static final MerkleTree FORKED = new MerkleTree();
+    private static final AtomicReference<MerkleTree> SERVED = new AtomicReference<>(TREE);
     private static final Set<String> TAMPERED = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger REQUESTS = new AtomicInteger();
     private static Vertx vertx;
@@ -44,6 +49,7 @@ class TreeVerifierTest {
     static void serveTiles() throws Exception {
         for (int i = 0; i < LEAVES; i++) {
             TREE.appendLeafHash(MerkleTree.leafHash(ByteBuffer.allocate(4).putInt(i).array()));
+            FORKED.appendLeafHash(MerkleTree.leafHash(ByteBuffer.allocate(4).putInt(i == 1000 ? -1 : i).array()));
         }
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
@@ -53,7 +59,7 @@ class TreeVerifierTest {
             long[] tile = TilePath.parse(ctx.pathParam("param1"));
             Buffer body = Buffer.buffer();
             for (int i = 0; i < tile[1]; i++) {
-                body.appendBytes(TREE.completeSubtreeHash(8 * level, tile[0] * 256 + i));
+                body.appendBytes(SERVED.get().completeSubtreeHash(8 * level, tile[0] * 256 + i));
             }
             if (TAMPERED.contains(level + "/" + ctx.pathParam("param1"))) {
                 body.setByte(5, (byte) (body.getByte(5) ^ 1));
@@ -121,6 +127,67 @@ class TreeVerifierTest {
             TAMPERED.clear();
         }
         await(Async.onContext(context, () -> verifier.check(http, 5, leafHashes(5, 70_000), "tile 5")));
+    }
+
+    @Test
+    void aLargerTreeIsShownToExtendTheTrustedOneFromItsOwnTilesReadingOnlyWhatIsNeeded() throws Exception {
+        TreeVerifier verifier = verifier();
+        assertFalse(await(Async.onContext(context, () -> verifier.trust(http, head(65_000)))), "nothing to extend yet");
+        int before = REQUESTS.get();
+        assertTrue(await(Async.onContext(context, () -> verifier.trust(http, head(70_000)))));
+        // The edge of 70,000 (3 tiles), then the tiles of 65,000's edge that are full in it: 1/000 and 0/253.
+        assertEquals(5, REQUESTS.get() - before);
+
+        before = REQUESTS.get();
+        for (long tile : new long[] {5, 253}) {
+            await(Async.onContext(context, () -> verifier.check(http, tile, leafHashes(tile, 70_000), "tile " + tile)));
+        }
+        assertEquals(0, REQUESTS.get() - before, "1/000, checked in the new tree, is kept");
+
+        before = REQUESTS.get();
+        assertTrue(await(Async.onContext(context, () -> verifier.trust(http, head(70_001)))));
+        assertEquals(3, REQUESTS.get() - before, "70,000's edge tiles are all at the edge of 70,001: only those are read");
+        assertFalse(await(Async.onContext(context, () -> verifier.trust(http, head(70_001)))), "the same tree again");
+    }
+
+    @Test
+    void aTreeThatRewroteAnEarlyLeafIsRejectedAndTheTrustedOneKept() throws Exception {
+        TreeVerifier verifier = verifier();
+        await(Async.onContext(context, () -> verifier.trust(http, head(65_000))));
+        SERVED.set(FORKED);
+        try {
+            LogFetchException fork = failure(Async.onContext(context, () -> verifier.trust(http, forkedHead(70_000))));
+            assertEquals("bad_tree", fork.kind());
+            assertTrue(fork.getMessage().contains("the tree of size 70000 does not extend the trusted tree of size 65000"),
+                    fork.getMessage());
+            assertEquals("bad_tree", failure(Async.onContext(context, () -> verifier.trust(http, forkedHead(65_000)))).kind(),
+                    "another root for the same size");
+            assertEquals(65_000, verifier.treeSize());
+        } finally {
+            SERVED.set(TREE);
+        }
+        await(Async.onContext(context, () -> verifier.check(http, 3, leafHashes(3, 65_000), "tile 3")));
+        assertTrue(await(Async.onContext(context, () -> verifier.trust(http, head(70_000)))));
+    }
+
+    @Test
+    void aForkBelowFullTilesAlreadyCheckedIsStillSeen() throws Exception {
+        TreeVerifier verifier = verifier();
+        await(Async.onContext(context, () -> verifier.trust(http, head(70_000))));
+        await(Async.onContext(context, () -> verifier.check(http, 3, leafHashes(3, 70_000), "tile 3"))); // keeps 1/000
+        SERVED.set(FORKED);
+        try {
+            LogFetchException fork = failure(Async.onContext(context, () -> verifier.trust(http, forkedHead(70_001))));
+            assertEquals("bad_tree", fork.kind());
+            assertTrue(fork.getMessage().contains("does not extend the trusted tree of size 70000"), fork.getMessage());
+        } finally {
+            SERVED.set(TREE);
+        }
+        assertEquals(70_000, verifier.treeSize());
+    }
+
+    private static SignedTreeHead forkedHead(long size) {
+        return new SignedTreeHead(size, 0, FORKED.rootHash(size), new byte[0]);
     }
 
     private static TreeVerifier verifier() {
