@@ -85,45 +85,39 @@ final class PluginVerticle extends VerticleBase {
      * receives no more from them. Completes when done or after {@link #STOP_TIMEOUT_MILLIS}; never fails.
      */
     Future<Void> closeSubscriptions(java.util.Set<String> addresses) {
-        Promise<Void> done = Promise.promise();
-        long timer = vertx.setTimer(STOP_TIMEOUT_MILLIS, t -> {
-            if (done.tryComplete()) {
-                LOG.warning(() -> entry.name() + " did not take in what it was sent within " + STOP_TIMEOUT_MILLIS
-                        + " ms; the hub stops it anyway");
-            }
-        });
-        pluginContext.closeSubscriptions(addresses).onComplete(ar -> {
-            vertx.cancelTimer(timer);
-            done.tryComplete();
-        });
-        return done.future();
+        return atMostStopTimeout(pluginContext.closeSubscriptions(addresses),
+                "did not take in what it was sent within " + STOP_TIMEOUT_MILLIS + " ms; the hub stops it anyway");
     }
 
     /** Stops the plugin on its own context, waiting at most {@link #STOP_TIMEOUT_MILLIS}; never fails. */
     Future<Void> stopPlugin() {
         Promise<Void> done = Promise.promise();
-        context.runOnContext(v -> stopPluginHere().onComplete(done));
+        context.runOnContext(v -> {
+            Future<Void> stopping;
+            try {
+                stopping = plugin.stop();
+            } catch (RuntimeException e) {
+                stopping = Future.failedFuture(e);
+            }
+            atMostStopTimeout(stopping.onFailure(e -> LOG.warning(() -> entry.name() + " failed to stop cleanly: " + e)),
+                    "did not stop within " + STOP_TIMEOUT_MILLIS + " ms; the hub stops anyway").onComplete(done);
+        });
         return done.future();
     }
 
-    private Future<Void> stopPluginHere() {
+    /**
+     * Completes when {@code step} does, or after {@link #STOP_TIMEOUT_MILLIS} with a warning that the plugin
+     * {@code late}; never fails: one plugin must not hold up or break the hub's shutdown.
+     */
+    private Future<Void> atMostStopTimeout(Future<Void> step, String late) {
         Promise<Void> done = Promise.promise();
         long timer = vertx.setTimer(STOP_TIMEOUT_MILLIS, t -> {
             if (done.tryComplete()) {
-                LOG.warning(() -> entry.name() + " did not stop within " + STOP_TIMEOUT_MILLIS + " ms; the hub stops anyway");
+                LOG.warning(() -> entry.name() + " " + late);
             }
         });
-        Future<Void> stopping;
-        try {
-            stopping = plugin.stop();
-        } catch (RuntimeException e) {
-            stopping = Future.failedFuture(e);
-        }
-        stopping.onComplete(ar -> {
+        step.onComplete(ar -> {
             vertx.cancelTimer(timer);
-            if (ar.failed()) {
-                LOG.warning(() -> entry.name() + " failed to stop cleanly: " + ar.cause());
-            }
             done.tryComplete();
         });
         return done.future();
