@@ -85,17 +85,6 @@ public final class LogDirectory extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    /** The logs currently watched (or being started), by URL. Call on this verticle's context. */
-    public Map<String, CtLog> watched() {
-        Map<String, CtLog> logs = new LinkedHashMap<>();
-        watches.forEach((url, w) -> {
-            if (w.wanted != null && !unsupported.contains(url)) {
-                logs.put(url, w.wanted);
-            }
-        });
-        return logs;
-    }
-
     /**
      * Re-reads the log list now, as the periodic refresh ({@code logList.refreshMinutes}) does, and applies it.
      * Completes once the watchers of new, changed and departed logs have started and stopped; fails when the list
