@@ -12,6 +12,7 @@ import io.vertx.ext.web.client.WebClient;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 
@@ -60,13 +61,13 @@ final class HubPluginContext implements PluginContext {
     }
 
     /** Closes the subscriptions to {@code addresses}; completes when the plugin has been handed what they held. */
-    Future<Void> closeSubscriptions(java.util.Set<String> addresses) {
+    Future<Void> closeSubscriptions(Set<String> addresses) {
         return Future.join(subscriptions.stream().filter(s -> addresses.contains(s.address()))
                 .map(Subscription::close).toList()).mapEmpty();
     }
 
     /** Whether the plugin subscribes to an address outside {@code addresses}. */
-    boolean subscribesBeyond(java.util.Set<String> addresses) {
+    boolean subscribesBeyond(Set<String> addresses) {
         return subscriptions.stream().anyMatch(s -> !addresses.contains(s.address()));
     }
 

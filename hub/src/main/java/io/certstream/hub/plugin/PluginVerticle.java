@@ -11,6 +11,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.client.WebClient;
 
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /** One plugin instance in a verticle of its own: its start, stop and handlers share one event-loop context. */
@@ -76,7 +77,7 @@ final class PluginVerticle extends VerticleBase {
     }
 
     /** Whether the plugin subscribes to an address outside {@code addresses}. */
-    boolean subscribesBeyond(java.util.Set<String> addresses) {
+    boolean subscribesBeyond(Set<String> addresses) {
         return pluginContext.subscribesBeyond(addresses);
     }
 
@@ -84,7 +85,7 @@ final class PluginVerticle extends VerticleBase {
      * Closes the plugin's subscriptions to {@code addresses}: it is handed what they hold (on its own context) and
      * receives no more from them. Completes when done or after {@link #STOP_TIMEOUT_MILLIS}; never fails.
      */
-    Future<Void> closeSubscriptions(java.util.Set<String> addresses) {
+    Future<Void> closeSubscriptions(Set<String> addresses) {
         return atMostStopTimeout(pluginContext.closeSubscriptions(addresses),
                 "did not take in what it was sent within " + STOP_TIMEOUT_MILLIS + " ms; the hub stops it anyway");
     }
