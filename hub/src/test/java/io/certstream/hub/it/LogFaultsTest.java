@@ -6,6 +6,7 @@ import io.certstream.hub.sim.FaultPlan;
 import io.certstream.hub.sim.FaultPlan.Fault;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.LogCapture;
 import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.RunningHub;
 import io.certstream.model.CertificateUpdate;
@@ -22,10 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.LongStream;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
@@ -41,35 +39,18 @@ class LogFaultsTest {
     private static final int ENTRIES = 400;
     private Vertx vertx;
     private final List<Long> received = new CopyOnWriteArrayList<>();
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Logger watcherLog = Logger.getLogger(Rfc6962Watcher.class.getName());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(r.getMessage() != null ? r.getMessage() : "");
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture output;
 
     @BeforeEach
     void start() {
         vertx = Vertx.vertx();
         vertx.eventBus().<CertificateUpdate>localConsumer(BusAddresses.UPDATES, m -> received.add(m.body().certIndex()));
-        watcherLog.addHandler(capture);
+        output = LogCapture.of(Rfc6962Watcher.class);
     }
 
     @AfterEach
     void stop() throws Exception {
-        watcherLog.removeHandler(capture);
+        output.close();
         await(vertx.close());
     }
 
@@ -112,13 +93,13 @@ class LogFaultsTest {
         }
         long injectedTotal = injected.values().stream().mapToLong(Long::longValue).sum();
         long minutes = (System.nanoTime() - started) / 60_000_000_000L + 1;
-        assertTrue(warnings.size() <= (countedAs.size() + 1) * minutes, "at most one line per kind of fault a minute, got "
-                + warnings.size() + " for " + injectedTotal + " faults: " + warnings);
+        assertTrue(warnings().size() <= (countedAs.size() + 1) * minutes, "at most one line per kind of fault a minute, got "
+                + warnings().size() + " for " + injectedTotal + " faults: " + warnings());
         for (String kind : countedAs.keySet()) {
-            assertTrue(warnings.stream().anyMatch(line -> line.endsWith("[" + kind + "]") || line.contains("[" + kind + "] (")),
-                    "the first " + kind + " fault was logged: " + warnings);
+            assertTrue(warnings().stream().anyMatch(line -> line.endsWith("[" + kind + "]") || line.contains("[" + kind + "] (")),
+                    "the first " + kind + " fault was logged: " + warnings());
         }
-        for (String line : warnings) {
+        for (String line : warnings()) {
             assertTrue(line.contains(log.url()) && line.contains("index"), "names the log URL and index: " + line);
         }
     }
@@ -143,5 +124,10 @@ class LogFaultsTest {
                     + requestMillis);
         }
         assertTrue(hub.awaitWatcher(url, Duration.ofSeconds(20)).errors("http_429") >= 2);
+    }
+
+    /** What the watchers logged at WARNING or above, messages only. */
+    private List<String> warnings() {
+        return output.messages(Level.WARNING);
     }
 }

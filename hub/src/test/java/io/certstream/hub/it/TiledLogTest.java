@@ -2,6 +2,7 @@ package io.certstream.hub.it;
 
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.stream.WireFormat;
+import io.certstream.hub.testing.LogCapture;
 import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.CtData;
 import io.certstream.hub.testing.Fingerprints;
@@ -26,10 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.LongStream;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
@@ -45,27 +43,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TiledLogTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Logger CT_LOGGER = Logger.getLogger("io.certstream.hub.ct");
 
     private final Map<String, List<CertificateUpdate>> received = new ConcurrentHashMap<>();
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private LogCapture output;
     private final List<JsonObject> integrityEvents = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
     private Vertx vertx;
     private NavigliTiledLog navigli;
     private RunningHub hub;
@@ -73,7 +54,7 @@ class TiledLogTest {
     @BeforeEach
     void start() {
         vertx = Vertx.vertx();
-        CT_LOGGER.addHandler(capture);
+        output = LogCapture.of("io.certstream.hub.ct");
         // Listening before the hub starts: not a single published entry can be missed by the test.
         vertx.eventBus().<JsonObject>localConsumer(BusAddresses.INTEGRITY, m -> integrityEvents.add(m.body()));
         vertx.eventBus().<CertificateUpdate>localConsumer(BusAddresses.UPDATES, m -> received
@@ -82,7 +63,7 @@ class TiledLogTest {
 
     @AfterEach
     void stop() throws Exception {
-        CT_LOGGER.removeHandler(capture);
+        output.close();
         await(vertx.close());
     }
 
@@ -278,7 +259,7 @@ class TiledLogTest {
 
     /** Exactly one event on certstream.integrity so far: of {@code type}, for the tiled log, with {@code detail}. */
     private void assertIntegrityEvent(String type, String detail) throws InterruptedException {
-        Async.waitFor(WAIT, () -> "no event on " + BusAddresses.INTEGRITY + "; warnings: " + warnings, () -> !integrityEvents.isEmpty());
+        Async.waitFor(WAIT, () -> "no event on " + BusAddresses.INTEGRITY + "; warnings: " + warnings(), () -> !integrityEvents.isEmpty());
         Thread.sleep(2500); // a few more polls of the same bad checkpoint: none may raise it again
         assertEquals(1, integrityEvents.size(), integrityEvents.toString());
         JsonObject event = integrityEvents.get(0);
@@ -302,7 +283,7 @@ class TiledLogTest {
     /** Waits for {@code count} entries of a log, then long enough for a duplicate to show; checks order. */
     private List<CertificateUpdate> awaitEntries(String url, int count) throws InterruptedException {
         Async.waitFor(WAIT, () -> "timed out waiting for " + count + " entries of " + url + ", got "
-                + received.getOrDefault(url, List.of()).size() + "; warnings: " + warnings,
+                + received.getOrDefault(url, List.of()).size() + "; warnings: " + warnings(),
                 () -> received.getOrDefault(url, List.of()).size() >= count);
         Thread.sleep(300);
         List<CertificateUpdate> updates = received.get(url);
@@ -317,8 +298,8 @@ class TiledLogTest {
 
     /** A warning line that names the fault and where it happened. */
     private void awaitWarning(String... parts) throws InterruptedException {
-        Async.waitFor(WAIT, () -> "no warning with " + List.of(parts) + " in " + warnings,
-                () -> warnings.stream().anyMatch(w -> List.of(parts).stream().allMatch(w::contains)));
+        Async.waitFor(WAIT, () -> "no warning with " + List.of(parts) + " in " + warnings(),
+                () -> warnings().stream().anyMatch(w -> List.of(parts).stream().allMatch(w::contains)));
     }
 
     private static List<JsonObject> namesTiles() throws Exception {
@@ -330,5 +311,10 @@ class TiledLogTest {
         }
         assertNotEquals(0, names.size());
         return names;
+    }
+
+    /** What the watchers logged at WARNING or above, messages only. */
+    private List<String> warnings() {
+        return output.messages(Level.WARNING);
     }
 }

@@ -10,11 +10,11 @@ import java.util.logging.Logger;
 /** The lines a java.util.logging logger writes while the capture is open, as a user would read them in the output. */
 public final class LogCapture implements AutoCloseable {
     private final Logger logger;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord r) {
-            lines.add(r.getLevel() + " " + (r.getMessage() == null ? "" : r.getMessage()));
+            records.add(r);
         }
 
         @Override
@@ -35,17 +35,31 @@ public final class LogCapture implements AutoCloseable {
 
     /** Captures what the logger of {@code type} (and its children) writes. */
     public static LogCapture of(Class<?> type) {
-        return new LogCapture(Logger.getLogger(type.getName()));
+        return of(type.getName());
+    }
+
+    /** Captures what the logger named {@code name} (and its children, e.g. a package's classes) writes. */
+    public static LogCapture of(String name) {
+        return new LogCapture(Logger.getLogger(name));
     }
 
     /** Lines as {@code LEVEL message}, e.g. {@code WARNING sim: ...}. */
     public List<String> lines() {
-        return List.copyOf(lines);
+        return records.stream().map(r -> r.getLevel() + " " + message(r)).toList();
+    }
+
+    /** The messages (without their level) of the records at {@code atLeast} or above. */
+    public List<String> messages(Level atLeast) {
+        return records.stream().filter(r -> r.getLevel().intValue() >= atLeast.intValue()).map(LogCapture::message).toList();
     }
 
     /** The captured lines that contain every one of {@code parts}. */
     public List<String> matching(String... parts) {
-        return lines.stream().filter(line -> List.of(parts).stream().allMatch(line::contains)).toList();
+        return lines().stream().filter(line -> List.of(parts).stream().allMatch(line::contains)).toList();
+    }
+
+    private static String message(LogRecord r) {
+        return r.getMessage() == null ? "" : r.getMessage();
     }
 
     @Override
