@@ -1,7 +1,7 @@
 package io.certstream.bench;
 
-import io.certstream.hub.ct.EntriesParser;
-import io.certstream.hub.ct.RawEntry;
+import io.certstream.hub.ct.rfc6962.EntriesParser;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.vertx.core.Vertx;

@@ -1,9 +1,9 @@
 package io.certstream.bench;
 
-import io.certstream.hub.ct.RawEntry;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.decode.LogEntryDecoder;
-import io.certstream.hub.stream.EncodedUpdate;
-import io.certstream.hub.stream.WireFormat;
+import io.certstream.hub.wire.EncodedUpdate;
+import io.certstream.hub.wire.WireFormat;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.model.LogSource;
 
@@ -48,7 +48,7 @@ public final class CpuCost {
         }
         io.vertx.core.buffer.Buffer body = new io.vertx.core.json.JsonObject().put("entries", array).toBuffer();
         int perBody = raw.size();
-        measurePer("parse get-entries", seconds, perBody, i -> io.certstream.hub.ct.EntriesParser.parse(body, 0, "bench"));
+        measurePer("parse get-entries", seconds, perBody, i -> io.certstream.hub.ct.rfc6962.EntriesParser.parse(body, 0, "bench"));
         measure("decode", seconds, decode::apply);
         measure("serialize full", seconds, i -> WireFormat.full(decoded.get(i % decoded.size())));
         measure("serialize lite", seconds, i -> WireFormat.lite(decoded.get(i % decoded.size())));

@@ -1,10 +1,10 @@
 package io.certstream.bench;
 
-import io.certstream.hub.ct.EntriesParser;
-import io.certstream.hub.ct.RawEntry;
+import io.certstream.hub.ct.rfc6962.EntriesParser;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.decode.LogEntryDecoder;
-import io.certstream.hub.stream.EncodedUpdate;
-import io.certstream.hub.stream.WireFormat;
+import io.certstream.hub.wire.EncodedUpdate;
+import io.certstream.hub.wire.WireFormat;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.model.LogSource;
 import io.vertx.core.buffer.Buffer;

@@ -4,22 +4,23 @@ import io.certstream.hub.config.HubConfig;
 import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogDirectory;
 import io.certstream.hub.ct.PositionStore;
-import io.certstream.hub.ct.Rfc6962Watcher;
+import io.certstream.hub.ct.rfc6962.Rfc6962Watcher;
 import io.certstream.hub.ct.tiled.TiledWatcher;
 import io.certstream.hub.metrics.LogMetrics;
+import io.certstream.hub.decode.DecodePool;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.hub.plugin.PluginHost;
-import io.certstream.hub.stream.Backlog;
-import io.certstream.hub.stream.BridgeChannels;
-import io.certstream.hub.stream.LivePage;
-import io.certstream.hub.stream.OverloadWarning;
-import io.certstream.hub.stream.SockJsBridge;
-import io.certstream.hub.stream.TcpBridgeVerticle;
-import io.certstream.hub.metrics.MonitoringRoutes;
-import io.certstream.hub.stream.UpdatePublisher;
-import io.certstream.hub.stream.WebVerticle;
-import io.certstream.hub.stream.WireFormat;
+import io.certstream.hub.publish.DeliveryLag;
+import io.certstream.hub.bridge.BridgeChannels;
+import io.certstream.hub.web.LivePage;
+import io.certstream.hub.publish.OverloadWarning;
+import io.certstream.hub.bridge.SockJsBridge;
+import io.certstream.hub.bridge.TcpBridgeVerticle;
+import io.certstream.hub.web.MonitoringRoutes;
+import io.certstream.hub.publish.UpdatePublisher;
+import io.certstream.hub.web.WebVerticle;
+import io.certstream.hub.wire.WireFormat;
 import io.certstream.model.LogSource;
 import io.certstream.plugin.BusAddresses;
 import io.vertx.core.DeploymentOptions;
@@ -55,6 +56,7 @@ public final class Hub extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        DecodePool.bindMetrics(metrics.prometheus().registry());
         UpdatePublisher.registerCodec(vertx);
         BridgeChannels.registerCodec(vertx.eventBus());
         BridgeChannels bridgeChannels = new BridgeChannels(vertx.eventBus());
@@ -77,7 +79,7 @@ public final class Hub extends VerticleBase {
         return vertx.deployVerticle(new PluginHost(config, metrics))
                 .compose(id -> vertx.deployVerticle(() -> {
                     // Each instance measures its own event loop's backlog; its SockJS bridge shares the loop.
-                    Backlog backlog = new Backlog(publisher, config.server().maxPendingMessages());
+                    DeliveryLag backlog = new DeliveryLag(publisher, config.server().maxPendingMessages());
                     return new WebVerticle(config.server(), metrics, backlog,
                             router -> routes(router, bridgeChannels, backlog));
                 }, new DeploymentOptions().setInstances(instances)))
@@ -104,7 +106,7 @@ public final class Hub extends VerticleBase {
         return positions == null ? Future.succeededFuture() : positions.close();
     }
 
-    private void routes(Router router, BridgeChannels bridgeChannels, Backlog backlog) {
+    private void routes(Router router, BridgeChannels bridgeChannels, DeliveryLag backlog) {
         if (config.bridge().sockjs()) {
             // One bridge per web verticle instance (its consumers live on that instance's event loop).
             router.route(SockJsBridge.PATH + "/*").subRouter(new SockJsBridge(vertx, bridgeChannels, metrics, backlog,

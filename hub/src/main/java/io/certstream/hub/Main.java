@@ -40,7 +40,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        LogFormat.install();
+        OneLineLogFormat.install();
         Path configFile = null;
         boolean demo = false;
         for (int i = 0; i < args.length; i++) {

@@ -1,6 +1,6 @@
 package io.certstream.bench.load;
 
-import io.certstream.hub.ct.RawEntry;
+import io.certstream.hub.decode.RawEntry;
 import org.bouncycastle.asn1.x509.Certificate;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.certstream.bench.load;
 
 import io.certstream.bench.BenchEntries;
-import io.certstream.hub.ct.RawEntry;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;

@@ -1,12 +1,12 @@
 package io.certstream.hub.ct;
 
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.config.HubConfig.WatcherConfig;
 import io.certstream.hub.decode.DecodePool;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.decode.MalformedEntryException;
 import io.certstream.hub.metrics.LogMetrics;
-import io.certstream.hub.stream.EncodedUpdate;
-import io.certstream.hub.stream.UpdatePublisher;
+import io.certstream.hub.wire.EncodedUpdate;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.model.LogSource;
 import io.vertx.core.Future;
@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * from the same index on any failure, so that no entry is ever skipped (unless the backlog exceeds
  * {@code watcher.maxBacklog}, which is said loudly). A tree head smaller than one already seen is rejected. The
  * position is saved in the {@link PositionStore} after each published batch, faults are logged through a
- * {@link FaultLog}, and a catch-up progress line is logged periodically. Subclasses only say how to read a tree head
+ * {@link ThrottledFaultLog}, and a catch-up progress line is logged periodically. Subclasses only say how to read a tree head
  * and a run of entries from their kind of log.
  */
 public abstract class LogWatcher extends VerticleBase {
@@ -34,13 +34,13 @@ public abstract class LogWatcher extends VerticleBase {
     protected final WatcherConfig config;
     protected final LogMetrics metrics;
     private final LogEntryDecoder decoder;
-    private final UpdatePublisher publisher;
+    private final UpdateSink publisher;
     private final LogSource source;
     private final Backoff backoff;
     private final LogPosition position;
     /** Named after the concrete watcher, so log lines say which kind of log speaks. */
     private final Logger logger = Logger.getLogger(getClass().getName());
-    private final FaultLog faults;
+    private final ThrottledFaultLog faults;
 
     private LogHttp http;
     private long largestTreeSize = -1;
@@ -53,7 +53,7 @@ public abstract class LogWatcher extends VerticleBase {
     public record Fetched(List<RawEntry> entries, LongFunction<String> certLink) {
     }
 
-    protected LogWatcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdatePublisher publisher,
+    protected LogWatcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdateSink publisher,
                          LogMetrics metrics, PositionStore positions, long startIndex) {
         this.log = log;
         this.config = config;
@@ -63,7 +63,7 @@ public abstract class LogWatcher extends VerticleBase {
         this.source = log.source();
         this.backoff = new Backoff(config.maxBackoffSeconds() * 1000L);
         this.position = new LogPosition(log.url(), startIndex, metrics, positions);
-        this.faults = new FaultLog(logger, log.name(), FAULT_LOG_WINDOW_MILLIS);
+        this.faults = new ThrottledFaultLog(logger, log.name(), FAULT_LOG_WINDOW_MILLIS);
     }
 
     /** Reads the log's current tree head, verified as far as this kind of log allows. */

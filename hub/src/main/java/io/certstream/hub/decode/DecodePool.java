@@ -1,5 +1,7 @@
 package io.certstream.hub.decode;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +48,13 @@ public final class DecodePool {
             });
 
     private DecodePool() {
+    }
+
+    /** Registers the pool's meters (shown in /metrics): decode is below metrics, so it binds its own. */
+    public static void bindMetrics(MeterRegistry registry) {
+        FunctionCounter.builder("certstream.decode.caller.runs", DecodePool.class, c -> callerRuns())
+                .description("chunks of a batch decoded by the calling worker because the decode pool's queue was full")
+                .register(registry);
     }
 
     /** Chunks the callers decoded themselves because the pool's queue was full (shown in /metrics). */

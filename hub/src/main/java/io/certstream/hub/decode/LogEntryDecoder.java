@@ -3,7 +3,6 @@ package io.certstream.hub.decode;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.certstream.hub.ct.RawEntry;
 import io.certstream.model.Certificate;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.model.LogSource;

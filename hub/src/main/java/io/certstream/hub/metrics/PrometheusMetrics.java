@@ -1,6 +1,5 @@
 package io.certstream.hub.metrics;
 
-import io.certstream.hub.decode.DecodePool;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -62,9 +61,6 @@ public final class PrometheusMetrics {
         Gauge.builder("certstream.certificates.per.second", hub, HubMetrics::certificatesPerSecond)
                 .description("certificates published per second over the last seconds").register(registry);
         Gauge.builder("certstream.logs.watched", hub, h -> h.logs().size()).register(registry);
-        FunctionCounter.builder("certstream.decode.caller.runs", DecodePool.class, c -> DecodePool.callerRuns())
-                .description("chunks of a batch decoded by the calling worker because the decode pool's queue was full")
-                .register(registry);
     }
 
     void bindEndpoint(String endpoint, AtomicLong clients, LongAdder dropped, LongAdder disconnectedSlow,

@@ -1,6 +1,6 @@
 package io.certstream.hub.sim;
 
-import io.certstream.hub.ct.RawEntry;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.ct.Sha256;
 import io.certstream.model.UpdateType;
 

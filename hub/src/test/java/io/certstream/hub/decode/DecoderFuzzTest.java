@@ -1,7 +1,6 @@
 package io.certstream.hub.decode;
 
-import io.certstream.hub.ct.EntriesParser;
-import io.certstream.hub.ct.RawEntry;
+import io.certstream.hub.ct.rfc6962.EntriesParser;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;

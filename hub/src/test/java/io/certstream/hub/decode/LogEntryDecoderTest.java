@@ -40,7 +40,6 @@ import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.junit.jupiter.api.Test;
 
-import io.certstream.hub.ct.RawEntry;
 import io.certstream.model.Certificate;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.model.DistinguishedName;

@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.certstream.hub.ct.RawEntry;
 import io.certstream.model.Certificate;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.model.LogSource;

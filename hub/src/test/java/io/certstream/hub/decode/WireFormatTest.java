@@ -1,5 +1,6 @@
 package io.certstream.hub.decode;
 
+import io.certstream.hub.wire.WireFormat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.certstream.hub.ct.RawEntry;
-import io.certstream.hub.stream.WireFormat;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.model.LogSource;
 

@@ -2,8 +2,8 @@ package io.certstream.hub.it;
 
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
-import io.certstream.hub.stream.SockJsBridge;
-import io.certstream.hub.stream.WireFormat;
+import io.certstream.hub.bridge.SockJsBridge;
+import io.certstream.hub.wire.WireFormat;
 import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.RunningHub;
 import io.certstream.plugin.BusAddresses;

@@ -1,7 +1,7 @@
 package io.certstream.hub.it;
 
 import io.certstream.hub.metrics.LogMetrics;
-import io.certstream.hub.stream.WireFormat;
+import io.certstream.hub.wire.WireFormat;
 import io.certstream.hub.testing.LogCapture;
 import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.CtData;

@@ -1,6 +1,6 @@
 package io.certstream.hub.it;
 
-import io.certstream.hub.ct.Rfc6962Watcher;
+import io.certstream.hub.ct.rfc6962.Rfc6962Watcher;
 import io.certstream.hub.sim.FaultPlan;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;

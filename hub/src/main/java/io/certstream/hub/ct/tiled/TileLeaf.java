@@ -1,6 +1,6 @@
 package io.certstream.hub.ct.tiled;
 
-import io.certstream.hub.ct.RawEntry;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.decode.MalformedEntryException;
 import io.certstream.hub.decode.TlsReader;
 

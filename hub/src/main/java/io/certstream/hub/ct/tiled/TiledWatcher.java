@@ -7,13 +7,13 @@ import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.LogWatcher;
 import io.certstream.hub.ct.PositionStore;
-import io.certstream.hub.ct.RawEntry;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.ct.TreeHeadVerifier;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.decode.MalformedEntryException;
 import io.certstream.hub.metrics.LogMetrics;
-import io.certstream.hub.stream.UpdatePublisher;
+import io.certstream.hub.ct.UpdateSink;
 import io.vertx.core.Future;
 
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * verified with the log's key and against the log's hash tiles ({@link TreeVerifier}), then {@code tile/data/<N>}
  * one tile at a time from where it stands (the partial tile {@code .p/<W>} at the right edge), each checked
  * against the tree, with issuers from {@code issuer/<sha256>}. Each entry is turned into
- * the same bytes an RFC 6962 log would serve and published like {@link io.certstream.hub.ct.Rfc6962Watcher}'s:
+ * the same bytes an RFC 6962 log would serve and published like {@link io.certstream.hub.ct.rfc6962.Rfc6962Watcher}'s:
  * clients cannot tell the two kinds apart but for {@code source} and {@code cert_link}. A checkpoint the log's key
  * did not sign ({@code sth_signature}), hash tiles that do not hash to the signed tree and a tree that does not
  * extend the last trusted one, read from its own hash tiles ({@code tree_consistency}), are rejected and raised on the
@@ -53,7 +53,7 @@ public final class TiledWatcher extends LogWatcher {
     /** The last tree head the watcher took, or null. */
     private SignedTreeHead trusted;
 
-    public TiledWatcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdatePublisher publisher,
+    public TiledWatcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdateSink publisher,
                         LogMetrics metrics, PositionStore positions, long startIndex) {
         super(log, config, decoder, publisher, metrics, positions, startIndex);
         this.issuers = new IssuerCache(log.url(), ISSUERS_KEPT);

@@ -1,0 +1,233 @@
+package io.certstream.hub.bridge;
+
+import io.certstream.hub.metrics.HubMetrics;
+import io.netty.channel.Channel;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One SockJS bridge client: the socket the bridge writes to, with a bound on what it has not yet taken. Every write
+ * is counted until its future completes (the websocket flushed it to the client, or a polling client fetched it);
+ * while more than {@code queueBytes} are outstanding, {@link #mayReceive} says no, the bridge skips the message for
+ * this client only (counted as dropped), and a client that stays behind for {@code slowMillis} is closed.
+ * It also remembers which addresses its client follows, so that {@link BridgeChannels} counts each once.
+ */
+final class BridgeClient implements SockJSSocket {
+    static final int CLOSE_TOO_SLOW = 1013;
+
+    private final SockJSSocket socket;
+    private final int queueBytes;
+    private final long slowMillis;
+    private final HubMetrics metrics;
+    private final String label;
+    // Write completions may run on another context than the bridge's consumers: count atomically.
+    private final AtomicLong outstanding = new AtomicLong();
+    private final Set<String> followed = new HashSet<>();
+    private long behindSince = -1;
+    private boolean closing;
+
+    BridgeClient(SockJSSocket socket, int queueBytes, long slowMillis, HubMetrics metrics, String label) {
+        this.socket = socket;
+        this.queueBytes = queueBytes;
+        this.slowMillis = slowMillis;
+        this.metrics = metrics;
+        this.label = label;
+    }
+
+    /** Whether the next outbound message may be written; false skips it (and counts a drop). */
+    boolean mayReceive(long nowMillis) {
+        if (closing) {
+            return false;
+        }
+        if (outstanding.get() < queueBytes) {
+            behindSince = -1;
+            return true;
+        }
+        metrics.messageDropped(label);
+        if (behindSince < 0) {
+            behindSince = nowMillis;
+        } else if (nowMillis - behindSince > slowMillis) {
+            closing = true;
+            metrics.disconnectedSlow(label);
+            closeNow();
+        }
+        return false;
+    }
+
+    /**
+     * Closes a client that stopped reading. SockJS's close queues its close frame behind the backlog, which the
+     * client is not taking, so over a websocket it would never complete and the backlog would stay: there the
+     * connection itself is closed too, dropping what the client has not read. (Polling transports keep the backlog
+     * in the session, which the close discards.)
+     */
+    private void closeNow() {
+        socket.close(CLOSE_TOO_SLOW, "client too slow: messages dropped for " + slowMillis / 1000 + " s");
+        String uri = socket.uri();
+        RoutingContext upgrade = socket.routingContext();
+        if (uri != null && uri.endsWith("/websocket") && upgrade != null
+                && upgrade.request().connection() instanceof HttpServerConnection connection) {
+            // Not channel().close(): Vert.x's pipeline turns that into the same graceful close.
+            Channel channel = connection.channelHandlerContext().channel();
+            channel.unsafe().close(channel.voidPromise());
+        }
+    }
+
+    long outstandingBytes() {
+        return outstanding.get();
+    }
+
+    /** Records a registration; false when this client already follows {@code address}. */
+    synchronized boolean follow(String address, BridgeChannels channels) {
+        if (address == null || !followed.add(address)) {
+            return false;
+        }
+        channels.follow(address);
+        return true;
+    }
+
+    synchronized void forget(String address, BridgeChannels channels) {
+        if (address != null && followed.remove(address)) {
+            channels.unfollow(address);
+        }
+    }
+
+    synchronized void forgetAll(BridgeChannels channels) {
+        followed.forEach(channels::unfollow);
+        followed.clear();
+    }
+
+    @Override
+    public Future<Void> write(Buffer data) {
+        long size = data.length();
+        outstanding.addAndGet(size);
+        return socket.write(data).andThen(ar -> outstanding.addAndGet(-size));
+    }
+
+    // Everything else is the wrapped socket's.
+
+    @Override
+    public SockJSSocket exceptionHandler(Handler<Throwable> handler) {
+        socket.exceptionHandler(handler);
+        return this;
+    }
+
+    @Override
+    public SockJSSocket handler(Handler<Buffer> handler) {
+        socket.handler(handler);
+        return this;
+    }
+
+    @Override
+    public SockJSSocket pause() {
+        socket.pause();
+        return this;
+    }
+
+    @Override
+    public SockJSSocket resume() {
+        socket.resume();
+        return this;
+    }
+
+    @Override
+    public SockJSSocket fetch(long amount) {
+        socket.fetch(amount);
+        return this;
+    }
+
+    @Override
+    public SockJSSocket endHandler(Handler<Void> handler) {
+        socket.endHandler(handler);
+        return this;
+    }
+
+    @Override
+    public SockJSSocket closeHandler(Handler<Void> handler) {
+        socket.closeHandler(handler);
+        return this;
+    }
+
+    @Override
+    public SockJSSocket setWriteQueueMaxSize(int maxSize) {
+        socket.setWriteQueueMaxSize(maxSize);
+        return this;
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return outstanding.get() >= queueBytes;
+    }
+
+    @Override
+    public SockJSSocket drainHandler(Handler<Void> handler) {
+        socket.drainHandler(handler);
+        return this;
+    }
+
+    @Override
+    public String writeHandlerID() {
+        return socket.writeHandlerID();
+    }
+
+    @Override
+    public Future<Void> end() {
+        return socket.end();
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    @Override
+    public void close(int statusCode, String reason) {
+        socket.close(statusCode, reason);
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return socket.remoteAddress();
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return socket.localAddress();
+    }
+
+    @Override
+    public MultiMap headers() {
+        return socket.headers();
+    }
+
+    @Override
+    public String uri() {
+        return socket.uri();
+    }
+
+    @Override
+    public RoutingContext routingContext() {
+        return socket.routingContext();
+    }
+
+    @Override
+    public Session webSession() {
+        return socket.webSession();
+    }
+
+    @Override
+    public User webUser() {
+        return socket.webUser();
+    }
+}

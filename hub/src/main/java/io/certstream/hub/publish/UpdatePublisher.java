@@ -1,0 +1,79 @@
+package io.certstream.hub.publish;
+
+import io.certstream.hub.ct.UpdateSink;
+import io.certstream.hub.wire.EncodedUpdate;
+import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.plugin.BusAddresses;
+import io.certstream.model.CertificateUpdate;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Puts decoded certificates on the event bus: the object for in-JVM plugins, the serialized text per channel. */
+public final class UpdatePublisher implements UpdateSink {
+    /**
+     * Vert.x copies a {@code Buffer} body for every local consumer (its default codec assumes consumers may write to
+     * it); the stream texts are never written after serialization, so every consumer gets the same bytes.
+     */
+    private static final String SHARED_BUFFER_CODEC = "certstream-shared-buffer";
+    private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(SHARED_BUFFER_CODEC);
+    private final EventBus bus;
+    private final HubMetrics metrics;
+    /** Where each update goes next (the bridge channels), after the stream addresses; may be null. */
+    private final UpdateSink next;
+    /** Updates published so far; each web verticle compares it with what it has taken off the bus ({@link DeliveryLag}). */
+    private final AtomicLong published = new AtomicLong();
+
+    public UpdatePublisher(Vertx vertx, HubMetrics metrics) {
+        this(vertx, metrics, null);
+    }
+
+    /** @param next also gets every update, after it is on the stream addresses (the bridge channels); may be null */
+    public UpdatePublisher(Vertx vertx, HubMetrics metrics, UpdateSink next) {
+        this.bus = vertx.eventBus();
+        this.metrics = metrics;
+        this.next = next;
+    }
+
+    /**
+     * Lets the immutable update and the serialized texts travel the local bus by reference: no copy per consumer.
+     * Idempotent per Vert.x.
+     */
+    public static void registerCodec(Vertx vertx) {
+        try {
+            vertx.eventBus().registerDefaultCodec(CertificateUpdate.class, new LocalCodec<>("certstream-update"));
+        } catch (IllegalStateException alreadyRegistered) {
+            // a hub restarted in the same Vert.x (tests, embedding applications): the codec is the same
+        }
+        try {
+            vertx.eventBus().registerCodec(new LocalCodec<Buffer>(SHARED_BUFFER_CODEC));
+        } catch (IllegalStateException alreadyRegistered) {
+            // as above
+        }
+    }
+
+    @Override
+    public void publish(List<EncodedUpdate> updates) {
+        for (EncodedUpdate u : updates) {
+            // Counted before it is on the bus, so a consumer never sees a message the count does not include.
+            published.incrementAndGet();
+            bus.publish(BusAddresses.UPDATES, u.update());
+            bus.publish(BusAddresses.FULL, u.full(), SHARED);
+            bus.publish(BusAddresses.LITE, u.lite(), SHARED);
+            bus.publish(BusAddresses.DOMAINS_ONLY, u.domainsOnly(), SHARED);
+        }
+        if (next != null) {
+            next.publish(updates);
+        }
+        metrics.published(updates.size());
+    }
+
+    /** How many updates were published (each on every stream address) since this publisher was made. */
+    public long published() {
+        return published.get();
+    }
+}

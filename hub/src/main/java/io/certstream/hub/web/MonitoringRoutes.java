@@ -1,0 +1,54 @@
+package io.certstream.hub.web;
+
+import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.metrics.LogMetrics;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+import java.util.Comparator;
+
+/**
+ * {@code GET /metrics} (Prometheus text format, via vertx-micrometer's scraping handler) and {@code GET /health}
+ * (which logs are stalled). Mounted by the hub on every web verticle instance; reads shared metrics only.
+ */
+public final class MonitoringRoutes {
+    private MonitoringRoutes() {
+    }
+
+    /** @param stalledMillis how long a log may go without a tree head, or with a backlog and no progress */
+    public static void mount(Router router, HubMetrics metrics, long stalledMillis) {
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.prometheus().registry()));
+        router.get("/health").handler(ctx -> {
+            JsonObject health = health(metrics, stalledMillis, System.currentTimeMillis());
+            ctx.response().setStatusCode("failing".equals(health.getString("status")) ? 503 : 200)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .end(health.encodePrettily());
+        });
+    }
+
+    /**
+     * {@code status} is {@code ok} when no log is stalled, {@code degraded} when some are (still 200: the other logs
+     * stream), {@code failing} (503) when every watched log is stalled.
+     */
+    static JsonObject health(HubMetrics metrics, long stalledMillis, long now) {
+        JsonArray stalled = new JsonArray();
+        metrics.logs().values().stream().sorted(Comparator.comparing(LogMetrics::url)).forEach(log -> {
+            String reason = log.stalledReason(stalledMillis, now);
+            if (reason != null) {
+                stalled.add(new JsonObject().put("name", log.name()).put("url", log.url()).put("reason", reason)
+                        .put("next_index", log.nextIndex()).put("tree_size", log.treeSize()).put("lag", log.lag()));
+            }
+        });
+        int watched = metrics.logs().size();
+        String status = stalled.isEmpty() ? "ok" : stalled.size() == watched ? "failing" : "degraded";
+        return new JsonObject()
+                .put("status", status)
+                .put("logs_watched", watched)
+                .put("logs_stalled", stalled.size())
+                .put("stalled", stalled);
+    }
+}
