@@ -1,6 +1,10 @@
 package io.certstream.hub;
 
+import io.certstream.hub.config.AccessConfig;
 import io.certstream.hub.config.HubConfig;
+import io.certstream.hub.web.AccessGate;
+import io.certstream.hub.web.ConnectionLimits;
+import io.certstream.hub.web.TlsFiles;
 import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogDirectory;
 import io.certstream.hub.ct.PositionStore;
@@ -69,6 +73,13 @@ public final class Hub extends VerticleBase {
         vertx.setPeriodic(config.server().heartbeatSeconds() * 1000L, t -> vertx.eventBus()
                 .publish(BusAddresses.HEARTBEAT, WireFormat.heartbeat(System.currentTimeMillis() / 1000)));
         OverloadWarning overload = new OverloadWarning(metrics, config.server().maxPendingMessages());
+        // Access control: the connection counts are shared by all instances, each instance has its own gate.
+        AccessConfig access = config.server().access();
+        ConnectionLimits limits = new ConnectionLimits(access, metrics.access());
+        TlsFiles tls = access.tls() == null ? null : new TlsFiles(access.tls());
+        if (tls != null) {
+            tls.watch(vertx, metrics.access());
+        }
         vertx.setPeriodic(1000, t -> {
             metrics.sample();
             overload.check(System.currentTimeMillis());
@@ -81,11 +92,13 @@ public final class Hub extends VerticleBase {
                     // Each instance measures its own event loop's backlog; its SockJS bridge shares the loop.
                     DeliveryLag backlog = new DeliveryLag(publisher, config.server().maxPendingMessages());
                     return new WebVerticle(config.server(), metrics, backlog,
-                            router -> routes(router, bridgeChannels, backlog));
+                            router -> routes(router, bridgeChannels, backlog),
+                            new AccessGate(access, limits, metrics.access(), tls));
                 }, new DeploymentOptions().setInstances(instances)))
                 .compose(id -> config.bridge().tcpPort() == 0 ? Future.succeededFuture(id)
                         : vertx.deployVerticle(new TcpBridgeVerticle(config.bridge().tcpHost(), config.bridge().tcpPort(),
-                                bridgeChannels, metrics, config.server().clientQueueBytes())))
+                                bridgeChannels, metrics, config.server().clientQueueBytes(),
+                                tls == null ? null : tls.keyCert(), access.allowedIps())))
                 .compose(id -> PositionStore.open(vertx, Path.of(config.stateDir()),
                         config.watcher().positionSaveSeconds() * 1000L))
                 .compose(store -> {

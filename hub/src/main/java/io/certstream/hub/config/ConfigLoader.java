@@ -46,7 +46,7 @@ public final class ConfigLoader {
         applyEnvironment(merged, defaults(), "", env, sources);
         mergeInto(merged, overrides, "", sources, overrideSource);
         String fallback = fileSource;
-        return HubConfig.read(new ConfigReader(merged, "", key -> sourceOf(key, sources, fallback)));
+        return HubConfig.read(new ConfigReader(merged, "", key -> sourceOf(key, sources, fallback), env));
     }
 
     public static JsonObject defaults() {

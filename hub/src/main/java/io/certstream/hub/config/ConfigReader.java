@@ -15,12 +15,24 @@ final class ConfigReader {
     private final JsonObject json;
     private final String path;
     private final java.util.function.Function<String, String> sourceOfKey;
+    private final java.util.Map<String, String> env;
 
     /** @param sourceOfKey where the value of a full key came from, e.g. the file name or an environment variable */
     ConfigReader(JsonObject json, String path, java.util.function.Function<String, String> sourceOfKey) {
+        this(json, path, sourceOfKey, java.util.Map.of());
+    }
+
+    /** @param env the environment, for keys that name a variable (e.g. {@code server.tokensEnv}) */
+    ConfigReader(JsonObject json, String path, java.util.function.Function<String, String> sourceOfKey,
+                 java.util.Map<String, String> env) {
         this.json = json;
         this.path = path;
         this.sourceOfKey = sourceOfKey;
+        this.env = env;
+    }
+
+    java.util.Map<String, String> env() {
+        return env;
     }
 
     String key(String name) {
@@ -50,12 +62,12 @@ final class ConfigReader {
     ConfigReader object(String name) {
         Object value = json.getValue(name);
         if (value == null) {
-            return new ConfigReader(new JsonObject(), key(name), sourceOfKey);
+            return new ConfigReader(new JsonObject(), key(name), sourceOfKey, env);
         }
         if (!(value instanceof JsonObject object)) {
             throw error(name, "must be a JSON object, got " + describe(value));
         }
-        return new ConfigReader(object, key(name), sourceOfKey);
+        return new ConfigReader(object, key(name), sourceOfKey, env);
     }
 
     String string(String name, String fallback) {
@@ -150,7 +162,7 @@ final class ConfigReader {
             if (!(array.getValue(i) instanceof JsonObject object)) {
                 throw error(name + "[" + i + "]", "must be a JSON object, got " + describe(array.getValue(i)));
             }
-            out.add(new ConfigReader(object, key(name) + "[" + i + "]", sourceOfKey));
+            out.add(new ConfigReader(object, key(name) + "[" + i + "]", sourceOfKey, env));
         }
         return out;
     }

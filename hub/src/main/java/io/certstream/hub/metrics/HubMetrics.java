@@ -26,6 +26,7 @@ public final class HubMetrics {
     private final RateMeter rate = new RateMeter(10);
     private final Map<String, PluginEntry> plugins = new ConcurrentHashMap<>();
     private final PrometheusMetrics prometheus;
+    private final AccessMetrics access;
 
     private record PluginEntry(String type, PluginMetrics metrics) {
     }
@@ -49,6 +50,12 @@ public final class HubMetrics {
     public HubMetrics(PrometheusMetrics prometheus) {
         this.prometheus = prometheus;
         prometheus.bindHub(this);
+        this.access = new AccessMetrics(prometheus.registry());
+    }
+
+    /** Connections, refusals and TLS reloads of the access gate. */
+    public AccessMetrics access() {
+        return access;
     }
 
     public PrometheusMetrics prometheus() {
@@ -176,6 +183,7 @@ public final class HubMetrics {
                 .put("certificates_per_second", Math.round(rate.perSecond() * 10) / 10.0)
                 .put("logs_watched", logs.size())
                 .put("endpoints", endpoints)
+                .put("access", access.toJson())
                 .put("logs", logList)
                 .put("plugins", pluginStats);
     }

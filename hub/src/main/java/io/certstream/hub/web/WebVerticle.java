@@ -37,6 +37,7 @@ public final class WebVerticle extends VerticleBase {
     private final HubMetrics metrics;
     private final DeliveryLag backlog;
     private final Consumer<Router> extraRoutes;
+    private final AccessGate gate;
     private final Map<StreamType, Set<ClientConnection>> clients = new EnumMap<>(StreamType.class);
     private final Map<StreamType, RecentMessages> recent = new EnumMap<>(StreamType.class);
     private HttpServer server;
@@ -44,9 +45,12 @@ public final class WebVerticle extends VerticleBase {
     /**
      * @param backlog     this instance's own: how far its event loop is behind the publisher (see {@link DeliveryLag})
      * @param extraRoutes lets the hub mount more handlers (e.g. the event-bus bridge) before the catch-all routes
+     * @param gate        this instance's access control (allowlists, tokens, limits, TLS), ahead of every route
      */
-    public WebVerticle(ServerConfig config, HubMetrics metrics, DeliveryLag backlog, Consumer<Router> extraRoutes) {
+    public WebVerticle(ServerConfig config, HubMetrics metrics, DeliveryLag backlog, Consumer<Router> extraRoutes,
+                       AccessGate gate) {
         this.config = config;
+        this.gate = gate;
         this.metrics = metrics;
         this.backlog = backlog;
         this.extraRoutes = extraRoutes;
@@ -74,6 +78,7 @@ public final class WebVerticle extends VerticleBase {
         });
 
         Router router = Router.router(vertx);
+        router.route().handler(gate);
         extraRoutes.accept(router);
         for (StreamType channel : StreamType.values()) {
             router.get(channel.path()).handler(ctx -> upgradeOrPage(ctx, channel));
@@ -87,7 +92,7 @@ public final class WebVerticle extends VerticleBase {
                         .put("endpoints", "/ (lite), /full-stream, /domains-only, /example.json, /latest.json, /stats, /metrics, /health")
                         .encode()));
 
-        HttpServerOptions options = new HttpServerOptions()
+        HttpServerOptions options = gate.secure(new HttpServerOptions())
                 .setHost(config.host())
                 .setPort(config.port())
                 .setMaxWebSocketFrameSize(MAX_INBOUND_BYTES)
@@ -98,7 +103,7 @@ public final class WebVerticle extends VerticleBase {
                 // buffers; CertStream clients do not need it.
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false);
-        return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+        return gate.install(vertx, vertx.createHttpServer(options)).requestHandler(router).listen().onSuccess(s -> server = s);
     }
 
     /** The port actually bound (useful when configured with port 0). */
