@@ -22,7 +22,7 @@ public final class AccessMetrics {
     /** Every reason a request can be refused for, so each counter exists (at 0) from the start. */
     public static final List<String> REASONS = List.of(
             "ip_not_allowed", "monitoring_not_allowed", "unauthorized", "stream_not_allowed",
-            "max_connections", "max_connections_per_ip", "token_max_connections", "bad_request", "header_timeout");
+            "max_connections", "max_connections_per_ip", "token_max_connections", "bad_request");
 
     private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
     private final AtomicLong connections = new AtomicLong();

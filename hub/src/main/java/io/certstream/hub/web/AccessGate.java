@@ -5,6 +5,7 @@ import io.certstream.hub.config.AccessConfig.Token;
 import io.certstream.hub.config.Cidr;
 import io.certstream.hub.metrics.AccessMetrics;
 import io.certstream.hub.wire.StreamType;
+import io.netty.channel.Channel;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -12,6 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
@@ -32,8 +34,8 @@ import java.util.logging.Logger;
  *       {@code /eventbus}) without a known token gets 401, one whose token does not open that stream 403;</li>
  *   <li>limits: a streaming connection past {@code server.maxConnections}, {@code server.maxConnectionsPerIp} or its
  *       token's {@code maxConnections} gets 429; its place is freed when the connection closes;</li>
- *   <li>a connection that sends no complete request head within {@code server.headerTimeoutSeconds} is closed, and
- *       request heads Vert.x rejects (too large, malformed) are counted.</li>
+ *   <li>a connection silent for {@code server.headerTimeoutSeconds} before its request head is complete (or
+ *       between requests) is closed, and request heads Vert.x rejects (too large, malformed) are counted.</li>
  * </ul>
  * Every refusal is counted by reason ({@link AccessMetrics}); its answer and log line name the rule, never the token.
  * Other endpoints (e.g. a new {@code /sse} route) are covered by path here, or call {@link #admit} themselves.
@@ -48,14 +50,9 @@ public final class AccessGate implements Handler<RoutingContext> {
     private final ConnectionLimits limits;
     private final AccessMetrics metrics;
     private final List<byte[]> tokenHashes;
-    /** This instance's connections (touched on its event loop only): the lease each holds, if any. */
-    private final Map<HttpConnection, Tracked> connections = new HashMap<>();
-    private Vertx vertx;
+    /** This instance's connections that hold a place (touched on its event loop only). */
+    private final Map<HttpConnection, ConnectionLimits.Lease> leases = new HashMap<>();
 
-    private static final class Tracked {
-        long headerTimer = -1;
-        ConnectionLimits.Lease lease;
-    }
 
     private final TlsFiles tls;
 
@@ -68,52 +65,47 @@ public final class AccessGate implements Handler<RoutingContext> {
         this.tokenHashes = config.tokens().stream().map(t -> sha256(t.secret())).toList();
     }
 
-    /** TLS on the options when {@code server.tls} is set. */
+    /**
+     * TLS on the options when {@code server.tls} is set, and the idle timeout that closes a connection silent for
+     * {@code server.headerTimeoutSeconds} while it sends its request head or between requests (streams are exempt:
+     * {@link #handle} lifts it from their connection once their head is complete).
+     */
     public io.vertx.core.http.HttpServerOptions secure(io.vertx.core.http.HttpServerOptions options) {
+        options.setIdleTimeout(config.headerTimeoutSeconds()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
         return tls == null ? options : options.setSsl(true).setKeyCertOptions(tls.keyCert());
     }
 
-    /** Hooks the server: header timeout and lease release per connection, counted bad request heads, renewed certificates. */
+    /** Hooks the server: counted bad request heads (too large, malformed), renewed certificates. */
     public HttpServer install(Vertx vertx, HttpServer server) {
-        this.vertx = vertx;
         if (tls != null) {
             tls.serve(server);
         }
-        return server.connectionHandler(this::connected).invalidRequestHandler(request -> {
+        return server.invalidRequestHandler(request -> {
             metrics.refused("bad_request");
             HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
         });
     }
 
-    private void connected(HttpConnection connection) {
-        Tracked tracked = new Tracked();
-        connections.put(connection, tracked);
-        tracked.headerTimer = vertx.setTimer(config.headerTimeoutSeconds() * 1000L, t -> {
-            tracked.headerTimer = -1;
-            metrics.refused("header_timeout");
-            LOG.fine(() -> "closing a connection from " + connection.remoteAddress() + ": no complete request within "
-                    + config.headerTimeoutSeconds() + " s (server.headerTimeoutSeconds)");
-            connection.close();
-        });
-        connection.closeHandler(v -> {
-            Tracked gone = connections.remove(connection);
-            if (gone != null) {
-                vertx.cancelTimer(gone.headerTimer);
-                if (gone.lease != null) {
-                    gone.lease.release();
-                }
-            }
-        });
+    /**
+     * Runs {@code action} when the connection's socket closes. The Netty channel says so even after a websocket
+     * upgrade, when Vert.x no longer calls the HTTP connection's close handler.
+     */
+    private static void onClose(HttpConnection connection, Runnable action) {
+        Channel channel = channel(connection);
+        if (channel != null) {
+            channel.closeFuture().addListener(f -> action.run());
+        } else {
+            connection.closeHandler(v -> action.run());
+        }
+    }
+
+    private static Channel channel(HttpConnection connection) {
+        return connection instanceof ConnectionBase base ? base.channel() : null;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        Tracked tracked = connections.get(request.connection());
-        if (tracked != null && tracked.headerTimer >= 0) {
-            vertx.cancelTimer(tracked.headerTimer);
-            tracked.headerTimer = -1;
-        }
         String path = pathOf(request);
         byte[] address = Cidr.literal(clientIp(request));
         if (!allowed(config.allowedIps(), address)) {
@@ -128,6 +120,11 @@ public final class AccessGate implements Handler<RoutingContext> {
         if (stream == null || ctx.get(ADMITTED) != null) {
             ctx.next();
             return;
+        }
+        // A stream may be silent for long (SockJS polls, a quiet log): the idle timeout is for request heads only.
+        Channel channel = channel(request.connection());
+        if (channel != null && channel.pipeline().get("idle") != null) {
+            channel.pipeline().remove("idle");
         }
         if (admit(ctx, stream)) {
             ctx.next();
@@ -158,8 +155,8 @@ public final class AccessGate implements Handler<RoutingContext> {
         if (!lasting(request)) {
             return true;
         }
-        Tracked tracked = connections.get(request.connection());
-        if (tracked != null && tracked.lease != null) {
+        HttpConnection connection = request.connection();
+        if (leases.containsKey(connection)) {
             return true;
         }
         Object result = limits.acquire(clientIp(request), token);
@@ -169,12 +166,11 @@ public final class AccessGate implements Handler<RoutingContext> {
             return false;
         }
         ConnectionLimits.Lease lease = (ConnectionLimits.Lease) result;
-        if (tracked == null) {
-            // Not seen by install() (e.g. a test router): freed when the response ends or the connection closes.
-            request.connection().closeHandler(v -> lease.release());
-        } else {
-            tracked.lease = lease;
-        }
+        leases.put(connection, lease);
+        onClose(connection, () -> {
+            leases.remove(connection);
+            lease.release();
+        });
         return true;
     }
 
