@@ -28,6 +28,8 @@ public final class Main {
               --config FILE  JSON configuration to use on top of the defaults (see config/hub.json and README.md)
               --demo         run offline against two simulated CT logs on 127.0.0.1 (one RFC 6962, one tiled)
                              instead of the real CT logs
+              --check-config validate the configuration, print it as in effect (secrets masked) and exit:
+                             status 0 when it is valid, 2 when not (for deployment scripts)
               --help         show this help
 
             Plugins: jars in the plugins directory (pluginDir, default ./plugins) are loaded at start-up;
@@ -43,6 +45,7 @@ public final class Main {
         OneLineLogFormat.install();
         Path configFile = null;
         boolean demo = false;
+        boolean checkConfig = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> {
@@ -52,6 +55,7 @@ public final class Main {
                     configFile = Path.of(args[++i]);
                 }
                 case "--demo" -> demo = true;
+                case "--check-config" -> checkConfig = true;
                 case "--help", "-h" -> {
                     System.out.print(USAGE);
                     return;
@@ -60,6 +64,9 @@ public final class Main {
             }
         }
         Path file = configFile;
+        if (checkConfig) {
+            System.exit(CheckConfig.run(file, System.getenv(), System.out, System.err));
+        }
         try {
             // Validate before starting anything, so a bad value stops the hub with a clear message.
             ConfigLoader.load(file, System.getenv());

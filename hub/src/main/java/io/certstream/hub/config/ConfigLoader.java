@@ -35,6 +35,60 @@ public final class ConfigLoader {
      * @param overrideSource how to name the overrides in error messages
      */
     public static HubConfig load(Path file, Map<String, String> env, JsonObject overrides, String overrideSource) {
+        return load(file, env, overrides, overrideSource, new JsonObject());
+    }
+
+    /**
+     * The configuration in effect, as JSON (defaults, file and environment merged), with every secret masked: what
+     * {@code --check-config} prints. Fails like {@link #load} when a value is bad.
+     */
+    public static JsonObject effective(Path file, Map<String, String> env) {
+        JsonObject merged = new JsonObject();
+        load(file, env, new JsonObject(), null, merged);
+        return mask(merged);
+    }
+
+    /** Tokens, passwords, secrets and keys of the JSON replaced by {@code "***"} (recursively). */
+    static JsonObject mask(JsonObject json) {
+        JsonObject out = new JsonObject();
+        for (Map.Entry<String, Object> e : json) {
+            out.put(e.getKey(), secretKey(e.getKey()) && e.getValue() != null && !"".equals(e.getValue())
+                    && !(e.getValue() instanceof JsonArray a && a.isEmpty())
+                    ? maskValue(e.getValue()) : maskNested(e.getValue()));
+        }
+        return out;
+    }
+
+    private static boolean secretKey(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return (k.contains("token") && !k.endsWith("env")) || k.contains("password") || k.contains("secret")
+                || k.equals("apikey") || k.equals("authorization");
+    }
+
+    private static Object maskValue(Object value) {
+        if (value instanceof JsonArray array) {
+            JsonArray out = new JsonArray();
+            // A token object keeps its name and limits: only the token itself is secret.
+            array.forEach(item -> out.add(item instanceof JsonObject o ? mask(o) : "***"));
+            return out;
+        }
+        return value instanceof JsonObject o ? mask(o) : "***";
+    }
+
+    private static Object maskNested(Object value) {
+        if (value instanceof JsonObject o) {
+            return mask(o);
+        }
+        if (value instanceof JsonArray array) {
+            JsonArray out = new JsonArray();
+            array.forEach(item -> out.add(maskNested(item)));
+            return out;
+        }
+        return value;
+    }
+
+    private static HubConfig load(Path file, Map<String, String> env, JsonObject overrides, String overrideSource,
+                                  JsonObject mergedOut) {
         JsonObject merged = defaults();
         Map<String, String> sources = new HashMap<>();
         String fileSource = DEFAULTS;
@@ -46,6 +100,7 @@ public final class ConfigLoader {
         applyEnvironment(merged, defaults(), "", env, sources);
         mergeInto(merged, overrides, "", sources, overrideSource);
         String fallback = fileSource;
+        mergedOut.mergeIn(merged.copy(), true);
         return HubConfig.read(new ConfigReader(merged, "", key -> sourceOf(key, sources, fallback), env));
     }
 

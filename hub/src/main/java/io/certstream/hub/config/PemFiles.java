@@ -24,6 +24,9 @@ import java.util.List;
  * names it, at start-up and when a renewed file is picked up, instead of a handshake failure for every client.
  */
 public final class PemFiles {
+    /** Not registered globally: only this check uses it (a SEC1 "EC PRIVATE KEY" needs it to become a Java key). */
+    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     private PemFiles() {
     }
 
@@ -62,7 +65,7 @@ public final class PemFiles {
         try (Reader reader = new java.io.StringReader(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII));
              PEMParser parser = new PEMParser(reader)) {
             Object object = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BC);
             if (object instanceof PEMKeyPair pair) {
                 return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
@@ -90,7 +93,7 @@ public final class PemFiles {
     private static boolean matches(PrivateKey key, PublicKey certificateKey) {
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
-            case "EC" -> "SHA256withECDSA";
+            case "EC", "ECDSA" -> "SHA256withECDSA";
             case "Ed25519", "EdDSA" -> "Ed25519";
             default -> null;
         };
@@ -99,11 +102,11 @@ public final class PemFiles {
         }
         try {
             byte[] probe = "certstream".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            Signature signer = Signature.getInstance(algorithm);
+            Signature signer = Signature.getInstance(algorithm, BC);
             signer.initSign(key);
             signer.update(probe);
             byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
+            Signature verifier = Signature.getInstance(algorithm, BC);
             verifier.initVerify(certificateKey);
             verifier.update(probe);
             return verifier.verify(signature);
