@@ -42,10 +42,11 @@ public final class HubProcess {
     }
 
     /** Writes {@code config} to {@code dir/hub.json} and runs the hub with it until it exits by itself (60 s at most). */
-    public static Exit runUntilExit(Path dir, JsonObject config, String runName) throws IOException, InterruptedException {
+    public static Exit runUntilExit(Path dir, JsonObject config, String runName, String... extraArgs)
+            throws IOException, InterruptedException {
         Path configFile = writeConfig(dir, config);
         Path output = dir.resolve(runName + ".log");
-        Process process = launch(configFile, output);
+        Process process = launch(configFile, output, extraArgs);
         if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("the hub process did not exit within 60 s; see " + output + ":\n" + Files.readString(output));
@@ -60,10 +61,11 @@ public final class HubProcess {
         return configFile;
     }
 
-    private static Process launch(Path configFile, Path output) throws IOException {
+    private static Process launch(Path configFile, Path output, String... extraArgs) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "io.certstream.hub.Main", "--config", configFile.toString()));
+        command.addAll(List.of(extraArgs));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
