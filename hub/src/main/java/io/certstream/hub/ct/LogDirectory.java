@@ -108,12 +108,26 @@ public final class LogDirectory extends VerticleBase {
     }
 
     private Future<Void> reread() {
-        String source = config.logList().url();
-        return fetchList(source)
-                .map(json -> LogList.parse(json, config.logList().states(), config.watcher().start()))
+        List<String> sources = config.logList().sources();
+        String source = String.join(" + ", sources);
+        // Every list is read before any is applied: a list that cannot be read must not stop its logs' watchers.
+        List<Future<JsonObject>> reads = new ArrayList<>();
+        for (String url : sources) {
+            reads.add(fetchList(url).recover(e -> Future.failedFuture(url + ": " + e.getMessage())));
+        }
+        return Future.all(reads)
+                .map(all -> {
+                    Set<String> seenIds = new HashSet<>();
+                    List<CtLog> logs = new ArrayList<>();
+                    for (Future<JsonObject> read : reads) {
+                        logs.addAll(LogList.parse(read.result(), config.logList().states(), config.watcher().start(),
+                                config.logList().selection(), seenIds));
+                    }
+                    return logs;
+                })
                 .onFailure(e -> {
                     boolean first = watches.isEmpty();
-                    LOG.warning(() -> "Cannot read the CT log list " + source + ": " + e.getMessage()
+                    LOG.warning(() -> "Cannot read the CT log list " + e.getMessage()
                             + (first ? ". Watching the configured logs only" : ". Keeping the logs of the last list read")
                             + "; retrying in a minute (set logList.url to another list or file, or logList.enabled to false).");
                     if (first) {
@@ -121,7 +135,8 @@ public final class LogDirectory extends VerticleBase {
                     }
                 })
                 .compose(logs -> {
-                    LOG.info(() -> "Log list " + source + ": " + logs.size() + " logs in states " + config.logList().states());
+                    LOG.info(() -> "Log list " + source + ": " + logs.size() + " logs in states " + config.logList().states()
+                            + (config.logList().selection().selectsAll() ? "" : ", selected by " + config.logList().selection()));
                     return apply(logs);
                 });
     }
@@ -143,7 +158,7 @@ public final class LogDirectory extends VerticleBase {
 
     private Future<Void> apply(List<CtLog> fromList) {
         Map<String, CtLog> wanted = new LinkedHashMap<>();
-        fromList.forEach(l -> wanted.put(l.url(), l));
+        fromList.forEach(l -> wanted.putIfAbsent(l.url(), l)); // the first list to name a URL wins
         for (HubConfig.LogConfig c : config.logs()) {
             wanted.put(c.url(), new CtLog(c.url(), c.name(), c.operator(), c.kind(), c.key(), null, c.start()));
         }

@@ -5,7 +5,11 @@ import io.certstream.model.LogSource;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import io.certstream.hub.config.LogSelection;
+
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -17,6 +21,16 @@ public final class LogList {
     }
 
     public static List<CtLog> parse(JsonObject list, List<String> states, StartPosition start) {
+        return parse(list, states, start, LogSelection.ALL, new HashSet<>());
+    }
+
+    /**
+     * @param selection  which logs to keep ({@code logList.include}/{@code exclude}/{@code operators})
+     * @param seenLogIds log ids already taken from an earlier list: those logs are skipped here, and this list's are
+     *                   added, so that a log both Chrome's and Apple's lists name is watched once
+     */
+    public static List<CtLog> parse(JsonObject list, List<String> states, StartPosition start, LogSelection selection,
+                                    Set<String> seenLogIds) {
         JsonArray operators = list.getJsonArray("operators");
         if (operators == null) {
             throw new IllegalArgumentException("not a v3 log list: no \"operators\" array");
@@ -28,17 +42,24 @@ public final class LogList {
             }
             String operatorName = operator.getString("name");
             for (Object l : operator.getJsonArray("logs", new JsonArray())) {
-                if (l instanceof JsonObject log && log.getString("url") != null) {
+                if (l instanceof JsonObject log && log.getString("url") != null && firstSeen(log, seenLogIds)) {
                     add(logs, log, log.getString("url"), LogSource.RFC6962, operatorName, states, start);
                 }
             }
             for (Object l : operator.getJsonArray("tiled_logs", new JsonArray())) {
-                if (l instanceof JsonObject log && log.getString("monitoring_url") != null) {
+                if (l instanceof JsonObject log && log.getString("monitoring_url") != null && firstSeen(log, seenLogIds)) {
                     add(logs, log, log.getString("monitoring_url"), LogSource.TILED, operatorName, states, start);
                 }
             }
         }
+        logs.removeIf(log -> !selection.selects(log.name(), log.operator(), log.url()));
         return logs;
+    }
+
+    /** Whether no earlier list had this log (by {@code log_id}); a log without an id is kept (deduplicated by URL later). */
+    private static boolean firstSeen(JsonObject log, Set<String> seenLogIds) {
+        Object id = log.getValue("log_id");
+        return !(id instanceof String s) || seenLogIds.add(s);
     }
 
     private static void add(List<CtLog> logs, JsonObject log, String url, String kind, String operator,
