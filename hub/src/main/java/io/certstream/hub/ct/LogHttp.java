@@ -34,6 +34,7 @@ public final class LogHttp {
     private final Context context;
     private final long timeoutMillis;
     private final long maxBytes;
+    private OperatorThrottle throttle;
 
     /**
      * @param timeoutMillis how long the log may stay silent, while connecting or answering
@@ -65,12 +66,42 @@ public final class LogHttp {
      * handlers were set a turn late may already have delivered its body ("Response already ended").
      */
     public Future<Buffer> get(String url) {
+        if (throttle != null) {
+            long wait = throttle.reserveMillis();
+            if (wait > 0) {
+                Promise<Buffer> answer = Promise.promise();
+                context.owner().setTimer(wait, t -> context.runOnContext(v -> paced(url).onComplete(answer)));
+                return answer.future();
+            }
+        }
         if (Vertx.currentContext() == context && Context.isOnEventLoopThread()) {
-            return fetch(url);
+            return paced(url);
         }
         Promise<Buffer> answer = Promise.promise();
-        context.runOnContext(v -> fetch(url).onComplete(answer));
+        context.runOnContext(v -> paced(url).onComplete(answer));
         return answer.future();
+    }
+
+    /**
+     * Paces this client's requests with the other logs of the same operator ({@code watcher.operatorRequestsPerSecond});
+     * null: no pacing.
+     */
+    public LogHttp throttledBy(OperatorThrottle operatorThrottle) {
+        this.throttle = operatorThrottle;
+        return this;
+    }
+
+    /** The fetch; a 429 holds back every log of the operator for its Retry-After (1 s when it gives none). */
+    private Future<Buffer> paced(String url) {
+        Future<Buffer> answer = fetch(url);
+        if (throttle == null) {
+            return answer;
+        }
+        return answer.onFailure(e -> {
+            if (e instanceof LogFetchException f && "http_429".equals(f.kind())) {
+                throttle.holdOff(f.retryAfterMillis() > 0 ? f.retryAfterMillis() : 1000);
+            }
+        });
     }
 
     private Future<Buffer> fetch(String url) {

@@ -27,6 +27,9 @@ final class FaultInjector {
     private final AtomicReference<Set<Long>> corrupted = new AtomicReference<>(Set.of());
     private final AtomicLong staleTreeSize = new AtomicLong(-1);
     private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
+    private final AtomicReference<RequestRateLimit> rateLimit = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger entriesInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxEntriesInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     FaultInjector(Vertx vertx) {
         this.vertx = vertx;
@@ -68,7 +71,29 @@ final class FaultInjector {
         return counts;
     }
 
+    /** Until called with null, requests past {@code limit}'s rate are answered 429 (shared with other logs). */
+    void limitRate(RequestRateLimit limit) {
+        rateLimit.set(limit);
+    }
+
+    /** The most get-entries requests this log was answering at once. */
+    int maxEntriesInFlight() {
+        return maxEntriesInFlight.get();
+    }
+
     void handle(RoutingContext ctx) {
+        if (ctx.request().path().endsWith("/get-entries")) {
+            int now = entriesInFlight.incrementAndGet();
+            maxEntriesInFlight.accumulateAndGet(now, Math::max);
+            ctx.addEndHandler(v -> entriesInFlight.decrementAndGet());
+        }
+        RequestRateLimit limit = rateLimit.get();
+        if (limit != null && !limit.tryAcquire()) {
+            injected.get(Fault.RATE_LIMIT).incrementAndGet();
+            ctx.response().setStatusCode(429).putHeader("Retry-After", "1").putHeader("content-type", "application/json")
+                    .end("{\"success\":false,\"error_message\":\"rate limit exceeded (simulated operator throttle)\"}");
+            return;
+        }
         Active active = plan.get();
         Fault fault = active == null ? null : active.draw();
         if (fault == null) {

@@ -110,6 +110,19 @@ public final class SimulatedCtLog {
                         "simulated CT log cannot listen on " + HOST + ":" + port + ": " + failure.getMessage(), failure)));
     }
 
+    /**
+     * Answers RFC 6962 requests past {@code limit}'s rate with 429 (Retry-After: 1), as real operators throttle at
+     * about 10 requests/s; share one limit between logs to simulate one operator. Null lifts it.
+     */
+    public void limitRequests(RequestRateLimit limit) {
+        faults.limitRate(limit);
+    }
+
+    /** The most get-entries requests this log was answering at the same time (a watcher's fetch concurrency). */
+    public int maxEntriesRequestsInFlight() {
+        return faults.maxEntriesInFlight();
+    }
+
     /** Base URL without a trailing slash, e.g. {@code http://127.0.0.1:41234}. */
     public String url() {
         return "http://" + HOST + ":" + server.actualPort();

@@ -74,9 +74,10 @@ public final class Rfc6962Watcher extends LogWatcher {
         String url = Rfc6962Client.entriesUrl(log.url(), start, end);
         Future<Buffer> answer = prefetch(http).get(start, end);
         if (fullReplies && end + 1 < treeSize) {
-            // Catching up: let the log prepare the next batch while this one is decoded. Only while it answers
-            // whole batches, so that a guess ahead does not cost a capped log a wasted request.
-            prefetch.fetchAhead(end + 1, Math.min(end + 1 + batchSize, treeSize) - 1);
+            // Catching up: let the log prepare the next batches (watcher.fetchConcurrency in flight in all) while
+            // this one is decoded. Only while it answers whole batches, so that guesses ahead do not cost a capped
+            // log wasted requests.
+            prefetch.fillAhead(end + 1, treeSize, batchSize, config.fetchConcurrency() - 1);
         }
         return answer
                 // get-entries bodies are megabytes during catch-up: parse them on a worker too.
