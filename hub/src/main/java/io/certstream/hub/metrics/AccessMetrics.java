@@ -29,6 +29,7 @@ public final class AccessMetrics {
     private final LongAdder tlsReloads = new LongAdder();
     private final LongAdder tlsReloadFailures = new LongAdder();
     private volatile LongSupplier addresses = () -> 0;
+    private volatile java.util.function.Supplier<Map<String, Integer>> tokens = Map::of;
 
     AccessMetrics(MeterRegistry registry) {
         for (String reason : REASONS) {
@@ -79,6 +80,11 @@ public final class AccessMetrics {
         this.addresses = distinct;
     }
 
+    /** @param byName streaming connections open per token name (never the token itself) */
+    public void tokens(java.util.function.Supplier<Map<String, Integer>> byName) {
+        this.tokens = byName;
+    }
+
     public void tlsReloaded() {
         tlsReloads.increment();
     }
@@ -98,6 +104,8 @@ public final class AccessMetrics {
                 .put("connections", connections.get())
                 .put("addresses", addresses.getAsLong())
                 .put("refused", reasons)
+                .put("tokens", new JsonObject(new TreeMap<>(tokens.get()).entrySet().stream().collect(
+                        java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue()))))
                 .put("tls_reloads", tlsReloads.sum())
                 .put("tls_reload_failures", tlsReloadFailures.sum());
     }

@@ -25,6 +25,11 @@ public final class ConnectionLimits {
         this.config = config;
         this.metrics = metrics;
         metrics.addresses(perIp::size);
+        metrics.tokens(() -> {
+            Map<String, Integer> counts = new java.util.TreeMap<>();
+            perToken.forEach((name, count) -> counts.put(name, count.get()));
+            return counts;
+        });
     }
 
     /** A connection counted against the limits; {@link #release()} once it closes (a second call does nothing). */

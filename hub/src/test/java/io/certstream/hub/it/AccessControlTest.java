@@ -136,6 +136,8 @@ class AccessControlTest {
             // Pages and JSON resources stay open.
             assertEquals(200, RawHttp.get(hub.port(), "/").status);
 
+            assertEquals(new JsonObject().put("domains-feed", 1).put("token-1", 3), access(hub).getJsonObject("tokens"),
+                    "connections per token name");
             JsonObject refused = access(hub).getJsonObject("refused");
             assertEquals(4, refused.getLong("unauthorized"));
             assertEquals(1, refused.getLong("stream_not_allowed"));
