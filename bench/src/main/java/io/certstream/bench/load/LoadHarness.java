@@ -199,7 +199,9 @@ public final class LoadHarness {
                         .put("clientQueueBytes", options.clientQueueMb() << 20))
                 .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
                 .put("watcher", new JsonObject().put("start", 0).put("batchSize", options.batchCap())
-                        .put("pollSeconds", options.pollSeconds()))
+                        .put("pollSeconds", options.pollSeconds())
+                        // The simulated log is local and unthrottled: pacing would measure the pace, not the hub.
+                        .put("operatorRequestsPerSecond", 0))
                 .put("stateDir", options.out().resolve("hub-state").toAbsolutePath().toString());
         Files.writeString(config, hubConfig.encodePrettily());
         List<String> jvm = new ArrayList<>(options.hubJvmArgs());

@@ -4,8 +4,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 
-import java.net.URI;
-
 /**
  * Paces the requests to one operator's logs, all its logs together, to {@code watcher.operatorRequestsPerSecond}:
  * real operators throttle at around 10 requests/s and answer 429 past it, so a hub catching up on six Google logs at
@@ -28,25 +26,16 @@ public final class OperatorThrottle implements Shareable {
     }
 
     /**
-     * The throttle of {@code log}'s operator (its host when the log names no operator), or null when
-     * {@code perSecond} is 0 (no limit).
+     * The throttle of {@code log}'s operator, or null when {@code perSecond} is 0 (no limit) or the log names no
+     * operator (a log configured by hand under {@code logs} without one: its user knows what it allows).
      */
     public static OperatorThrottle of(Vertx vertx, CtLog log, double perSecond) {
-        if (perSecond <= 0) {
+        if (perSecond <= 0 || log.operator() == null || log.operator().isBlank()) {
             return null;
         }
-        String operator = log.operator() != null && !log.operator().isBlank() ? log.operator() : host(log.url());
+        String operator = log.operator();
         LocalMap<String, OperatorThrottle> throttles = vertx.sharedData().getLocalMap("certstream.operator-throttles");
         return throttles.computeIfAbsent(operator + "@" + perSecond, k -> new OperatorThrottle(operator, perSecond));
-    }
-
-    private static String host(String url) {
-        try {
-            String host = URI.create(url).getHost();
-            return host == null ? url : host;
-        } catch (IllegalArgumentException e) {
-            return url;
-        }
     }
 
     /** Books the next request: how long it must wait (0: go now). A generic cell rate algorithm with a burst. */
