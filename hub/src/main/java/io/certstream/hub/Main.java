@@ -137,15 +137,18 @@ public final class Main {
     private static void banner(HubConfig config) {
         String host = config.server().host().equals("0.0.0.0") ? "localhost" : config.server().host();
         String base = host + ":" + config.server().port();
+        boolean tls = config.server().access().tls() != null;
+        String ws = tls ? "wss://" : "ws://";
+        String http = tls ? "https://" : "http://";
         Logger.getLogger(Main.class.getName()).info(() -> "CertStream hub is up:\n"
-                + "    ws://" + base + "/              lite stream\n"
-                + "    ws://" + base + "/full-stream   full stream (DER and chain)\n"
-                + "    ws://" + base + "/domains-only  domains only\n"
-                + "    http://" + base + "/stats       logs, positions, clients, certificates/s\n"
-                + "    http://" + base + "/metrics     Prometheus metrics\n"
-                + "    http://" + base + "/health      which logs are stalled"
+                + "    " + ws + base + "/              lite stream\n"
+                + "    " + ws + base + "/full-stream   full stream (DER and chain)\n"
+                + "    " + ws + base + "/domains-only  domains only\n"
+                + "    " + http + base + "/stats       logs, positions, clients, certificates/s\n"
+                + "    " + http + base + "/metrics     Prometheus metrics\n"
+                + "    " + http + base + "/health      which logs are stalled"
                 + (config.bridge().sockjs()
-                    ? "\n    http://" + base + "/live        live table in the browser (SockJS event-bus bridge at /eventbus)" : "")
+                    ? "\n    " + http + base + "/live        live table in the browser (SockJS event-bus bridge at /eventbus)" : "")
                 + (config.bridge().tcpPort() > 0
                     ? "\n    tcp://" + config.bridge().tcpHost() + ":" + config.bridge().tcpPort() + "       TCP event-bus bridge (docs/bridge.md)" : ""));
     }

@@ -98,7 +98,10 @@ public final class TcpBridgeVerticle extends VerticleBase {
 
     private void onEvent(BridgeEvent event) {
         NetSocket socket = event.socket();
-        if (!allowedIps.isEmpty()) {
+        // Checked when the socket opens (and again on a subscription), not on every message delivered.
+        boolean checkPoint = event.type() == io.vertx.ext.bridge.BridgeEventType.SOCKET_CREATED
+                || event.type() == io.vertx.ext.bridge.BridgeEventType.REGISTER;
+        if (checkPoint && !allowedIps.isEmpty()) {
             byte[] address = io.certstream.hub.config.Cidr.literal(socket.remoteAddress().hostAddress());
             if (allowedIps.stream().noneMatch(c -> c.contains(address))) {
                 metrics.access().refused("ip_not_allowed");

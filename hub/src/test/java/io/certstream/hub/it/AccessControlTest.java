@@ -172,6 +172,28 @@ class AccessControlTest {
     }
 
     @Test
+    void theTcpBridgeDisconnectsAddressesOutsideTheAllowlist() throws Exception {
+        int tcpPort = RunningHub.freePort();
+        RunningHub hub = Async.await(RunningHub.start(vertx, new JsonObject()
+                .put("server", new JsonObject().put("allowedIps", new JsonArray().add("10.0.0.0/8")))
+                .put("bridge", new JsonObject().put("tcpPort", tcpPort))));
+        try (Socket socket = new Socket("127.0.0.1", tcpPort)) {
+            byte[] register = new JsonObject().put("type", "register").put("address", "certstream.alerts").encode()
+                    .getBytes(StandardCharsets.UTF_8);
+            socket.getOutputStream().write(java.nio.ByteBuffer.allocate(4).putInt(register.length).array());
+            socket.getOutputStream().write(register);
+            socket.setSoTimeout(5000);
+            int read;
+            do {
+                read = socket.getInputStream().read();
+            } while (read >= 0);
+        }
+        Async.waitFor(Duration.ofSeconds(5), "the refusal to be counted",
+                () -> access(hub).getJsonObject("refused").getLong("ip_not_allowed") >= 1);
+        assertEquals(0, hub.metrics().clients("tcp-bridge"));
+    }
+
+    @Test
     void silentAndOversizedRequestHeadsAreCutAndCounted() throws Exception {
         RunningHub hub = hub(new JsonObject().put("headerTimeoutSeconds", 1));
         try (Socket slow = new Socket("127.0.0.1", hub.port())) {
