@@ -25,6 +25,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeySetToNullIsRequiredNotSilentlyDefaulted() throws IOException {
+        // config/hub.json supplies every key, so only an explicit null can make one absent: say which and where.
+        Path file = write("{\"watcher\": {\"batchSize\": null}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertEquals(file + ": watcher.batchSize is required", e.getMessage());
+    }
+
+    @Test
     void bridgeDefaultsToSockJsOnlyAndTakesItsKeysFromFileAndEnvironment() throws IOException {
         HubConfig defaults = ConfigLoader.load(null, Map.of());
         assertEquals(new HubConfig.BridgeConfig(true, "127.0.0.1", 0), defaults.bridge(), "TCP bridge off by default");
