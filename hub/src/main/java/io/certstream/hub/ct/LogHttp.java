@@ -1,5 +1,6 @@
 package io.certstream.hub.ct;
 
+import io.certstream.hub.metrics.FaultKind;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -95,7 +96,7 @@ public final class LogHttp {
                 return;
             }
             if ((long) body.length() + chunk.length() > maxBytes) {
-                done.fail(new LogFetchException("too_large", url + ": the answer is larger than " + maxBytes
+                done.fail(new LogFetchException(FaultKind.TOO_LARGE, url + ": the answer is larger than " + maxBytes
                         + " bytes (LogHttp.MAX_RESPONSE_BYTES); not read further", 0));
                 response.request().reset(); // closes the connection: the rest is never read, nor kept
                 return;
@@ -115,18 +116,17 @@ public final class LogHttp {
 
     private static LogFetchException classify(String url, Throwable e) {
         if (e instanceof TimeoutException || e.getClass().getSimpleName().contains("Timeout")) {
-            return new LogFetchException("timeout", url + ": no answer in time", 0);
+            return new LogFetchException(FaultKind.TIMEOUT, url + ": no answer in time", 0);
         }
         if (e instanceof ConnectException) {
-            return new LogFetchException("connection", url + ": cannot connect: " + e.getMessage(), 0);
+            return new LogFetchException(FaultKind.CONNECTION, url + ": cannot connect: " + e.getMessage(), 0);
         }
-        return new LogFetchException("connection", url + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), 0);
+        return new LogFetchException(FaultKind.CONNECTION, url + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), 0);
     }
 
     private static LogFetchException httpError(String url, HttpClientResponse response) {
         int status = response.statusCode();
-        String kind = status == 429 ? "http_429" : status >= 500 ? "http_5xx" : "http_4xx";
-        return new LogFetchException(kind, url + ": HTTP " + status,
+        return new LogFetchException(FaultKind.ofHttpStatus(status), url + ": HTTP " + status,
                 retryAfterMillis(response.getHeader("Retry-After")), status);
     }
 

@@ -5,6 +5,7 @@ import io.certstream.hub.config.HubConfig.WatcherConfig;
 import io.certstream.hub.decode.DecodePool;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.decode.MalformedEntryException;
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.wire.EncodedUpdate;
 import io.certstream.model.CertificateUpdate;
@@ -110,7 +111,7 @@ public abstract class LogWatcher extends VerticleBase {
                 .compose(head -> {
                     if (head.treeSize() < largestTreeSize) {
                         // A log never shrinks: this head is stale (a cache) or the log misbehaves. Keep the larger one.
-                        return Future.failedFuture(new LogFetchException("sth_shrunk", log.url() + ": tree size "
+                        return Future.failedFuture(new LogFetchException(FaultKind.STH_SHRUNK, log.url() + ": tree size "
                                 + head.treeSize() + " is smaller than the " + largestTreeSize
                                 + " the log already published; ignoring this tree head", 0));
                     }
@@ -152,7 +153,7 @@ public abstract class LogWatcher extends VerticleBase {
         return fetchEntries(http, start, size)
                 .compose(fetched -> {
                     if (fetched.entries().isEmpty()) {
-                        return Future.failedFuture(new LogFetchException("bad_response", log.url()
+                        return Future.failedFuture(new LogFetchException(FaultKind.BAD_RESPONSE, log.url()
                                 + ": returned no entries from index " + start + " although the tree has " + size, 0));
                     }
                     return vertx.executeBlocking(() -> decode(fetched));
@@ -188,13 +189,13 @@ public abstract class LogWatcher extends VerticleBase {
             } catch (MalformedEntryException e) {
                 // An entry that cannot be decoded never will be: count it, say where it is, and move past it.
                 String where = log.url() + " entry " + entry.index();
-                metrics.error("decode", where + ": " + e.getMessage());
-                faults.report("decode", "cannot decode " + where + ": " + e.getMessage(), System.currentTimeMillis());
+                metrics.error(FaultKind.DECODE, where + ": " + e.getMessage());
+                faults.report(FaultKind.DECODE, "cannot decode " + where + ": " + e.getMessage(), System.currentTimeMillis());
             } catch (RuntimeException e) {
                 // A decoder bug, not a bad entry: still never worth stopping the log for.
                 String where = log.url() + " entry " + entry.index();
-                metrics.error("decode", where + ": " + e);
-                faults.report("decode_bug", "unexpected failure decoding " + where + ": " + e, System.currentTimeMillis());
+                metrics.error(FaultKind.DECODE, where + ": " + e);
+                faults.report(FaultKind.DECODE_BUG, "unexpected failure decoding " + where + ": " + e, System.currentTimeMillis());
                 logger.log(Level.FINE, "decoder failure at " + where, e);
             }
         }
@@ -208,7 +209,7 @@ public abstract class LogWatcher extends VerticleBase {
         if (stopped) {
             return;
         }
-        String kind = cause instanceof LogFetchException f ? f.kind() : "internal";
+        FaultKind kind = cause instanceof LogFetchException f ? f.kind() : FaultKind.INTERNAL;
         long retryAfter = cause instanceof LogFetchException f ? f.retryAfterMillis() : 0;
         metrics.error(kind, cause.getMessage());
         long delay = backoff.nextDelay(retryAfter);

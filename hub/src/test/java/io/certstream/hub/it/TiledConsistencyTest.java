@@ -1,5 +1,6 @@
 package io.certstream.hub.it;
 
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
@@ -81,9 +82,9 @@ class TiledConsistencyTest {
         await(log.fork(5, 100));
         Async.waitFor(WAIT, () -> "no event on " + BusAddresses.INTEGRITY + ": " + metrics.toJson().encode(),
                 () -> !integrityEvents.isEmpty());
-        long failures = metrics.errors("bad_tree");
+        long failures = metrics.errors(FaultKind.BAD_TREE);
         Async.waitFor(WAIT, () -> "the watcher stopped retrying: " + metrics.toJson().encode(),
-                () -> metrics.errors("bad_tree") >= failures + 2);
+                () -> metrics.errors(FaultKind.BAD_TREE) >= failures + 2);
 
         JsonObject event = integrityEvents.get(0);
         assertEquals(1, integrityEvents.size(), "raised once however often it is served: " + integrityEvents);
@@ -92,7 +93,7 @@ class TiledConsistencyTest {
         assertEquals(300L, event.getLong("tree_size"), event.encode());
         assertEquals(200L, event.getLong("previous_tree_size"), event.encode());
         assertTrue(event.getString("message").contains("does not extend the trusted tree of size 200"), event.encode());
-        assertEquals(1, metrics.errors("integrity_consistency"), metrics.toJson().encode());
+        assertEquals(1, metrics.errors(FaultKind.INTEGRITY_CONSISTENCY), metrics.toJson().encode());
         assertEquals(200, metrics.treeSize(), "the trusted tree is kept");
         assertEquals(LongStream.range(0, 200).boxed().toList(), received.stream().map(CertificateUpdate::certIndex).toList(),
                 "nothing beyond the trusted tree");

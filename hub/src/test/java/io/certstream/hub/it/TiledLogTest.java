@@ -1,5 +1,6 @@
 package io.certstream.hub.it;
 
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.wire.WireFormat;
 import io.certstream.hub.testing.LogCapture;
@@ -152,7 +153,7 @@ class TiledLogTest {
 
         navigli.publish(778);
         LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
-        awaitError(metrics, "sth_shrunk");
+        awaitError(metrics, FaultKind.STH_SHRUNK);
         awaitWarning("sth_shrunk", "smaller than the 1024");
         navigli.publish(1024);
         int requests = navigli.checkpointRequests();
@@ -183,7 +184,7 @@ class TiledLogTest {
         startHub();
         List<CertificateUpdate> updates = awaitEntries(navigli.tiledUrl(), 778);
         assertEquals(navigli.tiledUrl() + "/tile/data/003", updates.get(777).certLink());
-        assertEquals(0, hub.metrics().logs().get(navigli.tiledUrl()).errors("http_4xx"), "no failure: the fallback is silent");
+        assertEquals(0, hub.metrics().logs().get(navigli.tiledUrl()).errors(FaultKind.HTTP_4XX), "no failure: the fallback is silent");
     }
 
     @Test
@@ -192,12 +193,12 @@ class TiledLogTest {
         navigli.publishForged(1024);
         startHub();
         LogMetrics metrics = hub.awaitWatcher(navigli.tiledUrl(), WAIT);
-        awaitError(metrics, "bad_signature");
+        awaitError(metrics, FaultKind.BAD_SIGNATURE);
         awaitWarning("bad_signature", navigli.tiledUrl() + "/checkpoint");
         assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from an unverified checkpoint");
         assertEquals(-1, metrics.treeSize(), "the forged tree head was not taken");
         assertIntegrityEvent("sth_signature", navigli.tiledUrl() + "/checkpoint");
-        assertEquals(1, metrics.errors("integrity_signature"), "raised once however often it is served");
+        assertEquals(1, metrics.errors(FaultKind.INTEGRITY_SIGNATURE), "raised once however often it is served");
 
         navigli.publish(1024);
         awaitEntries(navigli.tiledUrl(), 1024);
@@ -210,11 +211,11 @@ class TiledLogTest {
         navigli.publishWrongRoot(1024);
         startHub();
         LogMetrics metrics = hub.awaitWatcher(navigli.tiledUrl(), WAIT);
-        awaitError(metrics, "bad_tree");
+        awaitError(metrics, FaultKind.BAD_TREE);
         awaitWarning("bad_tree", "do not hash to the checkpoint's root");
         assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from a tree that does not add up");
         assertIntegrityEvent("tree_consistency", "do not hash to the checkpoint's root");
-        assertEquals(1, metrics.errors("integrity_consistency"), "raised once however often it is served");
+        assertEquals(1, metrics.errors(FaultKind.INTEGRITY_CONSISTENCY), "raised once however often it is served");
 
         navigli.publish(1024);
         awaitEntries(navigli.tiledUrl(), 1024);
@@ -227,7 +228,7 @@ class TiledLogTest {
         startHub();
         awaitEntries(navigli.tiledUrl(), 1024);
         LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
-        assertEquals(2, metrics.errors("bad_tile"));
+        assertEquals(2, metrics.errors(FaultKind.BAD_TILE));
         awaitWarning("bad_tile", navigli.tiledUrl() + "/tile/data/001", "do not hash to the log's tree");
     }
 
@@ -238,7 +239,7 @@ class TiledLogTest {
         startHub();
         awaitEntries(navigli.tiledUrl(), 1024);
         LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
-        assertEquals(2, metrics.errors("bad_tile"));
+        assertEquals(2, metrics.errors(FaultKind.BAD_TILE));
         awaitWarning("bad_tile", navigli.tiledUrl() + "/tile/data/001");
         awaitEntries(navigli.rfc6962Url(), 1024);
     }
@@ -252,7 +253,7 @@ class TiledLogTest {
         startHub();
         awaitEntries(navigli.tiledUrl(), 1024);
         LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
-        assertTrue(metrics.errors("issuer_missing") >= 2, metrics.toJson().encode());
+        assertTrue(metrics.errors(FaultKind.ISSUER_MISSING) >= 2, metrics.toJson().encode());
         awaitWarning("issuer_missing", navigli.tiledUrl() + "/issuer/");
         awaitEntries(navigli.rfc6962Url(), 1024);
     }
@@ -292,7 +293,7 @@ class TiledLogTest {
         return updates;
     }
 
-    private static void awaitError(LogMetrics metrics, String kind) throws InterruptedException {
+    private static void awaitError(LogMetrics metrics, FaultKind kind) throws InterruptedException {
         Async.waitFor(WAIT, () -> "no " + kind + " error counted: " + metrics.toJson().encode(), () -> metrics.errors(kind) > 0);
     }
 
