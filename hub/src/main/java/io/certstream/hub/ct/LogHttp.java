@@ -1,6 +1,7 @@
 package io.certstream.hub.ct;
 
 import io.certstream.hub.metrics.FaultKind;
+import io.certstream.retry.RetryAfter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,6 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 import java.net.ConnectException;
+import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -130,15 +132,8 @@ public final class LogHttp {
                 retryAfterMillis(response.getHeader("Retry-After")), status);
     }
 
-    /** Retry-After in seconds (the HTTP-date form is rare for CT logs and treated as absent). */
+    /** The log's Retry-After (seconds or an HTTP date), 0 if it sent none the hub can read. */
     static long retryAfterMillis(String header) {
-        if (header == null) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Long.parseLong(header.trim())) * 1000;
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return Math.max(0, RetryAfter.millis(header, Instant.now()));
     }
 }

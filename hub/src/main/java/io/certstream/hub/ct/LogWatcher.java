@@ -10,6 +10,7 @@ import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.wire.EncodedUpdate;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.model.LogSource;
+import io.certstream.retry.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
@@ -38,6 +39,8 @@ public abstract class LogWatcher extends VerticleBase {
     private final UpdateSink publisher;
     private final LogSource source;
     private final Backoff backoff;
+    /** Failed attempts in a row: the backoff grows with them, a success resets them. */
+    private int failures;
     private final LogPosition position;
     /** Named after the concrete watcher, so log lines say which kind of log speaks. */
     private final Logger logger = Logger.getLogger(getClass().getName());
@@ -62,7 +65,9 @@ public abstract class LogWatcher extends VerticleBase {
         this.publisher = publisher;
         this.metrics = metrics;
         this.source = log.source();
-        this.backoff = new Backoff(config.maxBackoffSeconds() * 1000L);
+        // 1 s, 2 s, 4 s ... up to maxBackoffSeconds, from the upper half of each: watchers hitting one failing
+        // operator do not retry in lock step.
+        this.backoff = new Backoff(1000, config.maxBackoffSeconds() * 1000L, Backoff.Jitter.EQUAL);
         this.position = new LogPosition(log.url(), startIndex, metrics, positions);
         this.faults = new ThrottledFaultLog(logger, log.name(), FAULT_LOG_WINDOW_MILLIS);
     }
@@ -212,8 +217,8 @@ public abstract class LogWatcher extends VerticleBase {
         FaultKind kind = cause instanceof LogFetchException f ? f.kind() : FaultKind.INTERNAL;
         long retryAfter = cause instanceof LogFetchException f ? f.retryAfterMillis() : 0;
         metrics.error(kind, cause.getMessage());
-        long delay = backoff.nextDelay(retryAfter);
-        faults.report(kind, cause.getMessage() + " (failure " + backoff.failures() + " in a row); retrying in "
+        long delay = backoff.delayMillis(++failures, retryAfter);
+        faults.report(kind, cause.getMessage() + " (failure " + failures + " in a row); retrying in "
                 + (delay / 1000.0) + " s from index " + Math.max(position.next(), 0), System.currentTimeMillis());
         if (!(cause instanceof LogFetchException)) {
             logger.log(Level.FINE, "watcher failure", cause);
@@ -222,12 +227,13 @@ public abstract class LogWatcher extends VerticleBase {
     }
 
     private void recovered() {
-        if (backoff.failures() > 0) {
+        if (failures > 0) {
             // Only a real outage is worth a line; a log that fails now and then is visible in the metrics.
-            if (backoff.failures() >= 5) {
-                logger.info(() -> log.name() + ": recovered after " + backoff.failures() + " failed attempts");
+            int failed = failures;
+            if (failed >= 5) {
+                logger.info(() -> log.name() + ": recovered after " + failed + " failed attempts");
             }
-            backoff.reset();
+            failures = 0;
         }
         if (!reportedCaughtUp && metrics.lag() == 0) {
             reportedCaughtUp = true;

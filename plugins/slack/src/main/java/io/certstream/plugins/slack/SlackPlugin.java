@@ -8,6 +8,8 @@ import io.certstream.plugin.PluginConfigException;
 import io.certstream.plugin.PluginContext;
 import io.certstream.plugin.PluginMetrics;
 import io.certstream.plugin.Subscription;
+import io.certstream.retry.Backoff;
+import io.certstream.retry.RetryAfter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,9 @@ import java.util.regex.Pattern;
  * counted. For delivery that survives restarts, use the webhook plugin.
  */
 final class SlackPlugin implements Plugin {
+    /** Retries of a message Slack did not take (not 429s): 0.5 s, 1 s, 2 s ... up to a minute, on a fixed schedule. */
+    private static final Backoff RETRY = new Backoff(500, 60_000, Backoff.Jitter.NONE);
+
     private PluginContext context;
     private Vertx vertx;
     private Logger log;
@@ -199,7 +205,7 @@ final class SlackPlugin implements Plugin {
             done();
             return;
         }
-        long delay = Math.min(60_000, 500L << Math.min(attempt - 1, 7));
+        long delay = RETRY.delayMillis(attempt);
         log.fine(() -> "Slack did not take a message (" + what + "), retry " + attempt + " in " + delay + " ms");
         retry(alerts, message, attempt, delay);
     }
@@ -230,11 +236,8 @@ final class SlackPlugin implements Plugin {
 
     /** Slack sends delta seconds; a missing or odd value means one second, Slack's documented pace. */
     static long retryAfterMillis(String header) {
-        try {
-            return Math.min(3_600_000, Math.max(0, (long) (Double.parseDouble(header.trim()) * 1000)));
-        } catch (RuntimeException missingOrOdd) {
-            return 1_000;
-        }
+        long millis = RetryAfter.millis(header, Instant.now());
+        return millis < 0 ? 1_000 : millis;
     }
 
     private static String abbreviate(String body) {

@@ -2,6 +2,7 @@ package io.certstream.plugins.webhook;
 
 import io.certstream.plugin.PluginConfig;
 import io.certstream.plugin.PluginContext;
+import io.certstream.retry.Backoff;
 
 import java.net.URI;
 import java.util.Map;
@@ -52,7 +53,7 @@ record WebhookConfig(
                 c.longValue("batchMillis", 1_000, 0, 3_600_000),
                 c.longValue("timeoutMillis", 10_000, 100, 600_000),
                 c.integer("maxRetries", -1, -1, Integer.MAX_VALUE),
-                new Backoff(initial, max),
+                new Backoff(initial, max, Backoff.Jitter.EQUAL),
                 c.integer("queueSize", 10_000, 1, 10_000_000),
                 c.longValue("spillMaxBytes", 1L << 30, 1L << 16, Long.MAX_VALUE));
     }

@@ -6,6 +6,7 @@ import io.certstream.plugin.PluginConfigException;
 import io.certstream.plugin.PluginContext;
 import io.certstream.plugin.PluginMetrics;
 import io.certstream.plugin.Subscription;
+import io.certstream.retry.RetryAfter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -278,7 +279,7 @@ final class WebhookPlugin implements Plugin {
             checkStopped();
             return;
         }
-        long retryAfter = response == null ? -1 : Backoff.retryAfterMillis(response.getHeader("Retry-After"), Instant.now());
+        long retryAfter = response == null ? -1 : RetryAfter.millis(response.getHeader("Retry-After"), Instant.now());
         long delay = retryAfter >= 0 ? retryAfter : config.backoff().delayMillis(batch.attempts());
         Level level = batch.attempts() == 1 ? Level.WARNING : Level.FINE;
         log.log(level, () -> "batch " + batch.id() + " (" + batch.size() + " item(s)) to " + config.url().getHost()
