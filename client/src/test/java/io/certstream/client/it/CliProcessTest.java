@@ -1,6 +1,6 @@
 package io.certstream.client.it;
 
-import static io.certstream.client.testing.HubOnSimulatedLog.WAIT;
+import static io.certstream.hub.testing.HubOnSimulatedLog.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certstream.client.testing.CliProcess;
-import io.certstream.client.testing.HubOnSimulatedLog;
+import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.testing.ExternalTools;
 import io.certstream.hub.sim.SimulatedLogOptions;
@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code certstream} CLI as a user runs it: a separate process connected to the real hub, which
@@ -38,18 +38,14 @@ class CliProcessTest {
             "\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ] " + Pattern.quote(LOG_NAME) + " - (.+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HubOnSimulatedLog hub;
+    /** The real hub on a simulated log that grows when the test says so, restartable on its port. */
+    @RegisterExtension
+    final HubOnSimulatedLog hub = HubOnSimulatedLog.of(HubOnSimulatedLog.growingOnDemand(3).withSeed(8)).restartable();
     private final List<CliProcess> clis = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = HubOnSimulatedLog.start(3);
-    }
 
     @AfterEach
     void stop() throws Exception {
         clis.forEach(CliProcess::close);
-        hub.close();
     }
 
     @Test

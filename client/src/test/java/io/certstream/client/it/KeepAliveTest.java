@@ -1,6 +1,6 @@
 package io.certstream.client.it;
 
-import static io.certstream.client.testing.HubOnSimulatedLog.await;
+import static io.certstream.hub.testing.HubOnSimulatedLog.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.certstream.client.CertStreamClient;
