@@ -71,7 +71,7 @@ class ExampleConfigsTest {
             for (PluginEntry entry : entries) {
                 var context = new TestPluginContext(vertx, client, entry.name(), entry.config(),
                         Files.createDirectories(dir.resolve(file.getParent().getFileName() + "-" + file.getFileName() + "-" + entry.name())), ENV);
-                RunningPlugin running = get(RunningPlugin.start(entry.factory().factory().create(), context)
+                RunningPlugin running = get(RunningPlugin.start(entry.factory().factory(), context)
                         .recover(e -> io.vertx.core.Future.failedFuture(new AssertionError(file + ": " + entry.name() + ": " + e.getMessage(), e))));
                 get(running.stop());
             }

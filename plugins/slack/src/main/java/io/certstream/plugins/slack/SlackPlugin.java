@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * Slack's {@code Retry-After}, leave again together with those that arrived meanwhile.
  *
  * <p>The webhook URL is a credential (anyone holding it can post to the channel): it comes from
- * {@code webhookUrl} or the environment variable named by {@code webhookUrlEnv} and is never logged;
+ * {@code webhookUrl} or the environment variable named by {@code webhookUrlEnv} and is never logged (the hub
+ * masks it: {@link SlackFactory#secretKeys()});
  * logs name the instance ({@code slack#1}). Best effort: alerts waiting at shutdown are dropped and
  * counted. For delivery that survives restarts, use the webhook plugin.
  */
@@ -57,7 +58,6 @@ final class SlackPlugin implements Plugin {
     private long timeoutMillis;
     private int maxRetries;
     private Subscription<JsonObject> subscription;
-    private URI webhookUri;
 
     private final ArrayDeque<Alert> waiting = new ArrayDeque<>();
     private final AtomicInteger waitingCount = new AtomicInteger();
@@ -99,7 +99,7 @@ final class SlackPlugin implements Plugin {
         PluginConfig c = PluginConfig.of(context).allowOnly("webhookUrl", "webhookUrlEnv", "filter", "minIntervalMillis",
                 "maxAlertsPerMessage", "queueSize", "timeoutMillis", "maxRetries");
         webhookUrl = c.secret("webhookUrl", "webhookUrlEnv", true);
-        URI uri = webhookUri = c.httpUrl(c.has("webhookUrl") ? "webhookUrl" : "webhookUrlEnv", webhookUrl);
+        URI uri = c.httpUrl(c.has("webhookUrl") ? "webhookUrl" : "webhookUrlEnv", webhookUrl);
         if (!"https".equals(uri.getScheme()) && !"127.0.0.1".equals(uri.getHost()) && !"localhost".equals(uri.getHost())) {
             throw c.error(c.has("webhookUrl") ? "webhookUrl" : "webhookUrlEnv",
                     "must be an https:// URL (Slack webhooks are https://hooks.slack.com/services/...)");
@@ -182,7 +182,8 @@ final class SlackPlugin implements Plugin {
     private void failed(List<Alert> alerts, JsonObject message, int attempt, HttpResponse<Buffer> response, Throwable error) {
         int status = response == null ? 0 : response.statusCode();
         // Slack explains a refusal in the body ("invalid_payload", "no_service", "channel_is_archived").
-        String what = response == null ? redact(String.valueOf(error.getMessage()))
+        // The hub masks the webhook URL (and its path, which Vert.x errors quote) in what this logs: SlackFactory.secretKeys().
+        String what = response == null ? String.valueOf(error.getMessage())
                 : "HTTP " + status + " " + abbreviate(response.bodyAsString());
         if (status == 429) {
             rateLimited.increment();
@@ -208,13 +209,6 @@ final class SlackPlugin implements Plugin {
         long delay = RETRY.delayMillis(attempt);
         log.fine(() -> "Slack did not take a message (" + what + "), retry " + attempt + " in " + delay + " ms");
         retry(alerts, message, attempt, delay);
-    }
-
-    /** Vert.x error messages can quote the request path, which holds the webhook's secret. */
-    private String redact(String message) {
-        String out = message.replace(webhookUrl, "<webhook URL>");
-        String path = webhookUri.getRawPath();
-        return path == null || path.length() <= 1 ? out : out.replace(path, "<webhook path>");
     }
 
     private void retry(List<Alert> alerts, JsonObject message, int attempt, long delay) {

@@ -69,7 +69,7 @@ class WebhookPluginTest {
 
     private RunningPlugin webhook(JsonObject config, Map<String, String> env) throws Exception {
         var context = new TestPluginContext(vertx, client, "webhook#1", config, dataDir, env);
-        return get(RunningPlugin.start(new WebhookFactory().create(), context));
+        return get(RunningPlugin.start(new WebhookFactory(), context));
     }
 
     private JsonObject config() {
