@@ -14,12 +14,17 @@ import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.testing.ExternalTools;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.RunningHub;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -177,10 +182,10 @@ class CliProcessTest {
         command.addAll(List.of("--url", hub.url("/")));
         Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         try {
-            java.io.BufferedReader out = new java.io.BufferedReader(
-                    new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!java.nio.file.Files.readString(stderr).contains("connected to")) {
+            while (!Files.readString(stderr).contains("connected to")) {
                 assertTrue(System.nanoTime() < deadline && process.isAlive(), "the CLI did not connect");
                 Thread.sleep(50);
             }
@@ -189,7 +194,7 @@ class CliProcessTest {
             out.close();  // what `certstream | head -1` does after its line
 
             hub.append(3);  // the next write fails: the CLI sees that nobody reads any more
-            assertTrue(process.waitFor(EXIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+            assertTrue(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS),
                     "the CLI exits once stdout is closed");
             assertEquals(0, process.exitValue());
         } finally {

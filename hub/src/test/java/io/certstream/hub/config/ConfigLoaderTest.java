@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,7 +65,7 @@ class ConfigLoaderTest {
                 "CERTSTREAM_LOGLIST_STATES", "usable, readonly"));
         assertEquals(9100, config.server().port());
         assertEquals(false, config.logList().enabled());
-        assertEquals(java.util.List.of("usable", "readonly"), config.logList().states());
+        assertEquals(List.of("usable", "readonly"), config.logList().states());
     }
 
     @Test

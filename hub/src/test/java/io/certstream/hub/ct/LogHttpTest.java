@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -83,7 +84,7 @@ class LogHttpTest {
         LogFetchException e = failure(http.get(url("/endless")), LogFetchException.class);
         assertEquals(FaultKind.TOO_LARGE, e.kind(), e.getMessage());
         assertTrue(System.nanoTime() - started < 10_000_000_000L, "failed at the cap, long before the 20 s timeout");
-        waitFor(java.time.Duration.ofSeconds(10), "the client to close the connection", clientGaveUp::get);
+        waitFor(Duration.ofSeconds(10), "the client to close the connection", clientGaveUp::get);
         assertTrue(sentBytes.get() < 64L * CAP, "the client stopped reading soon after the cap: " + sentBytes.get());
     }
 }

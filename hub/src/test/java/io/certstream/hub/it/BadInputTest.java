@@ -13,9 +13,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,7 +86,7 @@ class BadInputTest {
     void garbageBytesAfterTheHandshakeEndTheConnectionOnly() throws Exception {
         try (RawWebSocket ws = RawWebSocket.connect(fixture.port(), "/", 0)) {
             byte[] garbage = new byte[4096];
-            new java.util.Random(1).nextBytes(garbage);
+            new Random(1).nextBytes(garbage);
             ws.sendRaw(garbage);
             RawWebSocket.Frame close = ws.readUntilClose();
             assertTrue(close == null || close.closeCode() == 1002 || close.closeCode() == 1009 || close.closeCode() == 1007,
@@ -161,7 +166,7 @@ class BadInputTest {
                         break;
                     }
                 }
-            } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+            } catch (SocketTimeoutException | SocketException e) {
                 // return what arrived
             }
             return response.toString(StandardCharsets.ISO_8859_1);
@@ -170,7 +175,7 @@ class BadInputTest {
 
     private static boolean complete(String text) {
         int head = text.indexOf("\r\n\r\n");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text.substring(0, head));
+        Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(text.substring(0, head));
         return m.find() && text.length() - head - 4 >= Integer.parseInt(m.group(1));
     }
 

@@ -10,6 +10,7 @@ import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -210,7 +212,7 @@ class EventBusBridgeTest {
         BridgeRecorder fast = await(BridgeRecorder.connect(other, small.port()));
         // A tiny receive buffer, and then no reading at all: the hub's writes to it back up quickly.
         BridgeRecorder slow = await(BridgeRecorder.connect(other, small.port(),
-                new io.vertx.core.http.WebSocketClientOptions().setReceiveBufferSize(4096)));
+                new WebSocketClientOptions().setReceiveBufferSize(4096)));
         await(fast.register(BusAddresses.FULL));
         // Several copies of every certificate for the stalled client: its backlog grows faster than the log does.
         for (String address : List.of(BusAddresses.FULL, "certstream.full.all", "certstream.full.x509",
@@ -233,7 +235,7 @@ class EventBusBridgeTest {
 
         List<Long> indexes = objects(fast.bodies(BusAddresses.FULL)).stream()
                 .map(m -> m.getJsonObject("data").getLong("cert_index")).toList();
-        assertEquals(java.util.stream.LongStream.range(INITIAL, INITIAL + issued).boxed().toList(), indexes,
+        assertEquals(LongStream.range(INITIAL, INITIAL + issued).boxed().toList(), indexes,
                 "the reading client got every certificate, in order");
         assertTrue(small.metrics().dropped("eventbus") > 0, "messages skipped for the stalled client are counted");
         Async.waitFor(WAIT, "the hub to close the stalled bridge client", () -> small.metrics().clients("eventbus") == 1);

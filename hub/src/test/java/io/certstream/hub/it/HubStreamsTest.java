@@ -6,6 +6,7 @@ import io.certstream.hub.testing.Fingerprints;
 import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.hub.testing.RawWebSocket;
 import io.certstream.model.UpdateType;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -316,7 +317,7 @@ class HubStreamsTest {
         return messages.stream().filter(m -> type.equals(m.getString("message_type"))).count();
     }
 
-    static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+    static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 }

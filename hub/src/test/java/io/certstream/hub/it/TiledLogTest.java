@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ class TiledLogTest {
             // SHA-256 of the pre_certificate, framed independently from the RFC 6962 re-encoding of the entry.
             byte[] extra = Base64.getDecoder().decode(derived.getJsonObject(i).getString("extra_data"));
             int length = ((extra[0] & 0xFF) << 16) | ((extra[1] & 0xFF) << 8) | (extra[2] & 0xFF);
-            byte[] preCertificate = java.util.Arrays.copyOfRange(extra, 3, 3 + length);
+            byte[] preCertificate = Arrays.copyOfRange(extra, 3, 3 + length);
             assertEquals(Fingerprints.colonHex("SHA-256", preCertificate), u.leaf().sha256(), where);
 
             // The chain is [intermediate, root], each one of the issuers the log serves, under its own name.

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -137,7 +138,7 @@ class TreeHeadIntegrityTest {
             assertEquals(log.tiledUrl(), event.getJsonObject("log").getString("url"));
             assertEquals("tiled", event.getJsonObject("log").getString("kind"));
             assertEquals(300L, event.getLong("tree_size"));
-            assertEquals(java.util.Base64.getEncoder().encodeToString(log.rootHash(300)), event.getString("root_hash"));
+            assertEquals(Base64.getEncoder().encodeToString(log.rootHash(300)), event.getString("root_hash"));
             assertTrue(event.getString("message").contains(log.tiledUrl() + "/checkpoint"), event.encode());
             assertEquals(1, events.size(), "raised once, not once per poll: " + events);
             assertEquals(1, metrics.errors(FaultKind.INTEGRITY_SIGNATURE));

@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -276,7 +277,7 @@ import io.certstream.plugin.PluginContext;
 
         Future<RunningHub> crashed = RunningHub.start(vertx, hubConfig(new JsonArray()
                 .add(new JsonObject().put("type", "secretive").put("token", token).put("fail", "crash"))));
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(crashed));
+        ExecutionException e = Assertions.assertThrows(ExecutionException.class, () -> await(crashed));
         StringWriter trace = new StringWriter();
         e.getCause().printStackTrace(new PrintWriter(trace));
         assertTrue(trace.toString().contains("cannot log in as <secret token>"), trace.toString());
@@ -390,7 +391,7 @@ import io.certstream.plugin.PluginContext;
 
     private ConfigException startFails(Path file, JsonObject overrides) throws Exception {
         Future<RunningHub> started = RunningHub.start(vertx, file, overrides);
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(started));
+        ExecutionException e = Assertions.assertThrows(ExecutionException.class, () -> await(started));
         return assertInstanceOf(ConfigException.class, e.getCause());
     }
 

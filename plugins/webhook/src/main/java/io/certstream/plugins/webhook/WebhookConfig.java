@@ -5,6 +5,7 @@ import io.certstream.plugin.PluginContext;
 import io.certstream.retry.Backoff;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,7 +35,7 @@ record WebhookConfig(
         boolean alerts = c.oneOf("source", "alerts", "alerts", "certificates").equals("alerts");
         Map<String, String> headers = c.stringMap("headers");
         for (String h : headers.keySet()) {
-            if (h.equalsIgnoreCase("content-type") || h.toLowerCase(java.util.Locale.ROOT).startsWith("x-certstream-")) {
+            if (h.equalsIgnoreCase("content-type") || h.toLowerCase(Locale.ROOT).startsWith("x-certstream-")) {
                 throw c.error("headers." + h, "is set by the webhook itself; remove it");
             }
         }
