@@ -1,5 +1,6 @@
 package io.certstream.bench.load;
 
+import com.sun.management.OperatingSystemMXBean;
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -28,7 +29,7 @@ final class HubProcess implements AutoCloseable {
     private final int jmxPort;
     private JMXConnector jmx;
     private MemoryMXBean memory;
-    private com.sun.management.OperatingSystemMXBean os;
+    private OperatingSystemMXBean os;
     private List<GarbageCollectorMXBean> gcs;
     private List<MemoryPoolMXBean> heapPools;
 
@@ -84,7 +85,7 @@ final class HubProcess implements AutoCloseable {
                 MBeanServerConnection c = jmx.getMBeanServerConnection();
                 memory = ManagementFactory.newPlatformMXBeanProxy(c, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
                 os = ManagementFactory.newPlatformMXBeanProxy(c, ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
-                        com.sun.management.OperatingSystemMXBean.class);
+                        OperatingSystemMXBean.class);
                 gcs = ManagementFactory.getPlatformMXBeans(c, GarbageCollectorMXBean.class);
                 heapPools = ManagementFactory.getPlatformMXBeans(c, MemoryPoolMXBean.class).stream()
                         .filter(p -> p.getType() == MemoryType.HEAP).toList();

@@ -72,7 +72,7 @@ public record AccessConfig(int maxConnections, int maxConnectionsPerIp, boolean 
                 tokens.add(token(s, "tokens[" + i + "]", array.getValue(i), i + 1));
             }
         }
-        String tokensEnv = s.string("tokensEnv", "");
+        String tokensEnv = s.string("tokensEnv");
         if (!tokensEnv.isBlank()) {
             String value = env.get(tokensEnv);
             if (value == null || value.isBlank()) {
@@ -97,24 +97,24 @@ public record AccessConfig(int maxConnections, int maxConnectionsPerIp, boolean 
             }
         }
         ConfigReader tls = s.object("tls").allowOnly("certFile", "keyFile", "reloadSeconds");
-        String cert = tls.string("certFile", "");
-        String key = tls.string("keyFile", "");
+        String cert = tls.string("certFile");
+        String key = tls.string("keyFile");
         TlsConfig tlsConfig = null;
         if (!cert.isBlank() || !key.isBlank()) {
             if (cert.isBlank() || key.isBlank()) {
                 throw tls.error(cert.isBlank() ? "certFile" : "keyFile", "is required when server.tls."
                         + (cert.isBlank() ? "keyFile" : "certFile") + " is set (both PEM files are needed for TLS)");
             }
-            tlsConfig = new TlsConfig(Path.of(cert), Path.of(key), tls.integer("reloadSeconds", 60, 1, 86_400));
+            tlsConfig = new TlsConfig(Path.of(cert), Path.of(key), tls.integer("reloadSeconds", 1, 86_400));
             PemFiles.check(tlsConfig.certFile(), tlsConfig.keyFile(), tls.key("certFile"), tls.key("keyFile"));
         }
         return new AccessConfig(
-                s.integer("maxConnections", 10_000, 0, Integer.MAX_VALUE),
-                s.integer("maxConnectionsPerIp", 100, 0, Integer.MAX_VALUE),
-                s.bool("trustForwardedFor", false),
+                s.integer("maxConnections", 0, Integer.MAX_VALUE),
+                s.integer("maxConnectionsPerIp", 0, Integer.MAX_VALUE),
+                s.bool("trustForwardedFor"),
                 List.copyOf(tokens), tokensSource,
                 cidrs(s, "allowedIps"), cidrs(s, "monitoringAllowedIps"),
-                s.integer("headerTimeoutSeconds", 10, 1, 3600),
+                s.integer("headerTimeoutSeconds", 1, 3600),
                 tlsConfig);
     }
 
@@ -127,14 +127,14 @@ public record AccessConfig(int maxConnections, int maxConnectionsPerIp, boolean 
         }
         ConfigReader t = new ConfigReader(object, s.key(key), k -> s.sourceOf(key));
         t.allowOnly("token", "name", "maxConnections", "streams");
-        Set<String> streams = new LinkedHashSet<>(t.strings("streams", List.of()));
+        Set<String> streams = new LinkedHashSet<>(t.raw("streams") == null ? List.of() : t.strings("streams"));
         for (String stream : streams) {
             if (!STREAM_NAMES.contains(stream)) {
                 throw t.error("streams", "contains unknown stream \"" + stream + "\" (streams: lite, full-stream, domains-only, eventbus)");
             }
         }
-        return new Token(t.string("name", "token-" + number), checkSecret(t, "token", t.requiredString("token")),
-                t.integer("maxConnections", 0, 0, Integer.MAX_VALUE), Set.copyOf(streams));
+        return new Token(t.optionalString("name", "token-" + number), checkSecret(t, "token", t.requiredString("token")),
+                t.raw("maxConnections") == null ? 0 : t.integer("maxConnections", 0, Integer.MAX_VALUE), Set.copyOf(streams));
     }
 
     /** The token itself is never quoted: the message says what is wrong with it. */
@@ -152,7 +152,7 @@ public record AccessConfig(int maxConnections, int maxConnectionsPerIp, boolean 
 
     private static List<Cidr> cidrs(ConfigReader s, String key) {
         List<Cidr> out = new ArrayList<>();
-        for (String text : s.strings(key, List.of())) {
+        for (String text : s.strings(key)) {
             try {
                 out.add(Cidr.parse(text));
             } catch (IllegalArgumentException e) {

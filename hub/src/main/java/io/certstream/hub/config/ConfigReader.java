@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Typed, validated reads from one JSON object of the configuration. Every error names the full key
@@ -14,17 +15,16 @@ import java.util.Set;
 final class ConfigReader {
     private final JsonObject json;
     private final String path;
-    private final java.util.function.Function<String, String> sourceOfKey;
+    private final Function<String, String> sourceOfKey;
     private final java.util.Map<String, String> env;
 
     /** @param sourceOfKey where the value of a full key came from, e.g. the file name or an environment variable */
-    ConfigReader(JsonObject json, String path, java.util.function.Function<String, String> sourceOfKey) {
+    ConfigReader(JsonObject json, String path, Function<String, String> sourceOfKey) {
         this(json, path, sourceOfKey, java.util.Map.of());
     }
 
     /** @param env the environment, for keys that name a variable (e.g. {@code server.tokensEnv}) */
-    ConfigReader(JsonObject json, String path, java.util.function.Function<String, String> sourceOfKey,
-                 java.util.Map<String, String> env) {
+    ConfigReader(JsonObject json, String path, Function<String, String> sourceOfKey, java.util.Map<String, String> env) {
         this.json = json;
         this.path = path;
         this.sourceOfKey = sourceOfKey;
@@ -60,21 +60,36 @@ final class ConfigReader {
     }
 
     ConfigReader object(String name) {
-        Object value = json.getValue(name);
-        if (value == null) {
-            return new ConfigReader(new JsonObject(), key(name), sourceOfKey, env);
-        }
+        Object value = required(name);
         if (!(value instanceof JsonObject object)) {
             throw error(name, "must be a JSON object, got " + describe(value));
         }
         return new ConfigReader(object, key(name), sourceOfKey, env);
     }
 
-    String string(String name, String fallback) {
+    /**
+     * The value of a key that {@code config/hub.json} always supplies (it is merged first): only a user who sets it
+     * to {@code null} can make it absent.
+     */
+    private Object required(String name) {
         Object value = json.getValue(name);
         if (value == null) {
-            return fallback;
+            throw error(name, "is required");
         }
+        return value;
+    }
+
+    /** An optional key without a default in {@code config/hub.json} (e.g. a key of one {@code logs} entry). */
+    String optionalString(String name, String fallback) {
+        Object value = json.getValue(name);
+        return value == null ? fallback : string(name, value);
+    }
+
+    String string(String name) {
+        return string(name, required(name));
+    }
+
+    private String string(String name, Object value) {
         if (!(value instanceof String s)) {
             throw error(name, "must be a string, got " + describe(value));
         }
@@ -82,29 +97,23 @@ final class ConfigReader {
     }
 
     String requiredString(String name) {
-        String value = string(name, null);
+        String value = optionalString(name, null);
         if (value == null || value.isBlank()) {
             throw error(name, "is required");
         }
         return value;
     }
 
-    boolean bool(String name, boolean fallback) {
-        Object value = json.getValue(name);
-        if (value == null) {
-            return fallback;
-        }
+    boolean bool(String name) {
+        Object value = required(name);
         if (!(value instanceof Boolean b)) {
             throw error(name, "must be true or false, got " + describe(value));
         }
         return b;
     }
 
-    int integer(String name, int fallback, int min, int max) {
-        Object value = json.getValue(name);
-        if (value == null) {
-            return fallback;
-        }
+    int integer(String name, int min, int max) {
+        Object value = required(name);
         if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
             throw error(name, "must be an integer, got " + describe(value));
         }
@@ -116,11 +125,8 @@ final class ConfigReader {
     }
 
     /** A number that may have a fraction (e.g. {@code 0.5} seconds). */
-    double decimal(String name, double fallback, double min, double max) {
-        Object value = json.getValue(name);
-        if (value == null) {
-            return fallback;
-        }
+    double decimal(String name, double min, double max) {
+        Object value = required(name);
         if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
             throw error(name, "must be a number, got " + describe(value));
         }
@@ -131,11 +137,8 @@ final class ConfigReader {
         return v;
     }
 
-    List<String> strings(String name, List<String> fallback) {
-        Object value = json.getValue(name);
-        if (value == null) {
-            return fallback;
-        }
+    List<String> strings(String name) {
+        Object value = required(name);
         if (!(value instanceof JsonArray array)) {
             throw error(name, "must be a JSON array of strings, got " + describe(value));
         }
@@ -150,10 +153,7 @@ final class ConfigReader {
     }
 
     List<ConfigReader> objects(String name) {
-        Object value = json.getValue(name);
-        if (value == null) {
-            return List.of();
-        }
+        Object value = required(name);
         if (!(value instanceof JsonArray array)) {
             throw error(name, "must be a JSON array of objects, got " + describe(value));
         }
@@ -169,10 +169,6 @@ final class ConfigReader {
 
     Object raw(String name) {
         return json.getValue(name);
-    }
-
-    JsonObject json() {
-        return json;
     }
 
     static String describe(Object value) {

@@ -21,7 +21,7 @@ public record LogSelection(List<Pattern> include, List<Pattern> exclude, List<St
 
     static LogSelection read(ConfigReader l) {
         return new LogSelection(patterns(l, "include"), patterns(l, "exclude"),
-                l.strings("operators", List.of()).stream().map(String::trim).filter(o -> !o.isEmpty()).toList());
+                l.strings("operators").stream().map(String::trim).filter(o -> !o.isEmpty()).toList());
     }
 
     public static Pattern compile(String text) {
@@ -41,7 +41,7 @@ public record LogSelection(List<Pattern> include, List<Pattern> exclude, List<St
 
     private static List<Pattern> patterns(ConfigReader l, String key) {
         List<Pattern> out = new ArrayList<>();
-        for (String text : l.strings(key, List.of())) {
+        for (String text : l.strings(key)) {
             if (text.isBlank()) {
                 throw l.error(key, "has an empty pattern");
             }

@@ -73,7 +73,7 @@ class PoliteFetchingTest {
         for (SimulatedCtLog log : List.of(one, two)) {
             assertEquals(LongStream.range(0, ENTRIES / 2).boxed().toList(), received.get(log.url()), "every entry once, in order");
             LogMetrics metrics = hub.metrics().logs().get(log.url());
-            assertEquals(operator.refused() == 0 ? 0 : metrics.errors("http_429"), metrics.errors("http_429"));
+            assertEquals(operator.refused() == 0 ? 0 : metrics.errors(io.certstream.hub.metrics.FaultKind.HTTP_429), metrics.errors(io.certstream.hub.metrics.FaultKind.HTTP_429));
         }
         return operator;
     }

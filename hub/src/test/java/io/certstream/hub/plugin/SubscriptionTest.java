@@ -1,5 +1,7 @@
-package io.certstream.plugin;
+package io.certstream.hub.plugin;
 
+import io.certstream.plugin.PluginMetrics;
+import io.certstream.plugin.Subscription;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,7 +18,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The bounded hand-over between the hub's feed and a plugin's context. */
+/** The bounded hand-over between the hub's feed and a plugin's context ({@link QueuedSubscription}). */
 class SubscriptionTest {
     private Vertx vertx;
     private Context plugin;
@@ -35,8 +37,8 @@ class SubscriptionTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private Subscription<Integer> subscription(int capacity) {
-        return new Subscription<>("test.address", plugin, capacity, i -> {
+    private QueuedSubscription<Integer> subscription(int capacity) {
+        return new QueuedSubscription<>("test.address", plugin, capacity, i -> {
             handled.add(i);
             threads.add(Thread.currentThread().getName());
         }, metrics.counter(Subscription.droppedMetric("test.address")));
@@ -67,7 +69,7 @@ class SubscriptionTest {
 
     @Test
     void aPluginThatFallsBehindKeepsTheOldestAndCountsWhatIsDropped() throws Exception {
-        Subscription<Integer> s = subscription(10);
+        QueuedSubscription<Integer> s = subscription(10);
         CountDownLatch release = blockPlugin();
         IntStream.range(0, 100).forEach(s::offer);     // the feed never waits for the plugin
         assertEquals(10, s.queued());
@@ -82,7 +84,7 @@ class SubscriptionTest {
 
     @Test
     void closeHandsOverWhatIsQueuedAndTakesNoMore() throws Exception {
-        Subscription<Integer> s = subscription(1000);
+        QueuedSubscription<Integer> s = subscription(1000);
         CountDownLatch release = blockPlugin();
         IntStream.range(0, 500).forEach(s::offer);
         Promise<Void> closed = Promise.promise();
@@ -96,7 +98,7 @@ class SubscriptionTest {
 
     @Test
     void cancelDiscardsWhatIsQueued() throws Exception {
-        Subscription<Integer> s = subscription(1000);
+        QueuedSubscription<Integer> s = subscription(1000);
         CountDownLatch release = blockPlugin();
         IntStream.range(0, 50).forEach(s::offer);
         s.cancel();
