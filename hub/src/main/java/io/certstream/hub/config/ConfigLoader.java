@@ -45,7 +45,20 @@ public final class ConfigLoader {
     public static JsonObject effective(Path file, Map<String, String> env) {
         JsonObject merged = new JsonObject();
         load(file, env, new JsonObject(), null, merged);
-        return mask(merged);
+        JsonObject masked = mask(merged);
+        // Plugin secrets are declared by the plugins' jars, not loaded here: anything that may hold one is masked.
+        JsonArray plugins = new JsonArray();
+        for (Object entry : masked.getJsonArray("plugins", new JsonArray())) {
+            if (entry instanceof JsonObject plugin) {
+                JsonObject out = new JsonObject();
+                plugin.forEach(e -> out.put(e.getKey(), e.getValue() != null && e.getKey().toLowerCase(java.util.Locale.ROOT)
+                        .matches(".*(url|secret|token|password|header|key|auth).*") ? "***" : e.getValue()));
+                plugins.add(out);
+            } else {
+                plugins.add(entry);
+            }
+        }
+        return masked.put("plugins", plugins);
     }
 
     /** Tokens, passwords, secrets and keys of the JSON replaced by {@code "***"} (recursively). */

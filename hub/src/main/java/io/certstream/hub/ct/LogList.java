@@ -36,30 +36,39 @@ public final class LogList {
             throw new IllegalArgumentException("not a v3 log list: no \"operators\" array");
         }
         List<CtLog> logs = new ArrayList<>();
+        Set<String> listed = new HashSet<>();
         for (Object o : operators) {
             if (!(o instanceof JsonObject operator)) {
                 continue;
             }
             String operatorName = operator.getString("name");
             for (Object l : operator.getJsonArray("logs", new JsonArray())) {
-                if (l instanceof JsonObject log && log.getString("url") != null && firstSeen(log, seenLogIds)) {
+                if (l instanceof JsonObject log && log.getString("url") != null && firstSeen(log, seenLogIds, listed)) {
                     add(logs, log, log.getString("url"), LogSource.RFC6962, operatorName, states, start);
                 }
             }
             for (Object l : operator.getJsonArray("tiled_logs", new JsonArray())) {
-                if (l instanceof JsonObject log && log.getString("monitoring_url") != null && firstSeen(log, seenLogIds)) {
+                if (l instanceof JsonObject log && log.getString("monitoring_url") != null && firstSeen(log, seenLogIds, listed)) {
                     add(logs, log, log.getString("monitoring_url"), LogSource.TILED, operatorName, states, start);
                 }
             }
         }
+        seenLogIds.addAll(listed);
         logs.removeIf(log -> !selection.selects(log.name(), log.operator(), log.url()));
         return logs;
     }
 
-    /** Whether no earlier list had this log (by {@code log_id}); a log without an id is kept (deduplicated by URL later). */
-    private static boolean firstSeen(JsonObject log, Set<String> seenLogIds) {
+    /**
+     * Whether no earlier list had this log (by {@code log_id}). Within one list every entry counts (a log may be
+     * listed both with its RFC 6962 API and as a tiled log); a log without an id is kept (deduplicated by URL later).
+     */
+    private static boolean firstSeen(JsonObject log, Set<String> seenLogIds, Set<String> listed) {
         Object id = log.getValue("log_id");
-        return !(id instanceof String s) || seenLogIds.add(s);
+        if (!(id instanceof String s)) {
+            return true;
+        }
+        listed.add(s);
+        return !seenLogIds.contains(s);
     }
 
     private static void add(List<CtLog> logs, JsonObject log, String url, String kind, String operator,

@@ -25,7 +25,9 @@ class CheckConfigTest {
         HubProcess.Exit exit = HubProcess.runUntilExit(dir, new JsonObject()
                 .put("server", new JsonObject().put("port", 18080).put("maxConnectionsPerIp", 7)
                         .put("tokens", new JsonArray().add(SECRET).add(new JsonObject().put("name", "feed").put("token", SECRET + "2"))))
-                .put("logList", new JsonObject().put("include", new JsonArray().add("*Argon*"))), "check", "--check-config");
+                .put("logList", new JsonObject().put("include", new JsonArray().add("*Argon*")))
+                .put("plugins", new JsonArray().add(new JsonObject().put("type", "slack").put("name", "alerts")
+                        .put("webhookUrl", "https://hooks.example/" + SECRET))), "check", "--check-config");
         assertEquals(0, exit.status(), exit.output());
         assertFalse(exit.output().contains(SECRET), exit.output());
         assertTrue(exit.output().contains("configuration OK"), exit.output());
@@ -36,6 +38,7 @@ class CheckConfigTest {
         assertEquals(10000, effective.getJsonObject("server").getInteger("maxConnections"), "defaults are shown too");
         assertEquals(new JsonArray().add("***").add(new JsonObject().put("name", "feed").put("token", "***")),
                 effective.getJsonObject("server").getJsonArray("tokens"));
+        assertEquals("alerts", effective.getJsonArray("plugins").getJsonObject(0).getString("name"));
         assertFalse(exit.output().contains("Watching"), "nothing started: " + exit.output());
     }
 
