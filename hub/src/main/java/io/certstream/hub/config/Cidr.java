@@ -9,6 +9,8 @@ import java.net.UnknownHostException;
  * form of its addresses ({@code ::ffff:10.1.2.3}), as a dual-stack socket reports them.
  */
 public record Cidr(byte[] network, int prefix, String text) {
+    private static final java.util.regex.Pattern V4 = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final java.util.regex.Pattern V6 = java.util.regex.Pattern.compile("[0-9A-Fa-f:.%a-zA-Z0-9]+");
 
     public static Cidr parse(String text) {
         String trimmed = text.trim();
@@ -40,8 +42,8 @@ public record Cidr(byte[] network, int prefix, String text) {
             return null;
         }
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        boolean v4 = h.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = h.indexOf(':') >= 0 && h.matches("[0-9A-Fa-f:.%a-zA-Z0-9]+");
+        boolean v4 = V4.matcher(h).matches();
+        boolean v6 = !v4 && h.indexOf(':') >= 0 && V6.matcher(h).matches();
         if (!v4 && !v6) {
             return null;
         }

@@ -107,12 +107,15 @@ public final class AccessGate implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         String path = pathOf(request);
-        byte[] address = Cidr.literal(clientIp(request));
+        boolean monitoring = "/metrics".equals(path) || "/stats".equals(path);
+        // The address is parsed only when a list needs it: most hubs have no allowlist.
+        byte[] address = config.allowedIps().isEmpty() && (!monitoring || config.monitoringAllowedIps().isEmpty())
+                ? null : Cidr.literal(clientIp(request));
         if (!allowed(config.allowedIps(), address)) {
             refuse(ctx, 403, "ip_not_allowed", "your address may not use this hub (server.allowedIps)");
             return;
         }
-        if (("/metrics".equals(path) || "/stats".equals(path)) && !allowed(config.monitoringAllowedIps(), address)) {
+        if (monitoring && !allowed(config.monitoringAllowedIps(), address)) {
             refuse(ctx, 403, "monitoring_not_allowed", "your address may not read " + path + " (server.monitoringAllowedIps)");
             return;
         }

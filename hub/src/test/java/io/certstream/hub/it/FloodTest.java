@@ -143,7 +143,7 @@ class FloodTest {
         // About 625 refused requests a second, on the two shared cores that also run the log, the test, the
         // attackers (and, on a busy machine, other builds): latency may grow by a small factor, but no request may
         // stall behind the flood. The test prints both measurements.
-        assertTrue(floodP50 < 5 * quietP50 + 50_000_000L, "median latency under flood " + floodP50 / 1e6 + " ms, quiet "
+        assertTrue(floodP50 < 10 * quietP50 + 100_000_000L, "median latency under flood " + floodP50 / 1e6 + " ms, quiet "
                 + quietP50 / 1e6 + " ms");
         assertTrue(floodP95 < 1_000_000_000L, "95th percentile under flood " + floodP95 / 1e6 + " ms");
 
