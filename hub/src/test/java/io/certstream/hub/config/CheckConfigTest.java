@@ -51,6 +51,19 @@ class CheckConfigTest {
     }
 
     @Test
+    void aBadTlsFileStopsTheHubAtStartUpNamingIt() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        java.nio.file.Files.writeString(cert, "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n");
+        HubProcess.Exit exit = HubProcess.runUntilExit(dir, new JsonObject()
+                .put("server", new JsonObject().put("host", "127.0.0.1").put("port", 0)
+                        .put("tls", new JsonObject().put("certFile", cert.toString()).put("keyFile", dir.resolve("key.pem").toString())))
+                .put("logList", new JsonObject().put("enabled", false))
+                .put("stateDir", dir.resolve("state").toString()), "bad-tls");
+        assertEquals(2, exit.status(), exit.output());
+        assertTrue(exit.output().contains("certstream-hub: configuration error: server.tls.certFile: " + cert), exit.output());
+    }
+
+    @Test
     void tokensFromAnEnvironmentVariable() {
         HubConfig config = ConfigLoader.load(null, Map.of("HUB_TOKENS", "abc-1, def-2"),
                 new JsonObject().put("server", new JsonObject().put("tokensEnv", "HUB_TOKENS")), "test");
