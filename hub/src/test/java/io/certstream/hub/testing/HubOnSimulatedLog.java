@@ -159,6 +159,9 @@ public final class HubOnSimulatedLog implements BeforeAllCallback, AfterAllCallb
 
     /** Starts (again) the hub and, unless told otherwise, waits until it follows the log's head. */
     public void startHub() throws Exception {
+        if (hub != null || hubVertx != null) {
+            throw new IllegalStateException("the hub is running: stopHub() first");
+        }
         JsonObject overrides = config.apply(log).copy();
         if (restartable) {
             hubVertx = Vertx.vertx();
