@@ -1,5 +1,6 @@
 package io.certstream.hub.config;
 
+import io.certstream.plugin.ConfigValues;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -51,12 +52,20 @@ final class ConfigReader {
     /** Rejects keys this section does not know: a typo must not be silently ignored. */
     ConfigReader allowOnly(String... names) {
         Set<String> known = Set.of(names);
-        for (String name : json.fieldNames()) {
-            if (!known.contains(name)) {
-                throw error(name, "is not a known key (known keys here: " + String.join(", ", names) + ")");
-            }
+        String unknown = ConfigValues.unknownKey(json, known);
+        if (unknown != null) {
+            throw error(unknown, ConfigValues.unknownKeyProblem(known).getMessage());
         }
         return this;
+    }
+
+    /** Runs a check of the shared vocabulary ({@link ConfigValues}) and names the key in its problem. */
+    private <T> T checked(String name, Function<Object, T> check, Object value) {
+        try {
+            return check.apply(value);
+        } catch (ConfigValues.Problem p) {
+            throw error(name, p.getMessage());
+        }
     }
 
     ConfigReader object(String name) {
@@ -90,10 +99,7 @@ final class ConfigReader {
     }
 
     private String string(String name, Object value) {
-        if (!(value instanceof String s)) {
-            throw error(name, "must be a string, got " + describe(value));
-        }
-        return s;
+        return checked(name, ConfigValues::string, value);
     }
 
     String requiredString(String name) {
@@ -105,36 +111,16 @@ final class ConfigReader {
     }
 
     boolean bool(String name) {
-        Object value = required(name);
-        if (!(value instanceof Boolean b)) {
-            throw error(name, "must be true or false, got " + describe(value));
-        }
-        return b;
+        return checked(name, ConfigValues::bool, required(name));
     }
 
     int integer(String name, int min, int max) {
-        Object value = required(name);
-        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-            throw error(name, "must be an integer, got " + describe(value));
-        }
-        long v = n.longValue();
-        if (v < min || v > max) {
-            throw error(name, "must be between " + min + " and " + max + ", got " + v);
-        }
-        return (int) v;
+        return checked(name, v -> (int) ConfigValues.integer(v, min, max), required(name));
     }
 
     /** A number that may have a fraction (e.g. {@code 0.5} seconds). */
     double decimal(String name, double min, double max) {
-        Object value = required(name);
-        if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-            throw error(name, "must be a number, got " + describe(value));
-        }
-        double v = n.doubleValue();
-        if (v < min || v > max) {
-            throw error(name, "must be between " + min + " and " + max + ", got " + v);
-        }
-        return v;
+        return checked(name, v -> ConfigValues.decimal(v, min, max), required(name));
     }
 
     List<String> strings(String name) {
@@ -172,15 +158,6 @@ final class ConfigReader {
     }
 
     static String describe(Object value) {
-        if (value instanceof String s) {
-            return "\"" + s + "\"";
-        }
-        if (value instanceof JsonObject) {
-            return "an object";
-        }
-        if (value instanceof JsonArray) {
-            return "an array";
-        }
-        return String.valueOf(value);
+        return ConfigValues.describe(value);
     }
 }

@@ -54,7 +54,8 @@ final class HubPluginContext implements PluginContext {
 
     @Override
     public <T> Subscription<T> subscribe(String address, int capacity, Handler<T> handler) {
-        QueuedSubscription<T> subscription = QueuedSubscription.follow(vertx, feed, own, address, capacity, handler, metrics);
+        QueuedSubscription<T> subscription = QueuedSubscription.follow(vertx, feed, own, address, capacity, handler, metrics)
+                .masking(mask);
         subscriptions.add(subscription);
         return subscription;
     }

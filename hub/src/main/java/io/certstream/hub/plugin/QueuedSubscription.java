@@ -48,6 +48,7 @@ public final class QueuedSubscription<T> implements Subscription<T> {
     private volatile boolean cancelled;
     private volatile boolean closed;
     private volatile Runnable onCancel = () -> { };
+    private volatile SecretMask mask = new SecretMask();
 
     /**
      * For hosts.
@@ -123,6 +124,12 @@ public final class QueuedSubscription<T> implements Subscription<T> {
         return drained.future();
     }
 
+    /** For hosts: the plugin's secrets, masked in the warning about a handler that failed. */
+    public QueuedSubscription<T> masking(SecretMask mask) {
+        this.mask = mask;
+        return this;
+    }
+
     /** For hosts: marks the subscription live and names what {@link #cancel} must undo. */
     public void registered(Runnable onCancel) {
         this.onCancel = onCancel;
@@ -159,7 +166,7 @@ public final class QueuedSubscription<T> implements Subscription<T> {
                 handler.handle(body);
             } catch (RuntimeException e) {
                 // One bad message must not end the plugin's subscription.
-                LOG.log(Level.WARNING, "a plugin's handler for " + address + " failed", e);
+                LOG.log(Level.WARNING, "a plugin's handler for " + address + " failed", mask.mask(e));
             }
         }
         if (!queue.isEmpty() && !cancelled) {

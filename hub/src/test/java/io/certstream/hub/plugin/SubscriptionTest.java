@@ -1,18 +1,22 @@
 package io.certstream.hub.plugin;
 
+import io.certstream.hub.testing.LogCapture;
 import io.certstream.plugin.PluginMetrics;
 import io.certstream.plugin.Subscription;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.LogRecord;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -107,5 +111,24 @@ class SubscriptionTest {
         Thread.sleep(200);
         assertEquals(List.of(), handled);
         assertEquals(0, s.queued());
+    }
+
+    @Test
+    void aHandlerThatFailsIsReportedWithTheSecretsMaskedAndKeepsReceiving() throws Exception {
+        SecretMask mask = SecretMask.of(Set.of("token"), new JsonObject().put("token", "tok-0123456789"));
+        QueuedSubscription<Integer> s = new QueuedSubscription<Integer>("test.address", plugin, 10, i -> {
+            if (i == 0) {
+                throw new IllegalStateException("cannot log in as tok-0123456789");
+            }
+            handled.add(i);
+        }, metrics.counter(Subscription.droppedMetric("test.address"))).masking(mask);
+        try (LogCapture warnings = LogCapture.of(QueuedSubscription.class)) {
+            s.offer(0);
+            s.offer(1);
+            waitFor(1);
+            assertEquals(List.of(1), handled, "the next message still arrives");
+            LogRecord record = warnings.records().get(0);
+            assertEquals("java.lang.IllegalStateException: cannot log in as <secret token>", record.getThrown().toString());
+        }
     }
 }

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -32,16 +31,17 @@ import java.util.function.Function;
  * {@link #restartable()} the hub runs in a Vert.x instance of its own, on a port of its own, so that a test can stop
  * and start it again on the same port (what a client sees when a server restarts; a hub cannot be deployed twice in
  * one Vert.x: it registers a default event-bus codec). Otherwise it shares {@link #vertx()} with the log, so the test
- * can listen on the hub's event bus.
+ * can listen on the hub's event bus. With {@link #startedByTest()} the test starts the hub itself.
  */
 public final class HubOnSimulatedLog implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     public static final Duration WAIT = Duration.ofSeconds(60);
 
     private final SimulatedLogOptions logOptions;
     private Function<SimulatedCtLog, JsonObject> config = HubOnSimulatedLog::followLogList;
-    private Consumer<Vertx> beforeStart = vertx -> { };
+    private Setup beforeStart = vertx -> { };
     private boolean restartable;
     private boolean awaitHead = true;
+    private boolean startedByTest;
 
     private boolean perClass;
     private Vertx vertx;
@@ -77,14 +77,33 @@ public final class HubOnSimulatedLog implements BeforeAllCallback, AfterAllCallb
         return this;
     }
 
-    /** Runs on the fixture's Vert.x before the log and the hub start (e.g. to listen on the event bus from the start). */
-    public HubOnSimulatedLog beforeStart(Consumer<Vertx> beforeStart) {
+    /** A set-up step that may wait for what it starts. */
+    @FunctionalInterface
+    public interface Setup {
+        void run(Vertx vertx) throws Exception;
+    }
+
+    /**
+     * Runs with the fixture's Vert.x before the log and the hub start: to listen on the event bus from the start, or
+     * to start what the hub's configuration names (e.g. an HTTP receiver for a plugin).
+     */
+    public HubOnSimulatedLog beforeStart(Setup beforeStart) {
         this.beforeStart = beforeStart;
         return this;
     }
 
     /** The hub in a Vert.x of its own on a fixed port: {@link #stopHub()} and {@link #startHub()} can restart it. */
     public HubOnSimulatedLog restartable() {
+        this.restartable = true;
+        return this;
+    }
+
+    /**
+     * Only the log starts before each test; the test starts the hub with {@link #startHub()} when it is ready (e.g.
+     * after taking a receiver down), and may restart it. Implies {@link #restartable()}.
+     */
+    public HubOnSimulatedLog startedByTest() {
+        this.startedByTest = true;
         this.restartable = true;
         return this;
     }
@@ -130,14 +149,19 @@ public final class HubOnSimulatedLog implements BeforeAllCallback, AfterAllCallb
 
     private void start() throws Exception {
         vertx = Vertx.vertx();
-        beforeStart.accept(vertx);
+        beforeStart.run(vertx);
         log = await(SimulatedCtLog.start(vertx, logOptions));
         port = restartable ? RunningHub.freePort() : 0;
-        startHub();
+        if (!startedByTest) {
+            startHub();
+        }
     }
 
     /** Starts (again) the hub and, unless told otherwise, waits until it follows the log's head. */
     public void startHub() throws Exception {
+        if (hub != null || hubVertx != null) {
+            throw new IllegalStateException("the hub is running: stopHub() first");
+        }
         JsonObject overrides = config.apply(log).copy();
         if (restartable) {
             hubVertx = Vertx.vertx();

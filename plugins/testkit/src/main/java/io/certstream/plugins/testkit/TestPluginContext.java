@@ -50,7 +50,7 @@ public final class TestPluginContext implements PluginContext {
     @Override
     public <T> Subscription<T> subscribe(String address, int capacity, Handler<T> handler) {
         QueuedSubscription<T> subscription = QueuedSubscription.follow(vertx, feed, vertx.getOrCreateContext(), address, capacity,
-                handler, metrics);
+                handler, metrics).masking(mask);
         subscriptions.add(subscription);
         return subscription;
     }
