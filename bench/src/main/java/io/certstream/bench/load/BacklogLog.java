@@ -46,6 +46,9 @@ final class BacklogLog extends VerticleBase {
     private volatile long liveAppended;
     private long liveTimer = -1;
     private JsonObject cachedSth;
+    /** Requests served, to say how often each server polls the log. */
+    final java.util.concurrent.atomic.LongAdder sthRequests = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder entriesRequests = new java.util.concurrent.atomic.LongAdder();
 
     BacklogLog(EntryPool pool, int backlog, int batchCap, int maxLiveEntries) {
         this.pool = pool;
@@ -136,7 +139,14 @@ final class BacklogLog extends VerticleBase {
     }
 
     private void handle(HttpServerRequest request) {
-        switch (request.path()) {
+        // A log URL ending in '/' may come back as '//ct/v1/...' from clients that append the path as it is.
+        String path = request.path().replaceFirst("^/+", "/");
+        if (path.equals("/ct/v1/get-sth")) {
+            sthRequests.increment();
+        } else if (path.equals("/ct/v1/get-entries")) {
+            entriesRequests.increment();
+        }
+        switch (path) {
             case "/ct/v1/get-sth" -> json(request, sth().toBuffer());
             case "/ct/v1/get-entries" -> getEntries(request);
             case "/ct/v1/get-sth-consistency" -> consistency(request);
