@@ -2,12 +2,18 @@ package io.certstream.hub.web;
 
 import io.certstream.hub.wire.StreamType;
 import io.certstream.hub.metrics.HubMetrics;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
 /**
@@ -28,13 +34,18 @@ final class ClientConnection {
     private long behindSince = -1;
     private boolean closing;
 
-    ClientConnection(ServerWebSocket socket, StreamType channel, HubMetrics metrics, int queueBytes, long slowMillis) {
+    /**
+     * @param connection the HTTP connection the socket was upgraded from: the way to its Netty pipeline when the
+     *                   socket is vertx-web's wrapper (every socket served through the router), which hides its own
+     */
+    ClientConnection(ServerWebSocket socket, HttpConnection connection, StreamType channel, HubMetrics metrics,
+                     int queueBytes, long slowMillis) {
         this.socket = socket;
         this.channel = channel;
         this.metrics = metrics;
         this.slowMillis = slowMillis;
         socket.setWriteQueueMaxSize(queueBytes);
-        consolidateFlushes(socket);
+        consolidateFlushes(socket, connection);
     }
 
     /**
@@ -43,19 +54,53 @@ final class ClientConnection {
      * the socket end of the pipeline, turns the flushes of one event-loop turn into one (at the latest after
      * {@value #FLUSH_EVERY} frames), so a burst of messages reaches each client in a few large writes. Written but
      * unflushed frames count in the channel's outbound buffer, so {@code writeQueueFull()} and the drop policy see
-     * them exactly as before.
+     * them exactly as before. Between it and the socket, {@link FlushCounter} counts the flushes that remain.
      */
-    private static void consolidateFlushes(ServerWebSocket socket) {
-        if (socket instanceof WebSocketInternal internal) {
-            ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
+    private static void consolidateFlushes(ServerWebSocket socket, HttpConnection connection) {
+        ChannelPipeline pipeline = pipeline(socket, connection);
+        if (pipeline != null) {
             if (pipeline.get(FlushConsolidationHandler.class) == null) {
                 pipeline.addFirst("certstream-flush", new FlushConsolidationHandler(FLUSH_EVERY, true));
+                pipeline.addFirst("certstream-flush-count", FlushCounter.INSTANCE);
             }
         } else if (!warnedNoConsolidation) {
             // Only a Vert.x upgrade that changed its internals gets here: everything works, one flush per frame.
             warnedNoConsolidation = true;
             Logger.getLogger(ClientConnection.class.getName()).warning("websocket " + socket.getClass().getName()
                     + " exposes no Netty pipeline: flushing every frame, fan-out will cost more CPU");
+        }
+    }
+
+    /**
+     * The socket's Netty pipeline. Vert.x's own sockets expose it ({@link WebSocketInternal}); vertx-web wraps
+     * every socket upgraded through a router in a class that does not, but the HTTP connection it was upgraded
+     * from is the same channel (a Vert.x {@link ConnectionBase} for HTTP/1.1, the only version websockets use here).
+     */
+    private static ChannelPipeline pipeline(ServerWebSocket socket, HttpConnection connection) {
+        if (socket instanceof WebSocketInternal internal) {
+            return internal.channelHandlerContext().pipeline();
+        }
+        if (connection instanceof ConnectionBase base) {
+            return base.channel().pipeline();
+        }
+        return null;
+    }
+
+    /** Socket flushes since start, after consolidation, of every client of this JVM: for tests and profiling. */
+    static long socketFlushes() {
+        return FlushCounter.FLUSHES.sum();
+    }
+
+    /** Counts the flushes that reach the socket (each is a write system call when there is something to write). */
+    @ChannelHandler.Sharable
+    private static final class FlushCounter extends ChannelOutboundHandlerAdapter {
+        static final FlushCounter INSTANCE = new FlushCounter();
+        static final LongAdder FLUSHES = new LongAdder();
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            FLUSHES.increment();
+            ctx.flush();
         }
     }
 
