@@ -88,7 +88,62 @@ final class Comparison {
         row(md, runs, "idle after the run: RSS MiB (threads)",
                 r -> fmt(at(r, "idle_end", "rss_mb")) + " (" + fmt(at(r, "idle_end", "threads")) + ")", r -> at(r, "idle_end", "rss_mb"));
         row(md, runs, "max RSS MiB over the whole run", r -> fmt(at(r, "hub", "max_rss_mb")), r -> at(r, "hub", "max_rss_mb"));
+        if (runs.size() == 2) {
+            targets(md, runs.get(HUB), runs.get(PEER));
+        }
         return md.toString();
+    }
+
+    /** The targets of issue 18, read off this run (the peer is the denominator). */
+    static void targets(StringBuilder md, JsonObject hub, JsonObject peer) {
+        md.append("\n| target (issue 18) | this run | met? |\n|---|---|---|\n");
+        JsonObject he = hub.getJsonObject("everyday", new JsonObject());
+        JsonObject pe = peer.getJsonObject("everyday", new JsonObject());
+        double rss = num(he, "max_rss_mb");
+        target(md, "everyday: hub RSS <= 128 MiB", fmt(rss) + " MiB (max during the phase)", rss <= 128);
+        double hc = num(he, "hub_cpu_percent");
+        double pc = num(pe, "hub_cpu_percent");
+        target(md, "everyday: hub CPU <= the peer's, same messages delivered", fmt(hc) + "% vs " + fmt(pc) + "%; delivered "
+                + fmt(num(he, "messages_received")) + " vs " + fmt(num(pe, "messages_received")),
+                hc <= pc && num(he, "messages_received") == num(pe, "messages_received"));
+        double hr = at(hub, "catchup", "certs_per_second");
+        double pr = at(peer, "catchup", "certs_per_second");
+        target(md, "catch-up: >= 10x the peer's certs/s", String.format(Locale.ROOT, "%s vs %s: %.1fx", fmt(hr), fmt(pr), hr / pr), hr >= 10 * pr);
+        JsonObject h100 = step(hub, 100);
+        JsonObject p100 = step(peer, 100);
+        if (h100 != null && p100 != null) {
+            double hu = num(h100, "cpu_us_per_message");
+            double pu = num(p100, "cpu_us_per_message");
+            target(md, "fan-out, 100 clients: hub CPU per delivered message <= 0.5x the peer's",
+                    String.format(Locale.ROOT, "%s vs %s us: %.2fx", fmt(hu), fmt(pu), hu / pu), hu <= 0.5 * pu);
+            double h99 = num(h100, "hub_share_p99_ms");
+            double p99 = num(p100, "hub_share_p99_ms");
+            target(md, "fan-out, 100 clients: p99 (from the get-entries answer) <= the peer's",
+                    fmt(h99) + " vs " + fmt(p99) + " ms", h99 <= p99);
+        }
+        double hcap = at(hub, "fanout", "capacity_clients");
+        double pcap = at(peer, "fanout", "capacity_clients");
+        JsonArray hs = hub.getJsonObject("fanout", new JsonObject()).getJsonArray("steps", new JsonArray());
+        boolean hubCapped = !hs.isEmpty() && hs.getJsonObject(hs.size() - 1).getBoolean("passed", false);
+        target(md, "fan-out: >= 2x the peer's clients at p99 < limit, nothing lost", fmt(hcap) + " vs " + fmt(pcap)
+                + (hubCapped ? " (the hub passed every step given: more steps would say more)" : ""), hcap >= 2 * pcap && hcap > 0);
+        double idle = Math.max(at(hub, "idle_start", "rss_mb"), at(hub, "idle_end", "rss_mb"));
+        target(md, "idle (no clients, quiet log): hub RSS <= 100 MiB", fmt(at(hub, "idle_start", "rss_mb")) + " MiB after start, "
+                + fmt(at(hub, "idle_end", "rss_mb")) + " MiB after the run", idle <= 100);
+    }
+
+    private static JsonObject step(JsonObject r, int clients) {
+        for (Object o : r.getJsonObject("fanout", new JsonObject()).getJsonArray("steps", new JsonArray())) {
+            JsonObject s = (JsonObject) o;
+            if (s.getInteger("clients") == clients) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static void target(StringBuilder md, String target, String figures, boolean met) {
+        md.append("| ").append(target).append(" | ").append(figures).append(" | ").append(met ? "yes" : "**no**").append(" |\n");
     }
 
     private static void live(StringBuilder md, Map<String, JsonObject> runs, String name, Function<JsonObject, JsonObject> phase) {
@@ -116,8 +171,9 @@ final class Comparison {
                         + " (" + fmt(num(p.apply(r), "log_sth_requests_per_second")) + " get-sth/s, "
                         + fmt(num(p.apply(r), "log_entries_requests_per_second")) + " get-entries/s)",
                 r -> num(p.apply(r), "latency_p99_ms"));
-        row(md, runs, label + ": CPU %",
-                r -> p.apply(r).isEmpty() ? "-" : fmt(num(p.apply(r), "hub_cpu_percent")) + "%", r -> num(p.apply(r), "hub_cpu_percent"));
+        row(md, runs, label + ": server CPU % (harness: log + clients)",
+                r -> p.apply(r).isEmpty() ? "-" : fmt(num(p.apply(r), "hub_cpu_percent")) + "% ("
+                        + fmt(num(p.apply(r), "harness_cpu_percent")) + "%)", r -> num(p.apply(r), "hub_cpu_percent"));
         row(md, runs, label + ": CPU per delivered message (us)",
                 r -> p.apply(r).isEmpty() ? "-" : fmt(num(p.apply(r), "cpu_us_per_message")), r -> num(p.apply(r), "cpu_us_per_message"));
         row(md, runs, label + ": max RSS MiB",

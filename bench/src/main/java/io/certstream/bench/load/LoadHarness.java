@@ -355,6 +355,7 @@ public final class LoadHarness {
         s.window.snapshot(true);
         s.fromFetch.snapshot(true);
         ServerProcess.Sample before = server.sample();
+        double harnessCpuBefore = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
         phase = name;
         phaseMaxRssMb = 0;
         // Exactly rate x seconds entries (a multiple of 100 with the defaults): certstream-server-go fetches only
@@ -395,6 +396,8 @@ public final class LoadHarness {
         ServerProcess.Sample after = server.sample();
         long dropped = server.counts().dropped(endpoint) - droppedBefore;
         double cpu = after.cpuSeconds() - before.cpuSeconds();
+        // The log and the clients: near 200% (both cores) says the clients, not the server, were the bound.
+        double harnessCpu = ServerProcess.cpuSeconds(ProcessHandle.current().pid()) - harnessCpuBefore;
         JsonObject r = new JsonObject()
                 .put("clients", count)
                 .put("connect_seconds", connectSeconds)
@@ -415,6 +418,7 @@ public final class LoadHarness {
                 .put("hub_share_p99_ms", fromFetch.percentile(0.99))
                 .put("hub_cpu_percent", round(cpu / ((after.wallMillis() - before.wallMillis()) / 1000.0) * 100))
                 .put("cpu_us_per_message", received > 0 ? round(cpu * 1e6 / received) : 0)
+                .put("harness_cpu_percent", round(harnessCpu / ((after.wallMillis() - before.wallMillis()) / 1000.0) * 100))
                 .put("log_sth_requests_per_second", round((log.sthRequests.sum() - sthBefore) / (double) liveSeconds))
                 .put("log_entries_requests_per_second", round((log.entriesRequests.sum() - entriesBefore) / (double) liveSeconds))
                 .put("max_rss_mb", round(phaseMaxRssMb))

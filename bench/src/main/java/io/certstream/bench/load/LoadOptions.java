@@ -39,7 +39,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
               --everyday-clients N    lite clients of the everyday case (20)
               --everyday-seconds S    its length (30)
               --fanout-rate N         entries/s of the fan-out steps (1000)
-              --fanout-clients A,B,.. lite clients of each step (100,200,300,400,600,800,1000,1500,2000)
+              --fanout-clients A,B,.. lite clients of each step (25,50,100,150,200,300,400,600,800,1000)
               --fanout-seconds S      length of each step (20)
               --p99-limit-ms N        a step passes with p99 below this and every message delivered (1000)
               --idle-seconds S        how long the server sits idle (no clients, quiet log) before its RSS is read (10)
@@ -84,7 +84,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         int everydayClients = smoke ? 5 : 20;
         int everydaySeconds = smoke ? 3 : 30;
         int fanoutRate = smoke ? 300 : 1000;
-        List<Integer> fanoutClients = smoke ? List.of(10, 20) : List.of(100, 200, 300, 400, 600, 800, 1000, 1500, 2000);
+        List<Integer> fanoutClients = smoke ? List.of(10, 20) : List.of(25, 50, 100, 150, 200, 300, 400, 600, 800, 1000);
         int fanoutSeconds = smoke ? 3 : 20;
         int p99Limit = 1000;
         int idleSeconds = smoke ? 2 : 10;
