@@ -90,9 +90,14 @@ final class BacklogLog extends VerticleBase {
         return backlog;
     }
 
-    /** Makes the backlog visible in the next tree head. */
+    /** Makes the backlog (and whatever was appended since) visible in the next tree head. */
     void openGate() {
         context.runOnContext(v -> visibleSize = tree.size());
+    }
+
+    /** Shows an empty log again, to a new server that is to catch up from index 0 once its client is connected. */
+    void closeGate() {
+        context.runOnContext(v -> visibleSize = 0);
     }
 
     /**

@@ -85,7 +85,7 @@ final class Comparison {
         }
         row(md, runs, "fan-out capacity: most lite clients with p99 (from the get-entries answer) < limit, every message delivered",
                 r -> fmt(at(r, "fanout", "capacity_clients")), r -> at(r, "fanout", "capacity_clients"));
-        row(md, runs, "idle after the run: RSS MiB (threads)",
+        row(md, runs, "idle after the live phases: RSS MiB (threads)",
                 r -> fmt(at(r, "idle_end", "rss_mb")) + " (" + fmt(at(r, "idle_end", "threads")) + ")", r -> at(r, "idle_end", "rss_mb"));
         row(md, runs, "max RSS MiB over the whole run", r -> fmt(at(r, "hub", "max_rss_mb")), r -> at(r, "hub", "max_rss_mb"));
         if (runs.size() == 2) {
@@ -129,7 +129,7 @@ final class Comparison {
                 + (hubCapped ? " (the hub passed every step given: more steps would say more)" : ""), hcap >= 2 * pcap && hcap > 0);
         double idle = Math.max(at(hub, "idle_start", "rss_mb"), at(hub, "idle_end", "rss_mb"));
         target(md, "idle (no clients, quiet log): hub RSS <= 100 MiB", fmt(at(hub, "idle_start", "rss_mb")) + " MiB after start, "
-                + fmt(at(hub, "idle_end", "rss_mb")) + " MiB after the run", idle <= 100);
+                + fmt(at(hub, "idle_end", "rss_mb")) + " MiB after the live phases", idle <= 100);
     }
 
     private static JsonObject step(JsonObject r, int clients) {

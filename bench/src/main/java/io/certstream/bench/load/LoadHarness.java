@@ -146,17 +146,17 @@ public final class LoadHarness {
             logVertx.deployVerticle(log).await();
             results.put("backlog_build_seconds", (System.currentTimeMillis() - t0) / 1000.0);
 
-            startServer();
-            sampler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
-            clients = new StreamClients(vertx, server.port(), log);
-
             if (options.server() == null) {
+                startServer(true, "");
+                sampler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
+                clients = new StreamClients(vertx, server.port(), log);
                 results.put("catchup", catchUp());
                 results.put("live_lite", live("live-lite", StreamClients.Kind.LITE, options.liteClients(),
                         options.rate(), options.liveSeconds()));
                 results.put("live_domains_only", live("live-domains", StreamClients.Kind.DOMAINS_ONLY,
                         options.domainsClients(), options.rate(), options.liveSeconds()));
             } else {
+                sampler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
                 sideBySidePhases(results);
             }
             phase = "end";
@@ -226,7 +226,12 @@ public final class LoadHarness {
         return der;
     }
 
-    private void startServer() throws Exception {
+    /**
+     * Starts the server under test. {@code fromStart}: at index 0 of the log (the catch-up); otherwise at the log's
+     * current head, as a server that follows logs live does. {@code tag} names its files ("" or "-catchup").
+     */
+    private void startServer(boolean fromStart, String tag) throws Exception {
+        lastSample = null; // the sampler's CPU deltas start over with a new process
         int port = HubProcess.freePort();
         if (PeerProcess.NAME.equals(options.server())) {
             Path dir = options.peerDir() != null ? options.peerDir() : PeerProcess.findDir();
@@ -235,16 +240,16 @@ public final class LoadHarness {
                         + PeerProcess.NAME + " from " + Path.of("").toAbsolutePath() + "; give --peer DIR");
             }
             say("starting " + PeerProcess.NAME + " from " + dir + " on port " + port + "; its log: "
-                    + options.out().resolve("peer.log"));
-            server = PeerProcess.start(dir, options.out(), log.url(), port);
+                    + options.out().resolve("peer" + tag + ".log"));
+            server = PeerProcess.start(dir, options.out(), log.url(), port, fromStart, tag);
             server.awaitReady(60_000);
             return;
         }
-        startHub(port);
+        startHub(port, fromStart, tag);
     }
 
-    private void startHub(int hubPort) throws Exception {
-        Path config = options.out().resolve("hub-config.json");
+    private void startHub(int hubPort, boolean fromStart, String tag) throws Exception {
+        Path config = options.out().resolve("hub-config" + tag + ".json");
         JsonObject hubConfig = new JsonObject()
                 .put("server", new JsonObject().put("host", "127.0.0.1").put("port", hubPort)
                         .put("instances", options.hubInstances())
@@ -252,9 +257,9 @@ public final class LoadHarness {
                         // not turn into drops (the default 4 MiB queue is 50 ms of catch-up, 16 MiB is 200 ms).
                         .put("clientQueueBytes", options.clientQueueMb() << 20))
                 .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
-                .put("watcher", new JsonObject().put("start", 0).put("batchSize", options.batchCap())
-                        .put("pollSeconds", options.pollSeconds()))
-                .put("stateDir", options.out().resolve("hub-state").toAbsolutePath().toString());
+                .put("watcher", new JsonObject().put("start", fromStart ? (Object) 0 : "head")
+                        .put("batchSize", options.batchCap()).put("pollSeconds", options.pollSeconds()))
+                .put("stateDir", options.out().resolve("hub-state" + tag).toAbsolutePath().toString());
         Files.writeString(config, hubConfig.encodePrettily());
         List<String> jvm = new ArrayList<>(options.hubJvmArgs());
         if (options.jfr()) {
@@ -262,9 +267,9 @@ public final class LoadHarness {
                     + ",settings=profile,dumponexit=true");
         }
         say("starting the hub (" + String.join(" ", jvm) + ") on port " + hubPort + "; its log: "
-                + options.out().resolve("hub.log"));
+                + options.out().resolve("hub" + tag + ".log"));
         // JMX (for the heap figures) only in the hub's own runs: its agent would add to the RSS compared side by side.
-        server = HubProcess.start(config.toAbsolutePath(), options.out().resolve("hub.log").toAbsolutePath(), jvm,
+        server = HubProcess.start(config.toAbsolutePath(), options.out().resolve("hub" + tag + ".log").toAbsolutePath(), jvm,
                 hubPort, options.server() == null);
         server.awaitReady(60_000);
     }
@@ -437,11 +442,12 @@ public final class LoadHarness {
      * idle again.
      */
     private void sideBySidePhases(JsonObject results) throws Exception {
-        results.put("idle_start", idle("idle-start"));
-        results.put("catchup", catchUp());
-        clients.closeAll().await();
+        // First a server that follows the log from its head, as one runs every day.
+        log.openGate();
+        Thread.sleep(200);
+        startServer(false, "");
         clients = new StreamClients(vertx, server.port(), log);
-        waitForHubIdle();
+        results.put("idle_start", idle("idle-start"));
         results.put("everyday", live("everyday", StreamClients.Kind.LITE, options.everydayClients(),
                 options.everydayRate(), options.everydaySeconds()));
         JsonArray steps = new JsonArray();
@@ -464,6 +470,18 @@ public final class LoadHarness {
                 .put("capacity_clients", capacity)
                 .put("steps", steps));
         results.put("idle_end", idle("idle-end"));
+        results.put("threads_at_end_of_live_phases", ServerProcess.threads(server.pid()));
+        clients.closeAll().await();
+        server.close();
+
+        // Then a new server process that catches up from index 0: the log shows size 0 until its client is there.
+        log.closeGate();
+        Thread.sleep(200);
+        startServer(true, "-catchup");
+        clients = new StreamClients(vertx, server.port(), log);
+        // Only the backlog counts; the live entries after it arrive too but are not measured.
+        clients.countBelow = options.backlog();
+        results.put("catchup", catchUp());
     }
 
     /** The server with no clients and a quiet log: its RSS, threads and CPU after {@code --idle-seconds}. */

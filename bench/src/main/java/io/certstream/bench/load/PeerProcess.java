@@ -63,14 +63,18 @@ final class PeerProcess implements ServerProcess {
     }
 
     /** Writes the peer's configuration for this run (from its template) and starts it; the log must already answer. */
-    static PeerProcess start(Path peerDir, Path out, String logUrl, int port) throws IOException {
+    /**
+     * @param fromStart at index 0 (its recovery mode with no index file), else at the log's head (recovery off)
+     * @param tag       names this process's files ("" or e.g. "-catchup")
+     */
+    static PeerProcess start(Path peerDir, Path out, String logUrl, int port, boolean fromStart, String tag) throws IOException {
         Path binary = peerDir.resolve(NAME);
         Path template = peerDir.resolve("config.template.yaml");
         if (!Files.isExecutable(binary) || !Files.isRegularFile(template)) {
             throw new IllegalStateException(peerDir + " has no executable " + NAME + " and config.template.yaml");
         }
         URI log = URI.create(logUrl);
-        Path indexFile = out.toAbsolutePath().resolve("peer-ct-index.json");
+        Path indexFile = out.toAbsolutePath().resolve("peer-ct-index" + tag + ".json");
         Files.deleteIfExists(indexFile);
         String yaml = Files.readString(template);
         yaml = replace(yaml, template, "listen_port: PORT", "listen_port: " + port);
@@ -78,10 +82,10 @@ final class PeerProcess implements ServerProcess {
         yaml = replace(yaml, template, "/PATH", log.getPath().replaceAll("/+$", ""));
         // Recovery with no index file starts every log at index 0: the catch-up phase.
         yaml = replace(yaml, template, "enabled: false\n    ct_index_file: \"ct_index.json\"",
-                "enabled: true\n    ct_index_file: \"" + indexFile + "\"");
-        Path config = out.toAbsolutePath().resolve("peer-config.yaml");
+                "enabled: " + fromStart + "\n    ct_index_file: \"" + indexFile + "\"");
+        Path config = out.toAbsolutePath().resolve("peer-config" + tag + ".yaml");
         Files.writeString(config, yaml);
-        Path logFile = out.toAbsolutePath().resolve("peer.log");
+        Path logFile = out.toAbsolutePath().resolve("peer" + tag + ".log");
         List<String> command = new ArrayList<>(List.of(binary.toAbsolutePath().toString(), "-c", config.toString()));
         Process process = new ProcessBuilder(command)
                 .directory(out.toAbsolutePath().toFile())
