@@ -20,7 +20,8 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
                    int catchupTimeoutSeconds, int liteClients, int domainsClients, int rate, int liveSeconds,
                    int hubInstances, int clientQueueMb, List<String> hubJvmArgs, boolean jfr,
                    String server, Path peerDir, int everydayRate, int everydayClients, int everydaySeconds,
-                   int fanoutRate, List<Integer> fanoutClients, int fanoutSeconds, int p99LimitMs, int idleSeconds) {
+                   int fanoutRate, List<Integer> fanoutClients, int fanoutSeconds, int p99LimitMs, int idleSeconds,
+                   int warmupSeconds) {
 
     static final String HUB = "hub";
     static final String BOTH = "both";
@@ -37,7 +38,8 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
                                       (default: -Dpeer.dir, $CERTSTREAM_PEER_DIR, or ../shared/peers/certstream-server-go)
               --everyday-rate N       entries/s of the everyday case (300)
               --everyday-clients N    lite clients of the everyday case (20)
-              --everyday-seconds S    its length (30)
+              --everyday-seconds S    its length (30), after --warmup-seconds of the same load, unmeasured
+              --warmup-seconds S      that unmeasured warm-up (20)
               --fanout-rate N         entries/s of the fan-out steps (1000)
               --fanout-clients A,B,.. lite clients of each step (25,50,100,150,200,300,400,600,800,1000)
               --fanout-seconds S      length of each step (20)
@@ -88,6 +90,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         int fanoutSeconds = smoke ? 3 : 20;
         int p99Limit = 1000;
         int idleSeconds = smoke ? 2 : 10;
+        int warmupSeconds = smoke ? 2 : 20;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -125,6 +128,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
                         case "--fanout-seconds" -> fanoutSeconds = positive(a, v);
                         case "--p99-limit-ms" -> p99Limit = positive(a, v);
                         case "--idle-seconds" -> idleSeconds = positive(a, v);
+                        case "--warmup-seconds" -> warmupSeconds = positive(a, v);
                         default -> throw new IllegalArgumentException("unknown option " + a + "\n\n" + USAGE);
                     }
                 }
@@ -149,7 +153,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         }
         return new LoadOptions(smoke, out, backlog, pool, entries, batchCap, poll, catchupTimeout, lite, domains, rate,
                 liveSeconds, instances, queueMb, jvm, jfr, server, peerDir, everydayRate, everydayClients,
-                everydaySeconds, fanoutRate, fanoutClients, fanoutSeconds, p99Limit, idleSeconds);
+                everydaySeconds, fanoutRate, fanoutClients, fanoutSeconds, p99Limit, idleSeconds, warmupSeconds);
     }
 
     /** These options for one server of a side-by-side run: its own output folder under {@code out}. */
@@ -157,7 +161,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         return new LoadOptions(smoke, out.resolve(name), backlog, pool, entries, batchCap, pollSeconds,
                 catchupTimeoutSeconds, liteClients, domainsClients, rate, liveSeconds, hubInstances, clientQueueMb,
                 hubJvmArgs, jfr, name, peerDir, everydayRate, everydayClients, everydaySeconds, fanoutRate,
-                fanoutClients, fanoutSeconds, p99LimitMs, idleSeconds);
+                fanoutClients, fanoutSeconds, p99LimitMs, idleSeconds, warmupSeconds);
     }
 
     /**

@@ -99,7 +99,7 @@ public record HubConfig(
                 s.integer("latestSize", 25, 1, 1000),
                 s.integer("clientQueueBytes", 4 << 20, 64 << 10, 1 << 30),
                 s.integer("slowClientSeconds", 30, 1, 3600),
-                s.integer("maxPendingMessages", 10_000, 0, Integer.MAX_VALUE));
+                s.integer("maxPendingMessages", 2_000, 0, Integer.MAX_VALUE));
 
         ConfigReader b = root.object("bridge").allowOnly("sockjs", "tcpHost", "tcpPort");
         BridgeConfig bridge = new BridgeConfig(
