@@ -55,7 +55,8 @@ final class Comparison {
         JsonObject any = runs.values().stream().findFirst().orElse(new JsonObject());
         JsonObject o = any.getJsonObject("options", new JsonObject());
         md.append("- log: backlog ").append(o.getValue("backlog")).append(" (pool ").append(o.getValue("pool"))
-                .append("), at most ").append(o.getValue("batch_cap")).append(" entries per get-entries answer; hub watcher.pollSeconds ")
+                .append("), at most ").append(o.getValue("batch_cap")).append(" entries per get-entries answer (the peer asks for 100, the hub for its"
+                        + " watcher.batchSize, 256 as shipped); hub watcher.pollSeconds ")
                 .append(o.getValue("poll_seconds")).append("; everyday: ").append(o.getValue("everyday"))
                 .append("; fan-out: ").append(o.getValue("fanout")).append("\n\n");
 

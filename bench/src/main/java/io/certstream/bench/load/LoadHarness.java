@@ -258,8 +258,13 @@ public final class LoadHarness {
                         .put("clientQueueBytes", options.clientQueueMb() << 20))
                 .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
                 .put("watcher", new JsonObject().put("start", fromStart ? (Object) 0 : "head")
-                        .put("batchSize", options.batchCap()).put("pollSeconds", options.pollSeconds()))
+                        .put("pollSeconds", options.pollSeconds()))
                 .put("stateDir", options.out().resolve("hub-state" + tag).toAbsolutePath().toString());
+        if (options.server() == null) {
+            hubConfig.getJsonObject("watcher").put("batchSize", options.batchCap());
+        }
+        // Side by side: the hub's own watcher.batchSize (config/hub.json), as it ships; the log answers up to
+        // --batch-cap entries whatever a server asks for.
         Files.writeString(config, hubConfig.encodePrettily());
         List<String> jvm = new ArrayList<>(options.hubJvmArgs());
         if (options.jfr()) {
