@@ -1,14 +1,19 @@
 package io.certstream.bench;
 
+import io.certstream.hub.ct.rfc6962.EntriesParser;
 import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.wire.EncodedUpdate;
 import io.certstream.hub.wire.WireFormat;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.model.LogSource;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
@@ -40,15 +45,15 @@ public final class CpuCost {
         };
         List<CertificateUpdate> decoded = raw.stream().map(e -> decode.apply((int) e.index())).toList();
         System.out.printf(Locale.ROOT, "entries: %s (%d), CPU time per certificate on one thread%n", set, raw.size());
-        io.vertx.core.json.JsonArray array = new io.vertx.core.json.JsonArray();
+        JsonArray array = new JsonArray();
         for (RawEntry e : raw) {
-            array.add(new io.vertx.core.json.JsonObject()
-                    .put("leaf_input", java.util.Base64.getEncoder().encodeToString(e.leafInput()))
-                    .put("extra_data", java.util.Base64.getEncoder().encodeToString(e.extraData())));
+            array.add(new JsonObject()
+                    .put("leaf_input", Base64.getEncoder().encodeToString(e.leafInput()))
+                    .put("extra_data", Base64.getEncoder().encodeToString(e.extraData())));
         }
-        io.vertx.core.buffer.Buffer body = new io.vertx.core.json.JsonObject().put("entries", array).toBuffer();
+        Buffer body = new JsonObject().put("entries", array).toBuffer();
         int perBody = raw.size();
-        measurePer("parse get-entries", seconds, perBody, i -> io.certstream.hub.ct.rfc6962.EntriesParser.parse(body, 0, "bench"));
+        measurePer("parse get-entries", seconds, perBody, i -> EntriesParser.parse(body, 0, "bench"));
         measure("decode", seconds, decode::apply);
         measure("serialize full", seconds, i -> WireFormat.full(decoded.get(i % decoded.size())));
         measure("serialize lite", seconds, i -> WireFormat.lite(decoded.get(i % decoded.size())));

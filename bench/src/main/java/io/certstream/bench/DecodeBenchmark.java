@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -81,7 +82,7 @@ public class DecodeBenchmark {
 
     /** get-entries JSON body (256 entries) -> raw entries; the score is entries per second. */
     @Benchmark
-    @org.openjdk.jmh.annotations.OperationsPerInvocation(256)
+    @OperationsPerInvocation(256)
     public List<RawEntry> parseGetEntries() {
         return EntriesParser.parse(getEntriesBody, 0, "bench");
     }

@@ -1,5 +1,6 @@
 package io.certstream.client;
 
+import io.certstream.retry.Backoff;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,7 +21,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
 
 /**
@@ -50,6 +50,7 @@ public final class CertStreamClient {
     private final Vertx vertx;
     private final Context context;
     private final CertStreamOptions options;
+    private final Backoff backoff;
     private final URI endpoint;
     private final WebSocketClient webSockets;
     private final List<CertStreamListener> listeners = new CopyOnWriteArrayList<>();
@@ -69,6 +70,9 @@ public final class CertStreamClient {
     private CertStreamClient(Vertx vertx, CertStreamOptions options) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.options = Objects.requireNonNull(options, "options");
+        // initialBackoff * 2^(n-1), capped at maxBackoff, then +-20 % so that many clients do not reconnect in step.
+        this.backoff = new Backoff(Math.max(1, options.initialBackoff().toMillis()),
+                Math.max(1, options.maxBackoff().toMillis()), Backoff.Jitter.PLUS_MINUS_20_PERCENT);
         this.context = vertx.getOrCreateContext();
         this.endpoint = options.endpoint();
         this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -217,13 +221,8 @@ public final class CertStreamClient {
         reconnectTimer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> connect());
     }
 
-    /** initialBackoff * 2^(n-1), capped at maxBackoff, then +-20 % so that many clients do not reconnect in step. */
     private Duration backoff(int failures) {
-        long initial = options.initialBackoff().toMillis();
-        long max = options.maxBackoff().toMillis();
-        long base = failures > 30 ? max : Math.min(max, initial << Math.min(failures - 1, 30));
-        double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
-        return Duration.ofMillis(Math.max(1, Math.round(base * jitter)));
+        return Duration.ofMillis(backoff.delayMillis(failures));
     }
 
     private void startTimers(WebSocket ws) {

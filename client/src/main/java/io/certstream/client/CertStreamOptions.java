@@ -1,6 +1,7 @@
 package io.certstream.client;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -114,7 +115,7 @@ public record CertStreamOptions(
                 throw new IllegalArgumentException("url has no host: \"" + url + "\"; expected e.g. " + DEFAULT_URL);
             }
             return uri;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("url is not a valid URI: \"" + url + "\": " + e.getReason(), e);
         }
     }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -216,7 +217,7 @@ class UpstreamMessagesTest {
     private static int addUnknownFields(JsonNode node, boolean isExtensions) {
         int added = 0;
         if (node instanceof ObjectNode object) {
-            List<JsonNode> children = new java.util.ArrayList<>();
+            List<JsonNode> children = new ArrayList<>();
             object.fields().forEachRemaining(e -> {
                 if (!e.getKey().equals("extensions")) {
                     children.add(e.getValue());

@@ -1,5 +1,7 @@
 package io.certstream.hub;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -39,8 +41,8 @@ final class OneLineLogFormat extends Formatter {
         StringBuilder line = new StringBuilder(String.format("%1$tF %1$tT %2$-5s %3$s: %4$s%n",
                 r.getMillis(), r.getLevel() == Level.WARNING ? "WARN" : r.getLevel().getName(), logger, formatMessage(r)));
         if (r.getThrown() != null) {
-            java.io.StringWriter trace = new java.io.StringWriter();
-            r.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+            StringWriter trace = new StringWriter();
+            r.getThrown().printStackTrace(new PrintWriter(trace));
             line.append(trace);
         }
         return line.toString();

@@ -1,5 +1,7 @@
 package io.certstream.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +39,7 @@ public record Certificate(
         byte[] der) {
 
     public Certificate {
-        extensions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extensions));
+        extensions = Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
         allDomains = List.copyOf(allDomains);
     }
 

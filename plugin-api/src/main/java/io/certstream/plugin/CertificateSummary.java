@@ -4,6 +4,7 @@ import io.certstream.model.CertificateUpdate;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -88,7 +89,7 @@ public record CertificateSummary(
     public static CertificateSummary fromJson(JsonObject json) {
         JsonObject source = json.getJsonObject("source", new JsonObject());
         JsonArray domains = json.getJsonArray("all_domains", new JsonArray());
-        List<String> allDomains = new java.util.ArrayList<>();
+        List<String> allDomains = new ArrayList<>();
         domains.forEach(d -> allDomains.add(String.valueOf(d)));
         return new CertificateSummary(
                 allDomains,

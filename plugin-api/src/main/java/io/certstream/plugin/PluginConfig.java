@@ -11,14 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
  * Typed, validated reads of a plugin's config, so every plugin reports mistakes the same way: the key
  * (with its path, e.g. {@code rules[1].regex}), what is wrong and what is expected. Each failed read throws
- * {@link PluginContext#configError}.
+ * {@link PluginContext#configError}. The wording of what is wrong is the hub's own ({@link ConfigValues}).
  *
  * <pre>{@code
  * PluginConfig c = PluginConfig.of(context).allowOnly("url", "batchSize");
@@ -45,12 +45,20 @@ public final class PluginConfig {
     /** Fails on any key not listed: a typo must not silently fall back to a default. */
     public PluginConfig allowOnly(String... keys) {
         Set<String> allowed = Set.of(keys);
-        for (String key : json.fieldNames()) {
-            if (!allowed.contains(key)) {
-                throw error(key, "is not a known key (known keys: " + String.join(", ", new TreeSet<>(allowed)) + ")");
-            }
+        String unknown = ConfigValues.unknownKey(json, allowed);
+        if (unknown != null) {
+            throw error(unknown, ConfigValues.unknownKeyProblem(allowed).getMessage());
         }
         return this;
+    }
+
+    /** Runs a check of the vocabulary shared with the hub's config ({@link ConfigValues}), naming the key. */
+    private <T> T checked(String key, Function<Object, T> check, Object value) {
+        try {
+            return check.apply(value);
+        } catch (ConfigValues.Problem p) {
+            throw error(key, p.getMessage());
+        }
     }
 
     /** Whether the key is present and not null. */
@@ -76,10 +84,7 @@ public final class PluginConfig {
         if (value == null) {
             return defaultValue;
         }
-        if (!(value instanceof String s)) {
-            throw error(key, "must be a string, got " + value);
-        }
-        return s;
+        return checked(key, ConfigValues::string, value);
     }
 
     /** One of the given values, e.g. {@code oneOf("source", "alerts", "alerts", "certificates")}. */
@@ -96,10 +101,7 @@ public final class PluginConfig {
         if (value == null) {
             return defaultValue;
         }
-        if (!(value instanceof Boolean b)) {
-            throw error(key, "must be true or false, got " + value);
-        }
-        return b;
+        return checked(key, ConfigValues::bool, value);
     }
 
     public int integer(String key, int defaultValue, int min, int max) {
@@ -111,14 +113,7 @@ public final class PluginConfig {
         if (value == null) {
             return defaultValue;
         }
-        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-            throw error(key, "must be a whole number, got " + value);
-        }
-        long v = n.longValue();
-        if (v < min || v > max) {
-            throw error(key, "must be between " + min + " and " + max + ", got " + v);
-        }
-        return v;
+        return checked(key, v -> ConfigValues.integer(v, min, max), value);
     }
 
     /** A list of non-blank strings; a single string counts as a list of one. Empty when absent. */
@@ -131,12 +126,12 @@ public final class PluginConfig {
             value = new JsonArray().add(s);
         }
         if (!(value instanceof JsonArray array)) {
-            throw error(key, "must be a list of strings, got " + value);
+            throw error(key, "must be a list of strings, got " + ConfigValues.describe(value));
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             if (!(array.getValue(i) instanceof String s) || s.isBlank()) {
-                throw error(key + "[" + i + "]", "must be a non-empty string, got " + array.getValue(i));
+                throw error(key + "[" + i + "]", "must be a non-empty string, got " + ConfigValues.describe(array.getValue(i)));
             }
             out.add(s);
         }
@@ -160,7 +155,7 @@ public final class PluginConfig {
             return new PluginConfig(context, new JsonObject(), path + key + ".");
         }
         if (!(value instanceof JsonObject o)) {
-            throw error(key, "must be an object, got " + value);
+            throw error(key, "must be an object, got " + ConfigValues.describe(value));
         }
         return new PluginConfig(context, o, path + key + ".");
     }
@@ -172,12 +167,12 @@ public final class PluginConfig {
             return List.of();
         }
         if (!(value instanceof JsonArray array)) {
-            throw error(key, "must be a list of objects, got " + value);
+            throw error(key, "must be a list of objects, got " + ConfigValues.describe(value));
         }
         List<PluginConfig> out = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             if (!(array.getValue(i) instanceof JsonObject o)) {
-                throw error(key + "[" + i + "]", "must be an object, got " + array.getValue(i));
+                throw error(key + "[" + i + "]", "must be an object, got " + ConfigValues.describe(array.getValue(i)));
             }
             out.add(new PluginConfig(context, o, path + key + "[" + i + "]."));
         }

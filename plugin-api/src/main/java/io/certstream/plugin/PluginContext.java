@@ -20,6 +20,23 @@ import java.util.logging.Logger;
  */
 public interface PluginContext {
 
+    /**
+     * The version of this SPI, raised whenever a plugin built against an older one may break. Compiled into a
+     * plugin, it is the version the plugin was built against; {@link #spiVersion()} is the running hub's. History:
+     * 1 the first; 2 {@link Subscription} became an interface (rebuild plugins built against 1),
+     * {@link #spiVersion()} and {@link PluginFactory#secretKeys()} were added.
+     */
+    int SPI_VERSION = 2;
+
+    /**
+     * The SPI version of the hub the plugin runs in. A plugin that needs a newer hub can say so in
+     * {@link Plugin#start}: {@code if (context.spiVersion() < PluginContext.SPI_VERSION) ...} compares the hub's
+     * version with the one the plugin was compiled against.
+     */
+    default int spiVersion() {
+        return SPI_VERSION;
+    }
+
     /** The hub's Vert.x instance: timers, file system, worker pool. Do not close it. */
     Vertx vertx();
 
@@ -60,7 +77,11 @@ public interface PluginContext {
      */
     String name();
 
-    /** A logger named {@code io.certstream.plugin.<name>}. Never log secrets (webhook URLs, HMAC keys). */
+    /**
+     * A logger named {@code io.certstream.plugin.<name>}. The hub masks secrets in every line it logs: the values of
+     * the keys the factory names in {@link PluginFactory#secretKeys()} and whatever {@link #environment} returned
+     * (a URL also by its path, which HTTP errors quote). Log through this logger only, so the mask applies.
+     */
     Logger logger();
 
     /** Counters and gauges of this instance; the hub shows them under {@code plugins.<name>} in {@code /stats}. */
@@ -74,7 +95,8 @@ public interface PluginContext {
 
     /**
      * The value of an environment variable, or {@code null}. Plugins read secrets through this (a config
-     * key such as {@code "secretEnv"} names the variable) so that tests can supply them.
+     * key such as {@code "secretEnv"} names the variable) so that tests can supply them; the hub treats every value
+     * read here as a secret and masks it in the plugin's log lines and errors.
      */
     default String environment(String variable) {
         return System.getenv(variable);

@@ -1,5 +1,7 @@
 package io.certstream.plugin;
 
+import java.util.Set;
+
 /**
  * The service a plugin jar provides: found by {@link java.util.ServiceLoader}, so a plugin jar lists its
  * implementation in {@code META-INF/services/io.certstream.plugin.PluginFactory}.
@@ -23,4 +25,14 @@ public interface PluginFactory {
 
     /** A new, unstarted instance. The hub then calls {@link Plugin#start(PluginContext)} exactly once. */
     Plugin create();
+
+    /**
+     * The config keys whose values are secrets, e.g. {@code Set.of("url", "secret")}: the hub masks their values
+     * (and, for a URL, its path and query) in every line the plugin logs through {@link PluginContext#logger()} and
+     * in every error the hub reports about the instance, so plugins need not redact by hand. Values read through
+     * {@link PluginContext#environment} are masked as well. Top-level keys of the instance's entry; default none.
+     */
+    default Set<String> secretKeys() {
+        return Set.of();
+    }
 }

@@ -3,6 +3,7 @@ package io.certstream.plugin;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -33,8 +34,8 @@ public final class PluginMetrics {
     /** All counters and gauges by name, sorted. */
     public JsonObject snapshot() {
         JsonObject json = new JsonObject();
-        new java.util.TreeMap<>(counters).forEach((name, c) -> json.put(name, c.count()));
-        new java.util.TreeMap<>(gauges).forEach((name, g) -> json.put(name, g.getAsLong()));
+        new TreeMap<>(counters).forEach((name, c) -> json.put(name, c.count()));
+        new TreeMap<>(gauges).forEach((name, g) -> json.put(name, g.getAsLong()));
         return json;
     }
 

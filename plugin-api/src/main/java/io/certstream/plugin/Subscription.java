@@ -1,119 +1,29 @@
 package io.certstream.plugin;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.Locale;
 
 /**
- * Messages of one bus address on their way to one plugin, through a queue of at most {@code capacity}
- * bodies. Returned by {@link PluginContext#subscribe}; plugins only {@link #cancel} it.
- *
- * <p>Why not a plain {@code eventBus().consumer(...)}: the bus hands each message to the consumer's event
- * loop as a task, without a bound, so a plugin that falls behind the certificate rate would grow the heap
- * until the hub dies, and its backlog would delay everything else on that event loop. Here the host
- * receives the message on its own context, {@link #offer offers} it, and the plugin's context drains the
- * queue in short turns. When the queue is full, the message is dropped and counted.
- *
- * <p>Hosts (the hub, a test kit) create it and call {@link #offer} from any thread.
+ * Messages of one bus address on their way to one plugin, through a bounded queue: returned by
+ * {@link PluginContext#subscribe}. The hub implements it (a plugin that falls behind loses messages, counted as
+ * {@link #droppedMetric}, instead of slowing the hub or filling its heap); plugins only use it.
  *
  * @param <T> the message body type, e.g. {@link io.certstream.model.CertificateUpdate} for {@link BusAddresses#UPDATES}
  */
-public final class Subscription<T> {
-    /** Messages handled per event-loop turn before the plugin's context gets a chance to run other tasks. */
-    private static final int PER_TURN = 64;
-    private static final Logger LOG = Logger.getLogger(Subscription.class.getName());
-
-    private final String address;
-    private final Context target;
-    private final int capacity;
-    private final Handler<T> handler;
-    private final PluginMetrics.Counter dropped;
-    private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final Promise<Void> registered = Promise.promise();
-    private final Promise<Void> drained = Promise.promise();
-    private volatile boolean cancelled;
-    private volatile boolean closed;
-    private volatile Runnable onCancel = () -> { };
-
-    /**
-     * For hosts.
-     *
-     * @param address  the bus address, for logs
-     * @param target   the plugin's context, where {@code handler} runs
-     * @param capacity most bodies waiting for the plugin
-     * @param handler  the plugin's handler
-     * @param dropped  counts bodies dropped because the queue was full
-     */
-    public Subscription(String address, Context target, int capacity, Handler<T> handler, PluginMetrics.Counter dropped) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
-        }
-        this.address = address;
-        this.target = target;
-        this.capacity = capacity;
-        this.handler = handler;
-        this.dropped = dropped;
-    }
-
-    /**
-     * For hosts: subscribes a plugin's {@code handler} to {@code address}. The bus consumer is registered on
-     * {@code feed}, the host's context, which only {@link #offer offers}; the handler runs on {@code target}, the
-     * plugin's. The dropped counter ({@link #droppedMetric}) and a gauge of queued bodies go into {@code metrics}.
-     */
-    public static <T> Subscription<T> follow(Vertx vertx, Context feed, Context target, String address, int capacity,
-                                             Handler<T> handler, PluginMetrics metrics) {
-        String dropped = droppedMetric(address);
-        Subscription<T> subscription = new Subscription<>(address, target, capacity, handler, metrics.counter(dropped));
-        metrics.gauge(dropped.replaceFirst("^dropped_", "queued_"), subscription::queued);
-        feed.runOnContext(v -> {
-            MessageConsumer<T> consumer = vertx.eventBus().localConsumer(address, m -> subscription.offer(m.body()));
-            consumer.completion().onComplete(ar -> subscription.registered(consumer::unregister));
-        });
-        return subscription;
-    }
-
-    /**
-     * The name of the counter of dropped bodies in the plugin's {@link PluginMetrics}, e.g.
-     * {@code dropped_certstream_updates} for {@link BusAddresses#UPDATES}.
-     */
-    public static String droppedMetric(String address) {
-        return "dropped_" + address.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
-    }
+public interface Subscription<T> {
 
     /** The address this subscription receives. */
-    public String address() {
-        return address;
-    }
+    String address();
 
     /** Bodies waiting for the plugin. */
-    public int queued() {
-        return size.get();
-    }
+    int queued();
 
-    /** Completes once the host receives the address: messages published after that reach the plugin. */
-    public Future<Void> registered() {
-        return registered.future();
-    }
+    /** Completes once the hub receives the address: messages published after that reach the plugin. */
+    Future<Void> registered();
 
-    /** Stops delivery; bodies still queued are discarded. The host stops receiving the address. */
-    public void cancel() {
-        cancelled = true;
-        queue.clear();
-        size.set(0);
-        drained.tryComplete();
-        onCancel.run();
-    }
+    /** Stops delivery; bodies still queued are discarded. The hub stops receiving the address. */
+    void cancel();
 
     /**
      * Stops receiving and hands the bodies already queued to the handler: for a plugin's {@link Plugin#stop}
@@ -121,68 +31,13 @@ public final class Subscription<T> {
      *
      * @return completes when the queue is empty
      */
-    public Future<Void> close() {
-        closed = true;
-        onCancel.run();
-        if (queue.isEmpty() || cancelled) {
-            drained.tryComplete();
-        } else if (draining.compareAndSet(false, true)) {
-            target.runOnContext(v -> drain());
-        }
-        return drained.future();
-    }
+    Future<Void> close();
 
-    /** For hosts: marks the subscription live and names what {@link #cancel} must undo. */
-    public void registered(Runnable onCancel) {
-        this.onCancel = onCancel;
-        registered.tryComplete();
-        if (cancelled || closed) {
-            onCancel.run();
-        }
-    }
-
-    /** For hosts: queues a body for the plugin, or drops and counts it when the queue is full. Any thread. */
-    public void offer(T body) {
-        if (cancelled || closed) {
-            return;
-        }
-        if (size.incrementAndGet() > capacity) {
-            size.decrementAndGet();
-            dropped.increment();
-            return;
-        }
-        queue.add(body);
-        if (draining.compareAndSet(false, true)) {
-            target.runOnContext(v -> drain());
-        }
-    }
-
-    private void drain() {
-        for (int i = 0; i < PER_TURN && !cancelled; i++) {
-            T body = queue.poll();
-            if (body == null) {
-                break;
-            }
-            size.decrementAndGet();
-            try {
-                handler.handle(body);
-            } catch (RuntimeException e) {
-                // One bad message must not end the plugin's subscription.
-                LOG.log(Level.WARNING, "a plugin's handler for " + address + " failed", e);
-            }
-        }
-        if (!queue.isEmpty() && !cancelled) {
-            target.runOnContext(v -> drain());
-            return;
-        }
-        draining.set(false);
-        if (closed && (queue.isEmpty() || cancelled)) {
-            drained.tryComplete();
-            return;
-        }
-        // An offer may have slipped in between the last poll and the flag reset.
-        if (!queue.isEmpty() && !cancelled && draining.compareAndSet(false, true)) {
-            target.runOnContext(v -> drain());
-        }
+    /**
+     * The name of the counter of dropped bodies in the plugin's {@link PluginMetrics}, e.g.
+     * {@code dropped_certstream_updates} for {@link BusAddresses#UPDATES}.
+     */
+    static String droppedMetric(String address) {
+        return "dropped_" + address.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
     }
 }

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An RFC 6962 log for load tests: a real Merkle tree with consistency proofs, signed tree heads and a Chrome v3
@@ -47,8 +48,8 @@ final class BacklogLog extends VerticleBase {
     private long liveTimer = -1;
     private JsonObject cachedSth;
     /** Requests served, to say how often each server polls the log. */
-    final java.util.concurrent.atomic.LongAdder sthRequests = new java.util.concurrent.atomic.LongAdder();
-    final java.util.concurrent.atomic.LongAdder entriesRequests = new java.util.concurrent.atomic.LongAdder();
+    final LongAdder sthRequests = new LongAdder();
+    final LongAdder entriesRequests = new LongAdder();
 
     BacklogLog(EntryPool pool, int backlog, int batchCap, int maxLiveEntries) {
         this.pool = pool;

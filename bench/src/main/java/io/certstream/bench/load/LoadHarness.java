@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -221,7 +222,7 @@ public final class LoadHarness {
         byte[] source = entryType == 0 ? leaf : e.extraData();
         int offset = entryType == 0 ? 12 : 0;
         int length = ((source[offset] & 0xff) << 16) | ((source[offset + 1] & 0xff) << 8) | (source[offset + 2] & 0xff);
-        byte[] der = java.util.Arrays.copyOfRange(source, offset + 3, offset + 3 + length);
+        byte[] der = Arrays.copyOfRange(source, offset + 3, offset + 3 + length);
         Certificate.getInstance(ASN1Sequence.getInstance(der)); // fails loudly on a misread
         return der;
     }

@@ -2,6 +2,7 @@ package io.certstream.client.cli;
 
 import io.certstream.client.CertStreamClient;
 import io.vertx.core.Vertx;
+import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -50,12 +51,12 @@ public final class CertStreamCli {
         if (fromLauncher != null) {
             return fromLauncher.equals("1");
         }
-        java.io.Console console = System.console();
+        Console console = System.console();
         if (console == null) {
             return false;
         }
         try {
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
         } catch (ReflectiveOperationException e) {
             return true;
         }

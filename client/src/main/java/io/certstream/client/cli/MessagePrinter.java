@@ -7,6 +7,7 @@ import io.certstream.client.CertStreamMessage;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -50,7 +51,7 @@ final class MessagePrinter implements CertStreamListener {
         return filter == null || domains.stream().anyMatch(d -> filter.matcher(d).find());
     }
 
-    private void print(CertStreamMessage message, java.util.function.Supplier<String> line) {
+    private void print(CertStreamMessage message, Supplier<String> line) {
         out.println(json ? oneLine(message.rawJson()) : line.get());
         // Flush per message: `certstream | grep` should show a certificate the moment it arrives.
         out.flush();

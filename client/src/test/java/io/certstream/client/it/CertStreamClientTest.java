@@ -1,7 +1,7 @@
 package io.certstream.client.it;
 
-import static io.certstream.client.testing.HubOnSimulatedLog.WAIT;
-import static io.certstream.client.testing.HubOnSimulatedLog.await;
+import static io.certstream.hub.testing.HubOnSimulatedLog.WAIT;
+import static io.certstream.hub.testing.HubOnSimulatedLog.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,7 +18,7 @@ import io.certstream.client.DomainsMessage;
 import io.certstream.client.HeartbeatMessage;
 import io.certstream.client.LeafCert;
 import io.certstream.client.StreamType;
-import io.certstream.client.testing.HubOnSimulatedLog;
+import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.Fingerprints;
@@ -33,24 +33,15 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The library against the real hub on a simulated CT log: typed updates, flow control, reconnects. */
 class CertStreamClientTest {
 
-    private HubOnSimulatedLog hub;
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = HubOnSimulatedLog.start(2);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        hub.close();
-    }
+    /** The real hub on a simulated log that grows when the test says so, restartable on its port. */
+    @RegisterExtension
+    final HubOnSimulatedLog hub = HubOnSimulatedLog.of(HubOnSimulatedLog.growingOnDemand(2).withSeed(8)).restartable();
 
     @Test
     void deliversTypedUpdatesOfEveryStream() throws Exception {

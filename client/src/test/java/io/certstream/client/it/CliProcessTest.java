@@ -1,6 +1,6 @@
 package io.certstream.client.it;
 
-import static io.certstream.client.testing.HubOnSimulatedLog.WAIT;
+import static io.certstream.hub.testing.HubOnSimulatedLog.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,22 +9,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certstream.client.testing.CliProcess;
-import io.certstream.client.testing.HubOnSimulatedLog;
+import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.testing.ExternalTools;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.RunningHub;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code certstream} CLI as a user runs it: a separate process connected to the real hub, which
@@ -38,18 +43,14 @@ class CliProcessTest {
             "\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ] " + Pattern.quote(LOG_NAME) + " - (.+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HubOnSimulatedLog hub;
+    /** The real hub on a simulated log that grows when the test says so, restartable on its port. */
+    @RegisterExtension
+    final HubOnSimulatedLog hub = HubOnSimulatedLog.of(HubOnSimulatedLog.growingOnDemand(3).withSeed(8)).restartable();
     private final List<CliProcess> clis = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        hub = HubOnSimulatedLog.start(3);
-    }
 
     @AfterEach
     void stop() throws Exception {
         clis.forEach(CliProcess::close);
-        hub.close();
     }
 
     @Test
@@ -181,10 +182,10 @@ class CliProcessTest {
         command.addAll(List.of("--url", hub.url("/")));
         Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         try {
-            java.io.BufferedReader out = new java.io.BufferedReader(
-                    new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!java.nio.file.Files.readString(stderr).contains("connected to")) {
+            while (!Files.readString(stderr).contains("connected to")) {
                 assertTrue(System.nanoTime() < deadline && process.isAlive(), "the CLI did not connect");
                 Thread.sleep(50);
             }
@@ -193,7 +194,7 @@ class CliProcessTest {
             out.close();  // what `certstream | head -1` does after its line
 
             hub.append(3);  // the next write fails: the CLI sees that nobody reads any more
-            assertTrue(process.waitFor(EXIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+            assertTrue(process.waitFor(EXIT.toSeconds(), TimeUnit.SECONDS),
                     "the CLI exits once stdout is closed");
             assertEquals(0, process.exitValue());
         } finally {

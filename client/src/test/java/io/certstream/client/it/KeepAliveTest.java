@@ -1,6 +1,6 @@
 package io.certstream.client.it;
 
-import static io.certstream.client.testing.HubOnSimulatedLog.await;
+import static io.certstream.hub.testing.HubOnSimulatedLog.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.certstream.client.CertStreamClient;
@@ -14,6 +14,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -134,7 +135,7 @@ class KeepAliveTest {
             byte[] sha1 = MessageDigest.getInstance("SHA-1")
                     .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1));
             return Base64.getEncoder().encodeToString(sha1);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,6 +1,6 @@
 package io.certstream.client.it;
 
-import static io.certstream.client.testing.HubOnSimulatedLog.WAIT;
+import static io.certstream.hub.testing.HubOnSimulatedLog.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certstream.client.testing.CliProcess;
-import io.certstream.client.testing.HubOnSimulatedLog;
+import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.ExternalTools;
@@ -21,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a user runs: {@code client/target/certstream-client.jar} as {@code mvn package} shades it, and the
@@ -37,19 +38,19 @@ class ShippedCliIT {
     private static final Duration EXIT = Duration.ofSeconds(15);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HubOnSimulatedLog hub;
+    /** The real hub on a simulated log that grows when the test says so, restartable on its port. */
+    @RegisterExtension
+    final HubOnSimulatedLog hub = HubOnSimulatedLog.of(HubOnSimulatedLog.growingOnDemand(3).withSeed(8)).restartable();
     private final List<CliProcess> processes = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: this test runs after `mvn package` (mvn verify)");
-        hub = HubOnSimulatedLog.start(3);
     }
 
     @AfterEach
     void stop() throws Exception {
         processes.forEach(CliProcess::close);
-        hub.close();
     }
 
     @Test

@@ -1,12 +1,10 @@
 package io.certstream.hub.bridge;
 
 import io.certstream.hub.metrics.HubMetrics;
-import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
@@ -76,11 +74,8 @@ final class BridgeClient implements SockJSSocket {
         socket.close(CLOSE_TOO_SLOW, "client too slow: messages dropped for " + slowMillis / 1000 + " s");
         String uri = socket.uri();
         RoutingContext upgrade = socket.routingContext();
-        if (uri != null && uri.endsWith("/websocket") && upgrade != null
-                && upgrade.request().connection() instanceof HttpServerConnection connection) {
-            // Not channel().close(): Vert.x's pipeline turns that into the same graceful close.
-            Channel channel = connection.channelHandlerContext().channel();
-            channel.unsafe().close(channel.voidPromise());
+        if (uri != null && uri.endsWith("/websocket") && upgrade != null) {
+            VertxInternals.closeConnection(upgrade);
         }
     }
 

@@ -4,6 +4,7 @@ import io.certstream.hub.publish.DeliveryLag;
 import io.certstream.hub.wire.RawJson;
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.plugin.BusAddresses;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +14,7 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 import java.util.logging.Logger;
 
@@ -79,7 +80,7 @@ public final class SockJsBridge {
         // The bridge is built here rather than through SockJSHandler.bridge(...) so that every socket it sees is a
         // BridgeClient, which knows how far behind its client is (SockJS's own writeQueueFull() only sees messages
         // not yet handed to the transport, never the websocket's backlog).
-        EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, options(), this::onEvent);
+        Handler<SockJSSocket> bridge = VertxInternals.eventBusBridge(vertx, options(), this::onEvent);
         SockJSHandlerOptions handlerOptions = new SockJSHandlerOptions().setRegisterWriteHandler(false)
                 .setInsertJSESSIONID(false); // one hub process: no sticky sessions to route, so no cookie
         return SockJSHandler.create(vertx, handlerOptions)

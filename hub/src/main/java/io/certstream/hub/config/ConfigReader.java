@@ -1,11 +1,13 @@
 package io.certstream.hub.config;
 
+import io.certstream.plugin.ConfigValues;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Typed, validated reads from one JSON object of the configuration. Every error names the full key
@@ -14,10 +16,10 @@ import java.util.Set;
 final class ConfigReader {
     private final JsonObject json;
     private final String path;
-    private final java.util.function.Function<String, String> sourceOfKey;
+    private final Function<String, String> sourceOfKey;
 
     /** @param sourceOfKey where the value of a full key came from, e.g. the file name or an environment variable */
-    ConfigReader(JsonObject json, String path, java.util.function.Function<String, String> sourceOfKey) {
+    ConfigReader(JsonObject json, String path, Function<String, String> sourceOfKey) {
         this.json = json;
         this.path = path;
         this.sourceOfKey = sourceOfKey;
@@ -39,91 +41,79 @@ final class ConfigReader {
     /** Rejects keys this section does not know: a typo must not be silently ignored. */
     ConfigReader allowOnly(String... names) {
         Set<String> known = Set.of(names);
-        for (String name : json.fieldNames()) {
-            if (!known.contains(name)) {
-                throw error(name, "is not a known key (known keys here: " + String.join(", ", names) + ")");
-            }
+        String unknown = ConfigValues.unknownKey(json, known);
+        if (unknown != null) {
+            throw error(unknown, ConfigValues.unknownKeyProblem(known).getMessage());
         }
         return this;
     }
 
-    ConfigReader object(String name) {
-        Object value = json.getValue(name);
-        if (value == null) {
-            return new ConfigReader(new JsonObject(), key(name), sourceOfKey);
+    /** Runs a check of the shared vocabulary ({@link ConfigValues}) and names the key in its problem. */
+    private <T> T checked(String name, Function<Object, T> check, Object value) {
+        try {
+            return check.apply(value);
+        } catch (ConfigValues.Problem p) {
+            throw error(name, p.getMessage());
         }
+    }
+
+    ConfigReader object(String name) {
+        Object value = required(name);
         if (!(value instanceof JsonObject object)) {
             throw error(name, "must be a JSON object, got " + describe(value));
         }
         return new ConfigReader(object, key(name), sourceOfKey);
     }
 
-    String string(String name, String fallback) {
+    /**
+     * The value of a key that {@code config/hub.json} always supplies (it is merged first): only a user who sets it
+     * to {@code null} can make it absent.
+     */
+    private Object required(String name) {
         Object value = json.getValue(name);
         if (value == null) {
-            return fallback;
+            throw error(name, "is required");
         }
-        if (!(value instanceof String s)) {
-            throw error(name, "must be a string, got " + describe(value));
-        }
-        return s;
+        return value;
+    }
+
+    /** An optional key without a default in {@code config/hub.json} (e.g. a key of one {@code logs} entry). */
+    String optionalString(String name, String fallback) {
+        Object value = json.getValue(name);
+        return value == null ? fallback : string(name, value);
+    }
+
+    String string(String name) {
+        return string(name, required(name));
+    }
+
+    private String string(String name, Object value) {
+        return checked(name, ConfigValues::string, value);
     }
 
     String requiredString(String name) {
-        String value = string(name, null);
+        String value = optionalString(name, null);
         if (value == null || value.isBlank()) {
             throw error(name, "is required");
         }
         return value;
     }
 
-    boolean bool(String name, boolean fallback) {
-        Object value = json.getValue(name);
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof Boolean b)) {
-            throw error(name, "must be true or false, got " + describe(value));
-        }
-        return b;
+    boolean bool(String name) {
+        return checked(name, ConfigValues::bool, required(name));
     }
 
-    int integer(String name, int fallback, int min, int max) {
-        Object value = json.getValue(name);
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-            throw error(name, "must be an integer, got " + describe(value));
-        }
-        long v = n.longValue();
-        if (v < min || v > max) {
-            throw error(name, "must be between " + min + " and " + max + ", got " + v);
-        }
-        return (int) v;
+    int integer(String name, int min, int max) {
+        return checked(name, v -> (int) ConfigValues.integer(v, min, max), required(name));
     }
 
     /** A number that may have a fraction (e.g. {@code 0.5} seconds). */
-    double decimal(String name, double fallback, double min, double max) {
-        Object value = json.getValue(name);
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-            throw error(name, "must be a number, got " + describe(value));
-        }
-        double v = n.doubleValue();
-        if (v < min || v > max) {
-            throw error(name, "must be between " + min + " and " + max + ", got " + v);
-        }
-        return v;
+    double decimal(String name, double min, double max) {
+        return checked(name, v -> ConfigValues.decimal(v, min, max), required(name));
     }
 
-    List<String> strings(String name, List<String> fallback) {
-        Object value = json.getValue(name);
-        if (value == null) {
-            return fallback;
-        }
+    List<String> strings(String name) {
+        Object value = required(name);
         if (!(value instanceof JsonArray array)) {
             throw error(name, "must be a JSON array of strings, got " + describe(value));
         }
@@ -138,10 +128,7 @@ final class ConfigReader {
     }
 
     List<ConfigReader> objects(String name) {
-        Object value = json.getValue(name);
-        if (value == null) {
-            return List.of();
-        }
+        Object value = required(name);
         if (!(value instanceof JsonArray array)) {
             throw error(name, "must be a JSON array of objects, got " + describe(value));
         }
@@ -159,20 +146,7 @@ final class ConfigReader {
         return json.getValue(name);
     }
 
-    JsonObject json() {
-        return json;
-    }
-
     static String describe(Object value) {
-        if (value instanceof String s) {
-            return "\"" + s + "\"";
-        }
-        if (value instanceof JsonObject) {
-            return "an object";
-        }
-        if (value instanceof JsonArray) {
-            return "an array";
-        }
-        return String.valueOf(value);
+        return ConfigValues.describe(value);
     }
 }

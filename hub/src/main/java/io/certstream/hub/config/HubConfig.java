@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The hub's validated configuration. Keys are documented in README.md ("Configuration") and
- * {@code config/hub.json} is the default.
+ * {@code config/hub.json} is the default: it is merged under every configuration, so the readers here require each
+ * key and only check its range (no default is written twice; ConfigDocsTest keeps the README table in step).
  *
  * @param pluginDir     directory whose {@code *.jar} files are loaded as plugins (relative to the working directory)
  * @param plugins       plugin entries ({@code {"type": ..., ...}}) validated by the plugin loader, which knows their schema
@@ -92,21 +93,21 @@ public record HubConfig(
                 .allowOnly("host", "port", "instances", "heartbeatSeconds", "latestSize", "clientQueueBytes", "slowClientSeconds",
                         "maxPendingMessages");
         ServerConfig server = new ServerConfig(
-                s.string("host", "0.0.0.0"),
-                s.integer("port", 8080, 0, 65535),
-                s.integer("instances", 0, 0, 64),
-                s.integer("heartbeatSeconds", 30, 1, 3600),
-                s.integer("latestSize", 25, 1, 1000),
-                s.integer("clientQueueBytes", 4 << 20, 64 << 10, 1 << 30),
-                s.integer("slowClientSeconds", 30, 1, 3600),
-                s.integer("maxPendingMessages", 2_000, 0, Integer.MAX_VALUE));
+                s.string("host"),
+                s.integer("port", 0, 65535),
+                s.integer("instances", 0, 64),
+                s.integer("heartbeatSeconds", 1, 3600),
+                s.integer("latestSize", 1, 1000),
+                s.integer("clientQueueBytes", 64 << 10, 1 << 30),
+                s.integer("slowClientSeconds", 1, 3600),
+                s.integer("maxPendingMessages", 0, Integer.MAX_VALUE));
 
         ConfigReader b = root.object("bridge").allowOnly("sockjs", "tcpHost", "tcpPort");
         BridgeConfig bridge = new BridgeConfig(
-                b.bool("sockjs", true), b.string("tcpHost", "127.0.0.1"), b.integer("tcpPort", 0, 0, 65535));
+                b.bool("sockjs"), b.string("tcpHost"), b.integer("tcpPort", 0, 65535));
 
         ConfigReader l = root.object("logList").allowOnly("enabled", "url", "refreshMinutes", "states");
-        List<String> states = l.strings("states", List.of("usable", "qualified", "readonly"));
+        List<String> states = l.strings("states");
         for (String state : states) {
             if (!List.of("pending", "qualified", "usable", "readonly", "retired", "rejected").contains(state)) {
                 throw l.error("states", "contains unknown state \"" + state
@@ -114,23 +115,23 @@ public record HubConfig(
             }
         }
         LogListConfig logList = new LogListConfig(
-                l.bool("enabled", true), l.requiredString("url"), l.integer("refreshMinutes", 60, 1, 10080), states);
+                l.bool("enabled"), l.requiredString("url"), l.integer("refreshMinutes", 1, 10080), states);
 
         ConfigReader w = root.object("watcher")
                 .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds",
                         "maxBacklog", "positionSaveSeconds", "verifyTreeHeads", "stalledSeconds", "progressSeconds");
         WatcherConfig watcher = new WatcherConfig(
-                start(w, "start", StartPosition.HEAD),
-                w.integer("batchSize", 256, 1, 10_000),
+                start(w, "start"),
+                w.integer("batchSize", 1, 10_000),
                 // Fractions allowed: a latency-sensitive hub on a log that grows constantly may poll every 0.5 s.
-                w.decimal("pollSeconds", 10, 0.1, 3600),
-                w.integer("requestTimeoutSeconds", 30, 1, 600),
-                w.integer("maxBackoffSeconds", 300, 1, 86_400),
-                w.integer("maxBacklog", 0, 0, Integer.MAX_VALUE),
-                w.integer("positionSaveSeconds", 5, 1, 3600),
-                w.bool("verifyTreeHeads", true),
-                w.integer("stalledSeconds", 300, 1, 86_400),
-                w.integer("progressSeconds", 30, 1, 3600));
+                w.decimal("pollSeconds", 0.1, 3600),
+                w.integer("requestTimeoutSeconds", 1, 600),
+                w.integer("maxBackoffSeconds", 1, 86_400),
+                w.integer("maxBacklog", 0, Integer.MAX_VALUE),
+                w.integer("positionSaveSeconds", 1, 3600),
+                w.bool("verifyTreeHeads"),
+                w.integer("stalledSeconds", 1, 86_400),
+                w.integer("progressSeconds", 1, 3600));
 
         List<LogConfig> logs = new ArrayList<>();
         for (ConfigReader log : root.objects("logs")) {
@@ -139,30 +140,33 @@ public record HubConfig(
             if (!url.startsWith("http://") && !url.startsWith("https://")) {
                 throw log.error("url", "must start with http:// or https://, got \"" + url + "\"");
             }
-            String kind = log.string("kind", "rfc6962");
+            String kind = log.optionalString("kind", "rfc6962");
             if (!kind.equals("rfc6962") && !kind.equals("tiled")) {
                 throw log.error("kind", "must be \"rfc6962\" or \"tiled\", got \"" + kind + "\"");
             }
-            logs.add(new LogConfig(url, log.string("name", url), log.string("operator", null), kind,
-                    log.string("key", null), start(log, "start", watcher.start())));
+            logs.add(new LogConfig(url, log.optionalString("name", url), log.optionalString("operator", null), kind,
+                    log.optionalString("key", null), log.raw("start") == null ? watcher.start() : start(log, "start")));
         }
 
         Object plugins = root.raw("plugins");
-        if (plugins != null && !(plugins instanceof JsonArray)) {
+        if (plugins == null) {
+            throw root.error("plugins", "is required");
+        }
+        if (!(plugins instanceof JsonArray)) {
             throw root.error("plugins", "must be a JSON array of plugin objects, got " + ConfigReader.describe(plugins));
         }
-        String pluginDir = root.string("pluginDir", "plugins");
+        String pluginDir = root.string("pluginDir");
         if (pluginDir.isBlank()) {
             throw root.error("pluginDir", "must name a directory (e.g. \"plugins\"); it need not exist");
         }
-        return new HubConfig(server, bridge, logList, List.copyOf(logs), watcher, root.string("stateDir", "state"), pluginDir,
-                plugins == null ? new JsonArray() : (JsonArray) plugins, root.sourceOf("plugins"));
+        return new HubConfig(server, bridge, logList, List.copyOf(logs), watcher, root.string("stateDir"), pluginDir,
+                (JsonArray) plugins, root.sourceOf("plugins"));
     }
 
-    private static StartPosition start(ConfigReader r, String name, StartPosition fallback) {
+    private static StartPosition start(ConfigReader r, String name) {
         Object value = r.raw(name);
         if (value == null) {
-            return fallback;
+            throw r.error(name, "is required");
         }
         if ("head".equals(value)) {
             return StartPosition.HEAD;

@@ -1,5 +1,6 @@
 package io.certstream.hub.ct;
 
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Vertx;
@@ -29,7 +30,7 @@ public final class IntegrityAlarm {
 
     /**
      * @param type     the event type, e.g. {@code sth_signature}; the metric is {@code integrity_} and what follows
-     *                 the first underscore
+     *                 the first underscore ({@link #fault})
      * @param sth      the tree head that failed (for a tiled log, the checkpoint's size and root; timestamp 0 when
      *                 unknown)
      * @param previous the trusted head it was checked against, or null
@@ -44,7 +45,7 @@ public final class IntegrityAlarm {
         lastRaised = key;
         String message = log.url() + ": INTEGRITY FAILURE (" + type + ") at tree size " + sth.treeSize()
                 + (previous == null ? "" : " (previous tree size " + previous.treeSize() + ")") + ": " + problem;
-        metrics.error("integrity_" + type.substring(type.indexOf('_') + 1), message);
+        metrics.error(fault(type), message);
         LOG.severe(() -> log.name() + ": " + message + ". This log may be misbehaving or compromised; see "
                 + BusAddresses.INTEGRITY + " and /metrics.");
         JsonObject event = new JsonObject()
@@ -61,5 +62,14 @@ public final class IntegrityAlarm {
         }
         vertx.eventBus().publish(BusAddresses.INTEGRITY, event);
         return true;
+    }
+
+    /** {@code sth_fork} -> {@link FaultKind#INTEGRITY_FORK}: every event type must name a known fault. */
+    static FaultKind fault(String type) {
+        FaultKind kind = FaultKind.ofLabel("integrity_" + type.substring(type.indexOf('_') + 1));
+        if (kind == null) {
+            throw new IllegalArgumentException("integrity event type " + type + " has no integrity_* FaultKind");
+        }
+        return kind;
     }
 }

@@ -1,5 +1,7 @@
 package io.certstream.hub.ct;
 
+import io.certstream.hub.metrics.FaultKind;
+import io.certstream.retry.RetryAfter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,6 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 import java.net.ConnectException;
+import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -95,7 +98,7 @@ public final class LogHttp {
                 return;
             }
             if ((long) body.length() + chunk.length() > maxBytes) {
-                done.fail(new LogFetchException("too_large", url + ": the answer is larger than " + maxBytes
+                done.fail(new LogFetchException(FaultKind.TOO_LARGE, url + ": the answer is larger than " + maxBytes
                         + " bytes (LogHttp.MAX_RESPONSE_BYTES); not read further", 0));
                 response.request().reset(); // closes the connection: the rest is never read, nor kept
                 return;
@@ -115,30 +118,22 @@ public final class LogHttp {
 
     private static LogFetchException classify(String url, Throwable e) {
         if (e instanceof TimeoutException || e.getClass().getSimpleName().contains("Timeout")) {
-            return new LogFetchException("timeout", url + ": no answer in time", 0);
+            return new LogFetchException(FaultKind.TIMEOUT, url + ": no answer in time", 0);
         }
         if (e instanceof ConnectException) {
-            return new LogFetchException("connection", url + ": cannot connect: " + e.getMessage(), 0);
+            return new LogFetchException(FaultKind.CONNECTION, url + ": cannot connect: " + e.getMessage(), 0);
         }
-        return new LogFetchException("connection", url + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), 0);
+        return new LogFetchException(FaultKind.CONNECTION, url + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), 0);
     }
 
     private static LogFetchException httpError(String url, HttpClientResponse response) {
         int status = response.statusCode();
-        String kind = status == 429 ? "http_429" : status >= 500 ? "http_5xx" : "http_4xx";
-        return new LogFetchException(kind, url + ": HTTP " + status,
+        return new LogFetchException(FaultKind.ofHttpStatus(status), url + ": HTTP " + status,
                 retryAfterMillis(response.getHeader("Retry-After")), status);
     }
 
-    /** Retry-After in seconds (the HTTP-date form is rare for CT logs and treated as absent). */
+    /** The log's Retry-After (seconds or an HTTP date), 0 if it sent none the hub can read. */
     static long retryAfterMillis(String header) {
-        if (header == null) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Long.parseLong(header.trim())) * 1000;
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return Math.max(0, RetryAfter.millis(header, Instant.now()));
     }
 }

@@ -5,10 +5,12 @@ import io.certstream.hub.config.HubConfig.WatcherConfig;
 import io.certstream.hub.decode.DecodePool;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.decode.MalformedEntryException;
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.wire.EncodedUpdate;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.model.LogSource;
+import io.certstream.retry.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
@@ -37,6 +39,8 @@ public abstract class LogWatcher extends VerticleBase {
     private final UpdateSink publisher;
     private final LogSource source;
     private final Backoff backoff;
+    /** Failed attempts in a row: the backoff grows with them, a success resets them. */
+    private int failures;
     private final LogPosition position;
     /** Named after the concrete watcher, so log lines say which kind of log speaks. */
     private final Logger logger = Logger.getLogger(getClass().getName());
@@ -61,7 +65,9 @@ public abstract class LogWatcher extends VerticleBase {
         this.publisher = publisher;
         this.metrics = metrics;
         this.source = log.source();
-        this.backoff = new Backoff(config.maxBackoffSeconds() * 1000L);
+        // 1 s, 2 s, 4 s ... up to maxBackoffSeconds, from the upper half of each: watchers hitting one failing
+        // operator do not retry in lock step.
+        this.backoff = new Backoff(1000, config.maxBackoffSeconds() * 1000L, Backoff.Jitter.EQUAL);
         this.position = new LogPosition(log.url(), startIndex, metrics, positions);
         this.faults = new ThrottledFaultLog(logger, log.name(), FAULT_LOG_WINDOW_MILLIS);
     }
@@ -110,7 +116,7 @@ public abstract class LogWatcher extends VerticleBase {
                 .compose(head -> {
                     if (head.treeSize() < largestTreeSize) {
                         // A log never shrinks: this head is stale (a cache) or the log misbehaves. Keep the larger one.
-                        return Future.failedFuture(new LogFetchException("sth_shrunk", log.url() + ": tree size "
+                        return Future.failedFuture(new LogFetchException(FaultKind.STH_SHRUNK, log.url() + ": tree size "
                                 + head.treeSize() + " is smaller than the " + largestTreeSize
                                 + " the log already published; ignoring this tree head", 0));
                     }
@@ -152,7 +158,7 @@ public abstract class LogWatcher extends VerticleBase {
         return fetchEntries(http, start, size)
                 .compose(fetched -> {
                     if (fetched.entries().isEmpty()) {
-                        return Future.failedFuture(new LogFetchException("bad_response", log.url()
+                        return Future.failedFuture(new LogFetchException(FaultKind.BAD_RESPONSE, log.url()
                                 + ": returned no entries from index " + start + " although the tree has " + size, 0));
                     }
                     return vertx.executeBlocking(() -> decode(fetched));
@@ -188,13 +194,13 @@ public abstract class LogWatcher extends VerticleBase {
             } catch (MalformedEntryException e) {
                 // An entry that cannot be decoded never will be: count it, say where it is, and move past it.
                 String where = log.url() + " entry " + entry.index();
-                metrics.error("decode", where + ": " + e.getMessage());
-                faults.report("decode", "cannot decode " + where + ": " + e.getMessage(), System.currentTimeMillis());
+                metrics.error(FaultKind.DECODE, where + ": " + e.getMessage());
+                faults.report(FaultKind.DECODE, "cannot decode " + where + ": " + e.getMessage(), System.currentTimeMillis());
             } catch (RuntimeException e) {
                 // A decoder bug, not a bad entry: still never worth stopping the log for.
                 String where = log.url() + " entry " + entry.index();
-                metrics.error("decode", where + ": " + e);
-                faults.report("decode_bug", "unexpected failure decoding " + where + ": " + e, System.currentTimeMillis());
+                metrics.error(FaultKind.DECODE, where + ": " + e);
+                faults.report(FaultKind.DECODE_BUG, "unexpected failure decoding " + where + ": " + e, System.currentTimeMillis());
                 logger.log(Level.FINE, "decoder failure at " + where, e);
             }
         }
@@ -208,11 +214,11 @@ public abstract class LogWatcher extends VerticleBase {
         if (stopped) {
             return;
         }
-        String kind = cause instanceof LogFetchException f ? f.kind() : "internal";
+        FaultKind kind = cause instanceof LogFetchException f ? f.kind() : FaultKind.INTERNAL;
         long retryAfter = cause instanceof LogFetchException f ? f.retryAfterMillis() : 0;
         metrics.error(kind, cause.getMessage());
-        long delay = backoff.nextDelay(retryAfter);
-        faults.report(kind, cause.getMessage() + " (failure " + backoff.failures() + " in a row); retrying in "
+        long delay = backoff.delayMillis(++failures, retryAfter);
+        faults.report(kind, cause.getMessage() + " (failure " + failures + " in a row); retrying in "
                 + (delay / 1000.0) + " s from index " + Math.max(position.next(), 0), System.currentTimeMillis());
         if (!(cause instanceof LogFetchException)) {
             logger.log(Level.FINE, "watcher failure", cause);
@@ -221,12 +227,13 @@ public abstract class LogWatcher extends VerticleBase {
     }
 
     private void recovered() {
-        if (backoff.failures() > 0) {
+        if (failures > 0) {
             // Only a real outage is worth a line; a log that fails now and then is visible in the metrics.
-            if (backoff.failures() >= 5) {
-                logger.info(() -> log.name() + ": recovered after " + backoff.failures() + " failed attempts");
+            int failed = failures;
+            if (failed >= 5) {
+                logger.info(() -> log.name() + ": recovered after " + failed + " failed attempts");
             }
-            backoff.reset();
+            failures = 0;
         }
         if (!reportedCaughtUp && metrics.lag() == 0) {
             reportedCaughtUp = true;

@@ -1,6 +1,8 @@
 package io.certstream.hub.ct;
 
-import java.util.HashMap;
+import io.certstream.hub.metrics.FaultKind;
+
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -13,7 +15,7 @@ public final class ThrottledFaultLog {
     private final Logger logger;
     private final String logName;
     private final long windowMillis;
-    private final Map<String, long[]> byKind = new HashMap<>();
+    private final Map<FaultKind, long[]> byKind = new EnumMap<>(FaultKind.class);
 
     public ThrottledFaultLog(Logger logger, String logName, long windowMillis) {
         this.logger = logger;
@@ -22,7 +24,7 @@ public final class ThrottledFaultLog {
     }
 
     /** @param message says what failed and where: the URL and the entry index */
-    public synchronized void report(String kind, String message, long nowMillis) {
+    public synchronized void report(FaultKind kind, String message, long nowMillis) {
         long[] state = byKind.get(kind); // {time of the last line, faults left out since}
         if (state == null) {
             state = new long[] {nowMillis, 0};
@@ -37,7 +39,7 @@ public final class ThrottledFaultLog {
         log(kind, message, suppressed);
     }
 
-    private void log(String kind, String message, long suppressed) {
+    private void log(FaultKind kind, String message, long suppressed) {
         logger.warning(() -> logName + ": " + message + " [" + kind + "]"
                 + (suppressed > 0 ? " (" + suppressed + " more " + kind + " faults since the last such line)" : ""));
     }

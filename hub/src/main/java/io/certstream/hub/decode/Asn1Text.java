@@ -1,7 +1,9 @@
 package io.certstream.hub.decode;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.bouncycastle.asn1.ASN1BMPString;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -30,7 +32,7 @@ final class Asn1Text {
             }
             if (p instanceof ASN1UniversalString) {
                 // BouncyCastle renders UniversalString as "#hex"; it is UTF-32BE text.
-                return new String(contents(p), java.nio.charset.Charset.forName("UTF-32BE"));
+                return new String(contents(p), Charset.forName("UTF-32BE"));
             }
             if (p instanceof ASN1BMPString bmp) {
                 return withoutLoneSurrogates(bmp.getString());
@@ -96,7 +98,7 @@ final class Asn1Text {
         if (first > 0x80) {
             i += first & 0x7F;
         }
-        return java.util.Arrays.copyOfRange(der, i, der.length);
+        return Arrays.copyOfRange(der, i, der.length);
     }
 
     private static String safeHex(ASN1Primitive p) {

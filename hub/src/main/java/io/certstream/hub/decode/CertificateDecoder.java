@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -210,8 +212,8 @@ public final class CertificateDecoder {
             return Long.MIN_VALUE;
         }
         try {
-            return java.time.LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3600L + minute * 60L + second;
-        } catch (java.time.DateTimeException ex) {
+            return LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3600L + minute * 60L + second;
+        } catch (DateTimeException ex) {
             return Long.MIN_VALUE; // e.g. February 30: BouncyCastle's lenient reading decides
         }
     }

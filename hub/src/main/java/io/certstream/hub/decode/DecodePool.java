@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,7 +98,7 @@ public final class DecodePool {
         return out;
     }
 
-    private static final class ThreadFactoryImpl implements java.util.concurrent.ThreadFactory {
+    private static final class ThreadFactoryImpl implements ThreadFactory {
         private final AtomicInteger count = new AtomicInteger();
 
         @Override

@@ -1,5 +1,6 @@
 package io.certstream.hub.decode;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -104,7 +105,7 @@ final class ExtensionFormatter {
             } else if (Extension.certificatePolicies.equals(oid)) {
                 certificatePolicies(parse(value));
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // An unparseable extension is dropped, not the certificate (Go treats most of these as non-fatal).
         }
     }
@@ -132,7 +133,7 @@ final class ExtensionFormatter {
         }
     }
 
-    private static ASN1Primitive parse(byte[] value) throws java.io.IOException {
+    private static ASN1Primitive parse(byte[] value) throws IOException {
         return ASN1Primitive.fromByteArray(value);
     }
 

@@ -1,6 +1,7 @@
 package io.certstream.hub.decode;
 
 import java.math.BigInteger;
+import java.util.Locale;
 
 /** The hex spellings CertStream clients expect. */
 final class Hex {
@@ -27,7 +28,7 @@ final class Hex {
      * sign included ("0-1A"), which no client can use, so we deliberately differ there.
      */
     static String serial(BigInteger serial) {
-        String digits = serial.abs().toString(16).toUpperCase(java.util.Locale.ROOT);
+        String digits = serial.abs().toString(16).toUpperCase(Locale.ROOT);
         if (digits.length() % 2 == 1) {
             digits = "0" + digits;
         }

@@ -1,5 +1,7 @@
 package io.certstream.hub.decode;
 
+import java.util.Arrays;
+
 /**
  * Reads the TLS presentation language encoding of RFC 6962 structures (big-endian integers,
  * length-prefixed vectors), checking every length against what is left so that a truncated or
@@ -55,7 +57,7 @@ public final class TlsReader {
 
     public byte[] bytes(int n, String field) {
         require(n, field);
-        byte[] out = java.util.Arrays.copyOfRange(buf, pos, pos + n);
+        byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
         pos += n;
         return out;
     }
@@ -93,7 +95,7 @@ public final class TlsReader {
         if (from < 0 || to > pos || from > to) {
             throw new IllegalArgumentException("cannot copy bytes " + from + ".." + to + " (read up to " + pos + ")");
         }
-        return java.util.Arrays.copyOfRange(buf, from, to);
+        return Arrays.copyOfRange(buf, from, to);
     }
 
     public boolean hasRemaining() {

@@ -168,7 +168,7 @@ public final class HubMetrics {
                     .put("dropped_overload", droppedOverload(endpoint)));
         }
         JsonObject pluginStats = new JsonObject();
-        new java.util.TreeMap<>(plugins).forEach((name, p) ->
+        new TreeMap<>(plugins).forEach((name, p) ->
                 pluginStats.put(name, new JsonObject().put("type", p.type()).mergeIn(p.metrics().snapshot())));
         return new JsonObject()
                 .put("uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000)

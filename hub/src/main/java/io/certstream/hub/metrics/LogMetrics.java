@@ -23,6 +23,7 @@ public final class LogMetrics {
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final RateMeter rate = new RateMeter(10);
+    /** By {@link FaultKind#label()}, the key in {@code /stats} and {@code /metrics}. */
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> checks = new ConcurrentHashMap<>();
     private volatile String lastError;
@@ -151,9 +152,9 @@ public final class LogMetrics {
         return certificates.sum();
     }
 
-    /** Counts a fault by kind (e.g. {@code http_429}, {@code timeout}, {@code decode}) and remembers its message. */
-    public void error(String kind, String message) {
-        errors.computeIfAbsent(kind, k -> {
+    /** Counts a fault by kind and remembers its message. */
+    public void error(FaultKind kind, String message) {
+        errors.computeIfAbsent(kind.label(), k -> {
             LongAdder count = new LongAdder();
             PrometheusMetrics m = meters;
             if (m != null) {
@@ -188,8 +189,8 @@ public final class LogMetrics {
         return copy;
     }
 
-    public long errors(String kind) {
-        LongAdder adder = errors.get(kind);
+    public long errors(FaultKind kind) {
+        LongAdder adder = errors.get(kind.label());
         return adder == null ? 0 : adder.sum();
     }
 

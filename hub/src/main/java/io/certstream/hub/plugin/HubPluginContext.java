@@ -29,10 +29,12 @@ final class HubPluginContext implements PluginContext {
     private final PluginMetrics metrics;
     private final Path dataDir;
     private final Logger logger;
-    private final List<Subscription<?>> subscriptions = new CopyOnWriteArrayList<>();
+    private final SecretMask mask;
+    private final List<QueuedSubscription<?>> subscriptions = new CopyOnWriteArrayList<>();
 
+    /** @param mask the instance's secrets: masked in every line its logger logs, and joined by what {@link #environment} reads */
     HubPluginContext(Vertx vertx, Context feed, Context own, WebClient httpClient, PluginEntry entry,
-                     PluginMetrics metrics, Path dataDir) {
+                     PluginMetrics metrics, Path dataDir, SecretMask mask) {
         this.vertx = vertx;
         this.feed = feed;
         this.own = own;
@@ -41,6 +43,8 @@ final class HubPluginContext implements PluginContext {
         this.metrics = metrics;
         this.dataDir = dataDir;
         this.logger = Logger.getLogger("io.certstream.plugin." + entry.name());
+        this.mask = mask;
+        mask.install(logger);
     }
 
     @Override
@@ -50,7 +54,8 @@ final class HubPluginContext implements PluginContext {
 
     @Override
     public <T> Subscription<T> subscribe(String address, int capacity, Handler<T> handler) {
-        Subscription<T> subscription = Subscription.follow(vertx, feed, own, address, capacity, handler, metrics);
+        QueuedSubscription<T> subscription = QueuedSubscription.follow(vertx, feed, own, address, capacity, handler, metrics)
+                .masking(mask);
         subscriptions.add(subscription);
         return subscription;
     }
@@ -103,5 +108,13 @@ final class HubPluginContext implements PluginContext {
     @Override
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** Plugins read their secrets here: every value read is masked from then on. */
+    @Override
+    public String environment(String variable) {
+        String value = System.getenv(variable);
+        mask.add(value, "$" + variable);
+        return value;
     }
 }

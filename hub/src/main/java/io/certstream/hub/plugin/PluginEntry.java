@@ -59,10 +59,10 @@ public record PluginEntry(int index, PluginLoader.LoadedFactory factory, String 
         return List.copyOf(out);
     }
 
-    /** The hub's message for a plugin's config error: file, entry, plugin, key. */
-    public ConfigException error(PluginConfigException e) {
+    /** The hub's message for a plugin's config error: file, entry, plugin, key; secrets masked. */
+    public ConfigException error(PluginConfigException e, SecretMask mask) {
         return new ConfigException(source + ": plugins[" + index + "] (" + name + ", type " + factory.type() + "): "
-                + e.key() + " " + e.problem());
+                + e.key() + " " + mask.mask(e.problem()));
     }
 
     public String type() {

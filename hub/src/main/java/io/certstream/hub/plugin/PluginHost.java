@@ -72,17 +72,19 @@ public final class PluginHost extends VerticleBase {
 
     private Future<Void> startInstance(PluginEntry entry) {
         Path dataDir = Path.of(config.stateDir(), "plugins", entry.name()).toAbsolutePath().normalize();
+        SecretMask mask = SecretMask.of(entry.factory().factory().secretKeys(), entry.config());
         return vertx.executeBlocking(() -> Files.createDirectories(dataDir))
                 .recover(e -> Future.failedFuture(new ConfigException(config.pluginsSource() + ": plugins[" + entry.index()
                         + "] (" + entry.name() + "): cannot create its data directory " + dataDir + " (stateDir): " + e.getMessage())))
                 .compose(d -> {
-                    return vertx.deployVerticle(new PluginVerticle(entry, context, httpClient, metrics, dataDir, shutdown));
+                    return vertx.deployVerticle(new PluginVerticle(entry, context, httpClient, metrics, dataDir, shutdown, mask));
                 })
                 .<Void>mapEmpty()
-                .recover(e -> Future.failedFuture(e instanceof PluginConfigException pce ? entry.error(pce)
+                // What the hub says about a plugin never repeats its secrets (a URL in a config error, a token in a cause).
+                .recover(e -> Future.failedFuture(e instanceof PluginConfigException pce ? entry.error(pce, mask)
                         : e instanceof ConfigException ? e
-                        : new IllegalStateException("plugin " + entry.name() + " (type " + entry.type() + ", "
-                          + entry.factory().source() + ") failed to start: " + e, e)))
+                        : new IllegalStateException(mask.mask("plugin " + entry.name() + " (type " + entry.type() + ", "
+                          + entry.factory().source() + ") failed to start: " + e), mask.mask(e))))
                 .onSuccess(v -> LOG.info(() -> "Started plugin " + entry.name() + " (type " + entry.type() + ")"));
     }
 

@@ -25,24 +25,29 @@ final class PluginVerticle extends VerticleBase {
     private final HubMetrics hubMetrics;
     private final Path dataDir;
     private final PluginShutdown shutdown;
+    private final SecretMask mask;
     private Plugin plugin;
     private HubPluginContext pluginContext;
 
-    /** @param shutdown stops this instance together with the others, in the order it describes */
+    /**
+     * @param shutdown stops this instance together with the others, in the order it describes
+     * @param mask     the instance's secrets, hidden in its log lines and in what the hub says about it
+     */
     PluginVerticle(PluginEntry entry, Context feed, WebClient httpClient, HubMetrics hubMetrics, Path dataDir,
-                   PluginShutdown shutdown) {
+                   PluginShutdown shutdown, SecretMask mask) {
         this.entry = entry;
         this.feed = feed;
         this.httpClient = httpClient;
         this.hubMetrics = hubMetrics;
         this.dataDir = dataDir;
         this.shutdown = shutdown;
+        this.mask = mask;
     }
 
     @Override
     public Future<?> start() {
         PluginMetrics metrics = new PluginMetrics();
-        pluginContext = new HubPluginContext(vertx, feed, context, httpClient, entry, metrics, dataDir);
+        pluginContext = new HubPluginContext(vertx, feed, context, httpClient, entry, metrics, dataDir, mask);
         try {
             plugin = entry.factory().factory().create();
             return plugin.start(pluginContext)
@@ -100,7 +105,7 @@ final class PluginVerticle extends VerticleBase {
             } catch (RuntimeException e) {
                 stopping = Future.failedFuture(e);
             }
-            atMostStopTimeout(stopping.onFailure(e -> LOG.warning(() -> entry.name() + " failed to stop cleanly: " + e)),
+            atMostStopTimeout(stopping.onFailure(e -> LOG.warning(() -> entry.name() + " failed to stop cleanly: " + mask.mask(e))),
                     "did not stop within " + STOP_TIMEOUT_MILLIS + " ms; the hub stops anyway").onComplete(done);
         });
         return done.future();

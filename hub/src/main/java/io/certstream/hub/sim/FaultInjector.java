@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -36,7 +37,7 @@ final class FaultInjector {
     }
 
     void start(FaultPlan faults) {
-        plan.set(new Active(faults, new Random(faults.seed()), new ArrayList<>(java.util.EnumSet.copyOf(faults.kinds()))));
+        plan.set(new Active(faults, new Random(faults.seed()), new ArrayList<>(EnumSet.copyOf(faults.kinds()))));
     }
 
     /** Until called again, get-entries serves {@code indexes} with a leaf_input no decoder accepts. */

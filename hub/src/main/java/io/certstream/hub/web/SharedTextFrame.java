@@ -10,7 +10,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
  * A text frame over an already-encoded UTF-8 message. Vert.x's public API only builds text frames from a
  * {@code String}, which would re-encode the message for every client; this shares the bytes instead (each frame
  * gets a duplicate view of the same non-releasable heap buffer), which is what makes fan-out to thousands of
- * clients cheap.
+ * clients cheap. The Vert.x internals this needs stay in this class; {@code SharedTextFrameTest} pins what it relies on.
  */
 final class SharedTextFrame {
     private SharedTextFrame() {

@@ -1,6 +1,7 @@
 package io.certstream.hub.wire;
 
 import io.certstream.plugin.BusAddresses;
+import io.vertx.core.buffer.Buffer;
 
 /** The three CertStream streams: websocket path, bus address, and the name used in stats. */
 public enum StreamType {
@@ -31,7 +32,7 @@ public enum StreamType {
     }
 
     /** This channel's serialized message for {@code update}. */
-    public io.vertx.core.buffer.Buffer message(EncodedUpdate update) {
+    public Buffer message(EncodedUpdate update) {
         return switch (this) {
             case LITE -> update.lite();
             case FULL -> update.full();

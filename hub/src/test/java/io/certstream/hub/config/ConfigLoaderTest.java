@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +23,14 @@ class ConfigLoaderTest {
         assertEquals(8080, config.server().port());
         assertTrue(config.logList().enabled());
         assertTrue(config.watcher().start().atHead());
+    }
+
+    @Test
+    void aKeySetToNullIsRequiredNotSilentlyDefaulted() throws IOException {
+        // config/hub.json supplies every key, so only an explicit null can make one absent: say which and where.
+        Path file = write("{\"watcher\": {\"batchSize\": null}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertEquals(file + ": watcher.batchSize is required", e.getMessage());
     }
 
     @Test
@@ -56,7 +65,7 @@ class ConfigLoaderTest {
                 "CERTSTREAM_LOGLIST_STATES", "usable, readonly"));
         assertEquals(9100, config.server().port());
         assertEquals(false, config.logList().enabled());
-        assertEquals(java.util.List.of("usable", "readonly"), config.logList().states());
+        assertEquals(List.of("usable", "readonly"), config.logList().states());
     }
 
     @Test

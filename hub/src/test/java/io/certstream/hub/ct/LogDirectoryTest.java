@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -111,7 +112,7 @@ class LogDirectoryTest {
         Path temp = dir.resolve("log_list.json.tmp");
         Files.writeString(temp, new JsonObject().put("operators", new JsonArray()
                 .add(new JsonObject().put("name", "Test operator").put("logs", logs))).encode());
-        Files.move(temp, listFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temp, listFile, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -1,5 +1,6 @@
 package io.certstream.hub.ct;
 
+import io.certstream.hub.metrics.FaultKind;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -72,7 +74,7 @@ class LogHttpTest {
     @Test
     void anAnswerOverTheCapFailsAsTooLarge() {
         LogFetchException e = failure(http.get(url("/too-large")), LogFetchException.class);
-        assertEquals("too_large", e.kind());
+        assertEquals(FaultKind.TOO_LARGE, e.kind());
         assertTrue(e.getMessage().contains(url("/too-large")) && e.getMessage().contains(CAP + " bytes"), e.getMessage());
     }
 
@@ -80,9 +82,9 @@ class LogHttpTest {
     void anEndlessAnswerIsCutAtTheCapNotAtTheTimeout() throws Exception {
         long started = System.nanoTime();
         LogFetchException e = failure(http.get(url("/endless")), LogFetchException.class);
-        assertEquals("too_large", e.kind(), e.getMessage());
+        assertEquals(FaultKind.TOO_LARGE, e.kind(), e.getMessage());
         assertTrue(System.nanoTime() - started < 10_000_000_000L, "failed at the cap, long before the 20 s timeout");
-        waitFor(java.time.Duration.ofSeconds(10), "the client to close the connection", clientGaveUp::get);
+        waitFor(Duration.ofSeconds(10), "the client to close the connection", clientGaveUp::get);
         assertTrue(sentBytes.get() < 64L * CAP, "the client stopped reading soon after the cap: " + sentBytes.get());
     }
 }

@@ -3,6 +3,7 @@ package io.certstream.hub.ct;
 import io.certstream.hub.config.HubConfig.StartPosition;
 import io.certstream.hub.testing.Async;
 import io.certstream.model.LogSource;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class PositionStoreTest {
         assertTrue(e.getCause().getMessage().contains(dir.resolve("positions.json").toString()), e.getCause().getMessage());
     }
 
-    private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+    private static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

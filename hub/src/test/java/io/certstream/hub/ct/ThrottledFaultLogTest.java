@@ -1,5 +1,6 @@
 package io.certstream.hub.ct;
 
+import io.certstream.hub.metrics.FaultKind;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -32,12 +33,12 @@ class ThrottledFaultLogTest {
             }
         });
         ThrottledFaultLog faults = new ThrottledFaultLog(logger, "Argon", 60_000);
-        faults.report("http_429", "https://ct.example/ct/v1/get-entries?start=5&end=9: HTTP 429; retrying from index 5", 0);
+        faults.report(FaultKind.HTTP_429, "https://ct.example/ct/v1/get-entries?start=5&end=9: HTTP 429; retrying from index 5", 0);
         for (int i = 1; i <= 7; i++) {
-            faults.report("http_429", "again", i * 1000);
+            faults.report(FaultKind.HTTP_429, "again", i * 1000);
         }
-        faults.report("timeout", "https://ct.example/ct/v1/get-sth: no answer in time", 2000);
-        faults.report("http_429", "https://ct.example/ct/v1/get-entries?start=10&end=14: HTTP 429", 61_000);
+        faults.report(FaultKind.TIMEOUT, "https://ct.example/ct/v1/get-sth: no answer in time", 2000);
+        faults.report(FaultKind.HTTP_429, "https://ct.example/ct/v1/get-entries?start=10&end=14: HTTP 429", 61_000);
 
         assertEquals(3, lines.size(), lines.toString());
         assertTrue(lines.get(0).startsWith("Argon: https://ct.example/ct/v1/get-entries?start=5&end=9") && lines.get(0).endsWith("[http_429]"), lines.get(0));

@@ -5,6 +5,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -76,9 +79,9 @@ class TreeHeadVerifierTest {
 
     private static String read() {
         try {
-            return java.nio.file.Files.readString(CtData.file("rfc6962/sths/real_sths.json"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Files.readString(CtData.file("rfc6962/sths/real_sths.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -6,6 +6,7 @@ import org.bouncycastle.asn1.x509.Time;
 import org.junit.jupiter.api.Test;
 
 import java.util.Date;
+import java.util.Locale;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,10 +20,10 @@ class DerTimeTest {
         for (int i = 0; i < 5000; i++) {
             // 1950..2049 for UTCTime, 1950..2200 for GeneralizedTime, whole seconds
             long seconds = -631_152_000L + (long) (random.nextDouble() * 3_155_760_000L);
-            ASN1UTCTime utc = new ASN1UTCTime(new Date(seconds * 1000), java.util.Locale.ROOT);
+            ASN1UTCTime utc = new ASN1UTCTime(new Date(seconds * 1000), Locale.ROOT);
             assertEquals(bouncyCastle(utc), CertificateDecoder.derTimeSeconds(utc), utc.getTime());
             long later = seconds + (long) (random.nextDouble() * 4_000_000_000L);
-            ASN1GeneralizedTime generalized = new ASN1GeneralizedTime(new Date(later * 1000), java.util.Locale.ROOT);
+            ASN1GeneralizedTime generalized = new ASN1GeneralizedTime(new Date(later * 1000), Locale.ROOT);
             assertEquals(bouncyCastle(generalized), CertificateDecoder.derTimeSeconds(generalized), generalized.getTime());
         }
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -117,7 +118,7 @@ class LogEntryDecoderTest {
         assertEquals(new DistinguishedName("US", null, null, "Test CA Org", null, "Test Root", null,
                 "/C=US/CN=Test Root/O=Test CA Org"), c.issuer());
         String sct = Base64.getUrlEncoder().encodeToString(new DEROctetString(SCT_BYTES).getEncoded(ASN1Encoding.DER));
-        Map<String, Object> expected = new java.util.LinkedHashMap<>();
+        Map<String, Object> expected = new LinkedHashMap<>();
         expected.put("authorityInfoAccess", "URI:http://r3.i.lencr.org/, URI:http://r3.o.lencr.org");
         expected.put("authorityKeyIdentifier", "keyid:14:2e:b3:17:b7:58:56:cb:ae:50:09:40:e6:1f:af:9d:8b:14:c2:c6");
         expected.put("basicConstraints", "CA:FALSE");

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -198,7 +199,7 @@ class RealLogEntriesTest {
 
     private static byte[] slice24(byte[] b, int off) {
         int len = ((b[off] & 0xFF) << 16) | ((b[off + 1] & 0xFF) << 8) | (b[off + 2] & 0xFF);
-        return java.util.Arrays.copyOfRange(b, off + 3, off + 3 + len);
+        return Arrays.copyOfRange(b, off + 3, off + 3 + len);
     }
 
     private static String colonHex(byte[] digest) {

@@ -5,11 +5,13 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DEROctetString;
@@ -91,7 +93,7 @@ final class TestCertificates {
             return this;
         }
 
-        Builder extension(ASN1ObjectIdentifier oid, boolean critical, org.bouncycastle.asn1.ASN1Encodable value) {
+        Builder extension(ASN1ObjectIdentifier oid, boolean critical, ASN1Encodable value) {
             extensions.add(new Object[] {oid, critical, value});
             return this;
         }
@@ -105,7 +107,7 @@ final class TestCertificates {
                 X509v3CertificateBuilder b = new X509v3CertificateBuilder(issuer, serial, new Date(notBefore * 1000),
                         new Date(notAfter * 1000), subject, SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()));
                 for (Object[] e : extensions) {
-                    b.addExtension((ASN1ObjectIdentifier) e[0], (Boolean) e[1], (org.bouncycastle.asn1.ASN1Encodable) e[2]);
+                    b.addExtension((ASN1ObjectIdentifier) e[0], (Boolean) e[1], (ASN1Encodable) e[2]);
                 }
                 return b.build(new JcaContentSignerBuilder(signatureAlgorithm).build(signer)).getEncoded();
             } catch (Exception e) {
@@ -118,7 +120,7 @@ final class TestCertificates {
         return new DEROctetString(tlsBytes);
     }
 
-    private static KeyPair generate(String algorithm, java.security.spec.AlgorithmParameterSpec spec) {
+    private static KeyPair generate(String algorithm, AlgorithmParameterSpec spec) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
             if (spec != null) {

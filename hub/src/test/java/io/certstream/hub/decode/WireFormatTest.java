@@ -6,15 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
+import org.bouncycastle.asn1.DERBMPString;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.certstream.model.Certificate;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.model.LogSource;
 
@@ -66,7 +73,7 @@ class WireFormatTest {
         assertTrue(leaf.get("subject").get("ST").isTextual());
         assertTrue(leaf.get("issuer").get("ST").isNull(), "absent attributes are JSON null");
         assertEquals("/C=US/CN=Test Root/O=Test CA Org", leaf.get("issuer").get("aggregated").asText());
-        assertTrue(java.util.Arrays.equals(update.leaf().der(), Base64.getDecoder().decode(leaf.get("as_der").asText())));
+        assertTrue(Arrays.equals(update.leaf().der(), Base64.getDecoder().decode(leaf.get("as_der").asText())));
 
         JsonNode chain = data.get("chain");
         assertTrue(chain.isArray());
@@ -78,13 +85,13 @@ class WireFormatTest {
 
     @Test
     void chainCertificatesSerializedOnceReadTheSameAsALeafAndKeepTheMessageValid() throws Exception {
-        io.certstream.model.Certificate intermediate = update.chain().get(0);
+        Certificate intermediate = update.chain().get(0);
         // Two chain entries, and the same update twice: the second message takes both from the cache.
         CertificateUpdate twoDeep = new CertificateUpdate(update.updateType(), 7, "l", 0, 0, update.source(), update.leaf(),
                 List.of(intermediate, intermediate));
         byte[] first = WireFormat.full(twoDeep).getBytes();
         byte[] second = WireFormat.full(twoDeep).getBytes();
-        assertTrue(java.util.Arrays.equals(first, second), "a cached chain gives the same bytes");
+        assertTrue(Arrays.equals(first, second), "a cached chain gives the same bytes");
 
         JsonNode data = JSON.readTree(first).get("data");
         JsonNode chain = data.get("chain");
@@ -99,7 +106,7 @@ class WireFormatTest {
         assertEquals(0, JSON.readTree(WireFormat.full(asLeaf).getBytes()).get("data").get("chain").size());
     }
 
-    private static List<String> iterableToList(java.util.Iterator<String> names) {
+    private static List<String> iterableToList(Iterator<String> names) {
         List<String> out = new ArrayList<>();
         names.forEachRemaining(out::add);
         return out;
@@ -150,7 +157,7 @@ class WireFormatTest {
     @Test
     void nulBytesAndNonAsciiSurviveAsValidJson() throws Exception {
         byte[] der = new TestCertificates.Builder("CN=nul\u0000.example,O=Ünïcödé 株式会社").der();
-        io.certstream.model.Certificate c = new CertificateDecoder().decode(der);
+        Certificate c = new CertificateDecoder().decode(der);
         CertificateUpdate u = new CertificateUpdate(update.updateType(), 1, "l", 0, 0, update.source(), c, List.of());
         JsonNode subject = JSON.readTree(WireFormat.full(u).getBytes()).get("data").get("leaf_cert").get("subject");
         assertEquals("nul\u0000.example", subject.get("CN").asText());
@@ -159,9 +166,9 @@ class WireFormatTest {
 
     @Test
     void aBmpStringWithHalfASurrogatePairStillSerializes() throws Exception {
-        org.bouncycastle.asn1.x500.X500NameBuilder name = new org.bouncycastle.asn1.x500.X500NameBuilder();
-        name.addRDN(org.bouncycastle.asn1.x500.style.BCStyle.CN, new org.bouncycastle.asn1.DERBMPString("broken\uD800.example"));
-        io.certstream.model.Certificate c = new CertificateDecoder().decode(new TestCertificates.Builder(name.build()).der());
+        X500NameBuilder name = new X500NameBuilder();
+        name.addRDN(BCStyle.CN, new DERBMPString("broken\uD800.example"));
+        Certificate c = new CertificateDecoder().decode(new TestCertificates.Builder(name.build()).der());
         assertEquals("broken\uFFFD.example", c.subject().cn());
         CertificateUpdate u = new CertificateUpdate(update.updateType(), 1, "l", 0, 0, update.source(), c, List.of());
         assertEquals("broken\uFFFD.example",
@@ -174,7 +181,7 @@ class WireFormatTest {
     }
 
     private static void assertCertificate(JsonNode c, boolean withDer) {
-        Set<String> expected = new java.util.HashSet<>(Set.of("subject", "issuer", "extensions", "not_before", "not_after",
+        Set<String> expected = new HashSet<>(Set.of("subject", "issuer", "extensions", "not_before", "not_after",
                 "serial_number", "fingerprint", "sha1", "sha256", "signature_algorithm", "is_ca", "all_domains"));
         if (withDer) {
             expected.add("as_der");
@@ -198,7 +205,7 @@ class WireFormatTest {
     }
 
     private static Set<String> fields(JsonNode node) {
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }

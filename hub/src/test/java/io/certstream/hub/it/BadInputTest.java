@@ -1,24 +1,26 @@
 package io.certstream.hub.it;
 
-import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.hub.testing.RawWebSocket;
-import io.certstream.hub.testing.RunningHub;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,27 +34,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputTest {
     private static final int TEXT = 0x81;
-    private Vertx vertx;
-    private SimulatedCtLog log;
-    private RunningHub hub;
-
-    @BeforeAll
-    void start() throws Exception {
-        vertx = Vertx.vertx();
-        log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults().withInitialSize(5).withEntriesPerSecond(0)));
-        hub = await(RunningHub.start(vertx, new JsonObject()
-                .put("server", new JsonObject().put("heartbeatSeconds", 1))
-                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        await(vertx.close());
-    }
+    /** One hub for the class: each test checks it still streams after the bad input. */
+    @RegisterExtension
+    final HubOnSimulatedLog fixture = HubOnSimulatedLog.of(SimulatedLogOptions.defaults().withInitialSize(5).withEntriesPerSecond(0))
+            .config(log -> new JsonObject()
+                    .put("server", new JsonObject().put("heartbeatSeconds", 1))
+                    .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head"))))
+            .awaitHead(false);
 
     @Test
     void oversizedFrameIsClosedWithMessageTooBig() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.connect(hub.port(), "/", 0)) {
+        try (RawWebSocket ws = RawWebSocket.connect(fixture.port(), "/", 0)) {
             ws.sendFrame(TEXT, new byte[100 * 1024], true);
             assertClosedWith(ws, 1009);
         }
@@ -61,7 +53,7 @@ class BadInputTest {
 
     @Test
     void oversizedFragmentedMessageIsClosedWithMessageTooBig() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.connect(hub.port(), "/full-stream", 0)) {
+        try (RawWebSocket ws = RawWebSocket.connect(fixture.port(), "/full-stream", 0)) {
             byte[] part = new byte[30 * 1024];
             Arrays.fill(part, (byte) 'a');
             ws.sendFrame(0x01, part, true); // text, not final
@@ -75,15 +67,15 @@ class BadInputTest {
 
     @Test
     void unmaskedOrReservedFramesAreProtocolErrors() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.connect(hub.port(), "/", 0)) {
+        try (RawWebSocket ws = RawWebSocket.connect(fixture.port(), "/", 0)) {
             ws.sendFrame(TEXT, "not masked".getBytes(StandardCharsets.UTF_8), false);
             assertClosedWith(ws, 1002);
         }
-        try (RawWebSocket ws = RawWebSocket.connect(hub.port(), "/domains-only", 0)) {
+        try (RawWebSocket ws = RawWebSocket.connect(fixture.port(), "/domains-only", 0)) {
             ws.sendFrame(0x83, new byte[4], true); // opcode 3 is reserved
             assertClosedWith(ws, 1002);
         }
-        try (RawWebSocket ws = RawWebSocket.connect(hub.port(), "/", 0)) {
+        try (RawWebSocket ws = RawWebSocket.connect(fixture.port(), "/", 0)) {
             ws.sendFrame(0xF1, new byte[4], true); // RSV bits set without an extension
             assertClosedWith(ws, 1002);
         }
@@ -92,9 +84,9 @@ class BadInputTest {
 
     @Test
     void garbageBytesAfterTheHandshakeEndTheConnectionOnly() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.connect(hub.port(), "/", 0)) {
+        try (RawWebSocket ws = RawWebSocket.connect(fixture.port(), "/", 0)) {
             byte[] garbage = new byte[4096];
-            new java.util.Random(1).nextBytes(garbage);
+            new Random(1).nextBytes(garbage);
             ws.sendRaw(garbage);
             RawWebSocket.Frame close = ws.readUntilClose();
             assertTrue(close == null || close.closeCode() == 1002 || close.closeCode() == 1009 || close.closeCode() == 1007,
@@ -105,7 +97,7 @@ class BadInputTest {
 
     @Test
     void textFromAClientIsIgnoredAndTheClientStaysConnected() throws Exception {
-        try (RawWebSocket ws = RawWebSocket.connect(hub.port(), "/", 0)) {
+        try (RawWebSocket ws = RawWebSocket.connect(fixture.port(), "/", 0)) {
             ws.sendFrame(TEXT, "{\"subscribe\":\"everything\"}".getBytes(StandardCharsets.UTF_8), true);
             RawWebSocket.Frame next = ws.readFrame();
             assertEquals(0x1, next.opcode(), "still receives messages (a heartbeat within a second)");
@@ -149,16 +141,16 @@ class BadInputTest {
 
     /** The hub still serves a normal client: it gets the next certificate the log issues. */
     private void assertStillStreaming() throws Exception {
-        StreamRecorder client = await(StreamRecorder.connect(vertx, hub.port(), "/"));
+        StreamRecorder client = await(StreamRecorder.connect(fixture.vertx(), fixture.port(), "/"));
         long before = client.messages("certificate_update").size();
-        await(log.append(1));
+        await(fixture.log().append(1));
         client.await(m -> m.stream().filter(x -> "certificate_update".equals(x.getString("message_type"))).count() > before,
                 Duration.ofSeconds(30));
         await(client.close());
     }
 
     private String http(String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", hub.port())) {
+        try (Socket socket = new Socket("127.0.0.1", fixture.port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -174,7 +166,7 @@ class BadInputTest {
                         break;
                     }
                 }
-            } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+            } catch (SocketTimeoutException | SocketException e) {
                 // return what arrived
             }
             return response.toString(StandardCharsets.ISO_8859_1);
@@ -183,7 +175,7 @@ class BadInputTest {
 
     private static boolean complete(String text) {
         int head = text.indexOf("\r\n\r\n");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text.substring(0, head));
+        Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(text.substring(0, head));
         return m.find() && text.length() - head - 4 >= Integer.parseInt(m.group(1));
     }
 

@@ -1,25 +1,25 @@
 package io.certstream.hub.it;
 
 import io.certstream.hub.sim.IssuedEntry;
-import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Async;
+import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.hub.testing.RunningHub;
 import io.certstream.model.UpdateType;
 import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
-import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.ExternalTools;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,45 +51,30 @@ class EventBusBridgeTest {
     private static final int INITIAL = 3;
     private static final int ISSUED = 30;
 
-    private Vertx vertx;
-    private SimulatedCtLog log;
-    private RunningHub hub;
-    private int tcpPort;
-
-    @BeforeEach
-    void start() throws Exception {
-        vertx = Vertx.vertx();
-        log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
-                .withInitialSize(INITIAL).withEntriesPerSecond(0).withPrecertRatio(0.5).withSeed(7)));
-        tcpPort = RunningHub.freePort();
-        hub = await(RunningHub.start(vertx, new JsonObject()
-                .put("server", new JsonObject().put("heartbeatSeconds", 1))
-                .put("bridge", new JsonObject().put("tcpPort", tcpPort))
-                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
-        Async.waitFor(WAIT, "the watcher to reach the head of the simulated log",
-                () -> !hub.metrics().logs().isEmpty() && hub.metrics().logs().get(log.url()).nextIndex() == INITIAL);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        await(vertx.close());
-    }
+    private final int tcpPort = RunningHub.freePort();
+    @RegisterExtension
+    final HubOnSimulatedLog fixture = HubOnSimulatedLog.of(SimulatedLogOptions.defaults()
+                    .withInitialSize(INITIAL).withEntriesPerSecond(0).withPrecertRatio(0.5).withSeed(7))
+            .config(log -> new JsonObject()
+                    .put("server", new JsonObject().put("heartbeatSeconds", 1))
+                    .put("bridge", new JsonObject().put("tcpPort", tcpPort))
+                    .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head"))));
 
     @Test
     void bridgeBodiesAreTheWebsocketMessagesAsJsonObjects() throws Exception {
-        StreamRecorder lite = await(StreamRecorder.connect(vertx, hub.port(), "/"));
-        StreamRecorder full = await(StreamRecorder.connect(vertx, hub.port(), "/full-stream"));
-        StreamRecorder domains = await(StreamRecorder.connect(vertx, hub.port(), "/domains-only"));
-        BridgeRecorder bridge = await(BridgeRecorder.connect(vertx, hub.port()));
+        StreamRecorder lite = await(StreamRecorder.connect(fixture.vertx(), fixture.port(), "/"));
+        StreamRecorder full = await(StreamRecorder.connect(fixture.vertx(), fixture.port(), "/full-stream"));
+        StreamRecorder domains = await(StreamRecorder.connect(fixture.vertx(), fixture.port(), "/domains-only"));
+        BridgeRecorder bridge = await(BridgeRecorder.connect(fixture.vertx(), fixture.port()));
         for (String address : List.of(BusAddresses.LITE, BusAddresses.FULL, BusAddresses.DOMAINS_ONLY,
                 BusAddresses.HEARTBEAT, BusAddresses.ALERTS)) {
             await(bridge.register(address));
         }
         bridge.sync(WAIT);
         JsonObject alert = new JsonObject().put("rule", "brand").put("domain", "login-example.com");
-        vertx.eventBus().publish(BusAddresses.ALERTS, alert);
+        fixture.vertx().eventBus().publish(BusAddresses.ALERTS, alert);
 
-        await(log.append(ISSUED));
+        await(fixture.log().append(ISSUED));
 
         bridge.await(b -> b.bodies(BusAddresses.LITE).size() >= ISSUED && b.bodies(BusAddresses.FULL).size() >= ISSUED
                 && b.bodies(BusAddresses.DOMAINS_ONLY).size() >= ISSUED, WAIT);
@@ -104,7 +90,7 @@ class EventBusBridgeTest {
                 "certstream.domains-only bodies are the /domains-only websocket messages");
         for (int i = 0; i < ISSUED; i++) {
             JsonObject data = ((JsonObject) bridge.bodies(BusAddresses.LITE).get(i)).getJsonObject("data");
-            IssuedEntry issued = log.entry(data.getLong("cert_index"));
+            IssuedEntry issued = fixture.log().entry(data.getLong("cert_index"));
             assertEquals(new JsonArray(issued.domains()), data.getJsonObject("leaf_cert").getJsonArray("all_domains"));
         }
         bridge.await(b -> !b.bodies(BusAddresses.HEARTBEAT).isEmpty(), WAIT);
@@ -112,24 +98,24 @@ class EventBusBridgeTest {
         assertEquals("heartbeat", heartbeat.getString("message_type"));
         assertTrue(heartbeat.getLong("timestamp") > 1_600_000_000L, heartbeat.encode());
         assertEquals(List.of(alert), bridge.bodies(BusAddresses.ALERTS), "plugin alerts reach bridge clients");
-        assertEquals(1, hub.metrics().clients("eventbus"), "the bridge client is counted in /stats");
+        assertEquals(1, fixture.hub().metrics().clients("eventbus"), "the bridge client is counted in /stats");
         bridge.close();
     }
 
     @Test
     void channelsCarryOnlyTheCertificatesTheyName() throws Exception {
         List<String> tlds = List.of("com", "net", "org", "dev", "co.uk");
-        BridgeRecorder bridge = await(BridgeRecorder.connect(vertx, hub.port()));
+        BridgeRecorder bridge = await(BridgeRecorder.connect(fixture.vertx(), fixture.port()));
         List<String> addresses = new ArrayList<>(List.of("certstream.lite.x509", "certstream.lite.precert",
                 "certstream.full.all", "certstream.full.precert", "certstream.domains-only.all"));
         tlds.forEach(tld -> addresses.add("certstream.lite.domain." + tld));
         for (String address : addresses) {
             await(bridge.register(address));
         }
-        StreamRecorder full = await(StreamRecorder.connect(vertx, hub.port(), "/full-stream"));
+        StreamRecorder full = await(StreamRecorder.connect(fixture.vertx(), fixture.port(), "/full-stream"));
         bridge.sync(WAIT);
 
-        await(log.append(ISSUED));
+        await(fixture.log().append(ISSUED));
         bridge.await(b -> b.bodies("certstream.full.all").size() >= ISSUED
                 && b.bodies("certstream.domains-only.all").size() >= ISSUED
                 && b.bodies("certstream.lite.x509").size() + b.bodies("certstream.lite.precert").size() >= ISSUED, WAIT);
@@ -139,7 +125,7 @@ class EventBusBridgeTest {
         assertEquals(updates(full.messages()), objects(bridge.bodies("certstream.full.all")));
         Map<String, List<Long>> expected = new TreeMap<>();
         for (long index = INITIAL; index < INITIAL + ISSUED; index++) {
-            IssuedEntry e = log.entry(index);
+            IssuedEntry e = fixture.log().entry(index);
             String type = e.type() == UpdateType.X509LogEntry ? "x509" : "precert";
             expected.computeIfAbsent("certstream.lite." + type, k -> new ArrayList<>()).add(index);
             if (type.equals("precert")) {
@@ -170,7 +156,7 @@ class EventBusBridgeTest {
         await(bridge.write(new JsonObject().put("type", "unregister").put("address", "certstream.lite.x509")));
         bridge.sync(WAIT);
         int x509Before = bridge.bodies("certstream.lite.x509").size();
-        await(log.append(6));
+        await(fixture.log().append(6));
         bridge.await(b -> b.bodies("certstream.full.all").size() >= ISSUED + 6, WAIT);
         assertEquals(x509Before, bridge.bodies("certstream.lite.x509").size(), "no more x509 messages after unregister");
     }
@@ -181,13 +167,13 @@ class EventBusBridgeTest {
         for (String address : List.of(BusAddresses.LITE, BusAddresses.FULL, BusAddresses.UPDATES, BusAddresses.ALERTS,
                 BusAddresses.HEARTBEAT, "certstream.lite.all")) {
             // The hub's own heartbeats flow meanwhile: only what a bridge client sent counts.
-            vertx.eventBus().consumer(address, m -> {
+            fixture.vertx().eventBus().consumer(address, m -> {
                 if (String.valueOf(m.body()).contains("evil.example")) {
                     delivered.add(address + " <- " + m.body());
                 }
             });
         }
-        BridgeRecorder bridge = await(BridgeRecorder.connect(vertx, hub.port()));
+        BridgeRecorder bridge = await(BridgeRecorder.connect(fixture.vertx(), fixture.port()));
         JsonObject forged = new JsonObject().put("message_type", "certificate_update")
                 .put("data", new JsonObject().put("leaf_cert", new JsonObject().put("all_domains", new JsonArray().add("evil.example"))));
         await(bridge.write(new JsonObject().put("type", "publish").put("address", BusAddresses.LITE).put("body", forged)));
@@ -217,16 +203,16 @@ class EventBusBridgeTest {
         }
     }
 
-    private void slowClientIsSkippedThenClosed(Vertx vertx) throws Exception {
-        RunningHub small = await(RunningHub.start(vertx, new JsonObject()
+    private void slowClientIsSkippedThenClosed(Vertx other) throws Exception {
+        RunningHub small = await(RunningHub.start(other, new JsonObject()
                 .put("server", new JsonObject().put("clientQueueBytes", 65536).put("slowClientSeconds", 1))
-                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
+                .put("logs", new JsonArray().add(new JsonObject().put("url", fixture.log().url()).put("start", "head")))));
         Async.waitFor(WAIT, "the watcher to reach the head of the log",
-                () -> small.metrics().logs().containsKey(log.url()) && small.metrics().logs().get(log.url()).nextIndex() == INITIAL);
-        BridgeRecorder fast = await(BridgeRecorder.connect(vertx, small.port()));
+                () -> small.metrics().logs().containsKey(fixture.log().url()) && small.metrics().logs().get(fixture.log().url()).nextIndex() == INITIAL);
+        BridgeRecorder fast = await(BridgeRecorder.connect(other, small.port()));
         // A tiny receive buffer, and then no reading at all: the hub's writes to it back up quickly.
-        BridgeRecorder slow = await(BridgeRecorder.connect(vertx, small.port(),
-                new io.vertx.core.http.WebSocketClientOptions().setReceiveBufferSize(4096)));
+        BridgeRecorder slow = await(BridgeRecorder.connect(other, small.port(),
+                new WebSocketClientOptions().setReceiveBufferSize(4096)));
         await(fast.register(BusAddresses.FULL));
         // Several copies of every certificate for the stalled client: its backlog grows faster than the log does.
         for (String address : List.of(BusAddresses.FULL, "certstream.full.all", "certstream.full.x509",
@@ -241,7 +227,7 @@ class EventBusBridgeTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (slowDisconnects(small) == 0) {
             assertTrue(System.nanoTime() < deadline, "the stalled bridge client was not closed; stats: " + small.metrics().toJson());
-            await(log.append(20));
+            await(fixture.log().append(20));
             issued += 20;
             int expected = issued;
             fast.await(b -> b.bodies(BusAddresses.FULL).size() >= expected, WAIT);
@@ -249,7 +235,7 @@ class EventBusBridgeTest {
 
         List<Long> indexes = objects(fast.bodies(BusAddresses.FULL)).stream()
                 .map(m -> m.getJsonObject("data").getLong("cert_index")).toList();
-        assertEquals(java.util.stream.LongStream.range(INITIAL, INITIAL + issued).boxed().toList(), indexes,
+        assertEquals(LongStream.range(INITIAL, INITIAL + issued).boxed().toList(), indexes,
                 "the reading client got every certificate, in order");
         assertTrue(small.metrics().dropped("eventbus") > 0, "messages skipped for the stalled client are counted");
         Async.waitFor(WAIT, "the hub to close the stalled bridge client", () -> small.metrics().clients("eventbus") == 1);
@@ -263,9 +249,9 @@ class EventBusBridgeTest {
             RunningHub small = await(RunningHub.start(other, new JsonObject()
                     .put("server", new JsonObject().put("clientQueueBytes", 65536))
                     .put("bridge", new JsonObject().put("tcpPort", port))
-                    .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
-            Async.waitFor(WAIT, "the watcher to reach the head of the log", () -> small.metrics().logs().containsKey(log.url())
-                    && small.metrics().logs().get(log.url()).nextIndex() == log.size());
+                    .put("logs", new JsonArray().add(new JsonObject().put("url", fixture.log().url()).put("start", "head")))));
+            Async.waitFor(WAIT, "the watcher to reach the head of the log", () -> small.metrics().logs().containsKey(fixture.log().url())
+                    && small.metrics().logs().get(fixture.log().url()).nextIndex() == fixture.log().size());
             // Keep the client referenced: Vert.x closes the connections of a NetClient that is garbage collected.
             NetClient client = other.createNetClient(new NetClientOptions().setReceiveBufferSize(4096));
             NetSocket socket = await(client.connect(port, "127.0.0.1"));
@@ -281,7 +267,7 @@ class EventBusBridgeTest {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (slowDisconnects(small, "tcp-bridge") == 0) {
                 assertTrue(System.nanoTime() < deadline, "the stalled TCP client was not dropped: " + small.metrics().toJson());
-                await(log.append(10));
+                await(fixture.log().append(10));
             }
             Async.waitFor(WAIT, "the hub to close the stalled client's connection", () -> small.metrics().clients("tcp-bridge") == 0);
             socket.resume();   // a paused socket may hold back its close event
@@ -292,19 +278,19 @@ class EventBusBridgeTest {
         }
     }
 
-    private static long slowDisconnects(RunningHub hub) {
-        return slowDisconnects(hub, "eventbus");
+    private static long slowDisconnects(RunningHub target) {
+        return slowDisconnects(target, "eventbus");
     }
 
-    private static long slowDisconnects(RunningHub hub, String label) {
-        JsonObject endpoint = hub.metrics().toJson().getJsonObject("endpoints").getJsonObject(label);
+    private static long slowDisconnects(RunningHub target, String label) {
+        JsonObject endpoint = target.metrics().toJson().getJsonObject("endpoints").getJsonObject(label);
         return endpoint == null ? 0 : endpoint.getLong("disconnected_slow");
     }
 
     @Test
     void tcpBridgeDeliversJsonAndRefusesPublishing() throws Exception {
         List<JsonObject> frames = new CopyOnWriteArrayList<>();
-        NetClient client = vertx.createNetClient();   // referenced until the end: see below
+        NetClient client = fixture.vertx().createNetClient();   // referenced until the end: see below
         NetSocket socket = await(client.connect(tcpPort, "127.0.0.1"));
         // Vert.x TCP bridge framing: a 4-byte big-endian length, then that many bytes of JSON.
         RecordParser parser = RecordParser.newFixed(4);
@@ -329,7 +315,7 @@ class EventBusBridgeTest {
                 .put("body", new JsonObject().put("forged", true)))));
         Async.waitFor(WAIT, "2 err frames", () -> frames.stream().filter(f -> "err".equals(f.getString("type"))).count() >= 2);
 
-        await(log.append(5));
+        await(fixture.log().append(5));
         Async.waitFor(WAIT, "5 message frames",
                 () -> frames.stream().filter(f -> "message".equals(f.getString("type"))).count() >= 5);
 
@@ -341,10 +327,10 @@ class EventBusBridgeTest {
             assertEquals("certstream.lite.all", messages.get(i).getString("address"));
             JsonObject data = assertInstanceOf(JsonObject.class, messages.get(i).getValue("body")).getJsonObject("data");
             assertEquals(INITIAL + i, data.getLong("cert_index"));
-            assertEquals(new JsonArray(log.entry(INITIAL + i).domains()), data.getJsonObject("leaf_cert").getJsonArray("all_domains"));
+            assertEquals(new JsonArray(fixture.log().entry(INITIAL + i).domains()), data.getJsonObject("leaf_cert").getJsonArray("all_domains"));
             assertFalse(data.getJsonObject("leaf_cert").containsKey("as_der"), "lite messages");
         }
-        assertEquals(1, hub.metrics().clients("tcp-bridge"));
+        assertEquals(1, fixture.hub().metrics().clients("tcp-bridge"));
         await(socket.close());
         await(client.close());
     }
@@ -363,7 +349,7 @@ class EventBusBridgeTest {
             // It joins when it is ready: keep the log growing until it has printed its 4 precertificates.
             while (!python.waitFor(700, TimeUnit.MILLISECONDS)) {
                 assertTrue(System.nanoTime() < deadline, "follow.py did not finish");
-                await(log.append(3));
+                await(fixture.log().append(3));
             }
             assertEquals(0, python.exitValue(), Files.readString(Path.of("target", "python-tcp.stderr.log")));
         } finally {
@@ -374,10 +360,10 @@ class EventBusBridgeTest {
         for (String line : lines) {
             Matcher m = Pattern.compile("^(.+) #(\\d+): (.*)$").matcher(line);
             assertTrue(m.matches(), line);
-            IssuedEntry issued = log.entry(Long.parseLong(m.group(2)));
+            IssuedEntry issued = fixture.log().entry(Long.parseLong(m.group(2)));
             assertEquals(UpdateType.PrecertLogEntry, issued.type(), "only precertificates on certstream.lite.precert: " + line);
             assertEquals(String.join(", ", issued.domains()), m.group(3));
-            assertEquals(log.url(), m.group(1));
+            assertEquals(fixture.log().url(), m.group(1));
         }
     }
 

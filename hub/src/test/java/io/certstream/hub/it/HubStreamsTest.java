@@ -1,20 +1,17 @@
 package io.certstream.hub.it;
 
 import io.certstream.hub.sim.IssuedEntry;
-import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
-import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.Fingerprints;
+import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.hub.testing.RawWebSocket;
-import io.certstream.hub.testing.RunningHub;
 import io.certstream.model.UpdateType;
-import io.vertx.core.Vertx;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
@@ -49,35 +46,19 @@ class HubStreamsTest {
     private static final int INITIAL = 5;
     private static final int ISSUED = 40;
 
-    private Vertx vertx;
-    private SimulatedCtLog log;
-    private RunningHub hub;
-
-    @BeforeEach
-    void start() throws Exception {
-        vertx = Vertx.vertx();
-        log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
-                .withInitialSize(INITIAL).withEntriesPerSecond(0).withBatchCap(16).withPrecertRatio(0.5).withSeed(42)));
-        hub = await(RunningHub.start(vertx, new JsonObject()
-                .put("server", new JsonObject().put("heartbeatSeconds", 1))
-                .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
-                .put("watcher", new JsonObject().put("start", "head"))));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        await(vertx.close());
-    }
+    @RegisterExtension
+    final HubOnSimulatedLog fixture = HubOnSimulatedLog.of(HubOnSimulatedLog.growingOnDemand(INITIAL).withSeed(42))
+            .awaitHead(false);
 
     @Test
     void everyStreamCarriesWhatTheSimulatedLogIssued() throws Exception {
-        awaitWatcherAt(INITIAL);
-        StreamRecorder lite = await(StreamRecorder.connect(vertx, hub.port(), "/"));
-        StreamRecorder full = await(StreamRecorder.connect(vertx, hub.port(), "/full-stream"));
-        StreamRecorder domains = await(StreamRecorder.connect(vertx, hub.port(), "/domains-only"));
+        fixture.awaitWatcherAt(INITIAL);
+        StreamRecorder lite = await(StreamRecorder.connect(fixture.vertx(), fixture.port(), "/"));
+        StreamRecorder full = await(StreamRecorder.connect(fixture.vertx(), fixture.port(), "/full-stream"));
+        StreamRecorder domains = await(StreamRecorder.connect(fixture.vertx(), fixture.port(), "/domains-only"));
         long before = System.currentTimeMillis();
 
-        await(log.append(ISSUED));
+        await(fixture.log().append(ISSUED));
 
         full.await(m -> count(m, "certificate_update") >= ISSUED, WAIT);
         lite.await(m -> count(m, "certificate_update") >= ISSUED, WAIT);
@@ -96,7 +77,7 @@ class HubStreamsTest {
         boolean sawIdn = false;
         boolean sawOrganization = false;
         for (int i = 0; i < ISSUED; i++) {
-            IssuedEntry issued = log.entry(INITIAL + i);
+            IssuedEntry issued = fixture.log().entry(INITIAL + i);
             JsonObject data = fullUpdates.get(i).getJsonObject("data");
             checkFullUpdate(data, issued, before, after);
             sawPrecert |= issued.type() == UpdateType.PrecertLogEntry;
@@ -121,47 +102,47 @@ class HubStreamsTest {
 
     @Test
     void httpResourcesShowRecentCertificatesAndStats() throws Exception {
-        awaitWatcherAt(INITIAL);
-        StreamRecorder lite = await(StreamRecorder.connect(vertx, hub.port(), "/"));
-        await(log.append(3));
+        fixture.awaitWatcherAt(INITIAL);
+        StreamRecorder lite = await(StreamRecorder.connect(fixture.vertx(), fixture.port(), "/"));
+        await(fixture.log().append(3));
         lite.await(m -> count(m, "certificate_update") >= 3, WAIT);
-        WebClient http = WebClient.create(vertx);
+        WebClient http = WebClient.create(fixture.vertx());
 
-        JsonObject example = await(http.get(hub.port(), "127.0.0.1", "/example.json").send()).bodyAsJsonObject();
+        JsonObject example = await(http.get(fixture.port(), "127.0.0.1", "/example.json").send()).bodyAsJsonObject();
         assertEquals("certificate_update", example.getString("message_type"));
         assertEquals(INITIAL + 2, example.getJsonObject("data").getLong("cert_index"), "the newest certificate");
         assertFalse(example.getJsonObject("data").getJsonObject("leaf_cert").containsKey("as_der"));
 
-        JsonObject fullExample = await(http.get(hub.port(), "127.0.0.1", "/full-stream/example.json").send()).bodyAsJsonObject();
+        JsonObject fullExample = await(http.get(fixture.port(), "127.0.0.1", "/full-stream/example.json").send()).bodyAsJsonObject();
         assertNotNull(fullExample.getJsonObject("data").getJsonObject("leaf_cert").getString("as_der"));
-        JsonObject domainsExample = await(http.get(hub.port(), "127.0.0.1", "/domains-only/example.json").send()).bodyAsJsonObject();
+        JsonObject domainsExample = await(http.get(fixture.port(), "127.0.0.1", "/domains-only/example.json").send()).bodyAsJsonObject();
         assertEquals("dns_entries", domainsExample.getString("message_type"));
 
-        JsonArray latest = await(http.get(hub.port(), "127.0.0.1", "/latest.json").send()).bodyAsJsonObject()
+        JsonArray latest = await(http.get(fixture.port(), "127.0.0.1", "/latest.json").send()).bodyAsJsonObject()
                 .getJsonArray("messages");
         assertEquals(List.of((long) INITIAL + 2, (long) INITIAL + 1, (long) INITIAL),
                 latest.stream().map(m -> ((JsonObject) m).getJsonObject("data").getLong("cert_index")).toList());
 
-        JsonObject stats = await(http.get(hub.port(), "127.0.0.1", "/stats").send()).bodyAsJsonObject();
+        JsonObject stats = await(http.get(fixture.port(), "127.0.0.1", "/stats").send()).bodyAsJsonObject();
         JsonObject logStats = stats.getJsonArray("logs").getJsonObject(0);
-        assertEquals(log.url(), logStats.getString("url"));
+        assertEquals(fixture.log().url(), logStats.getString("url"));
         assertEquals(INITIAL + 3, logStats.getLong("next_index"));
         assertEquals(0, logStats.getLong("lag"));
         assertEquals(3, stats.getLong("certificates"));
         assertEquals(1, stats.getJsonObject("endpoints").getJsonObject("lite").getLong("clients"));
 
-        var missing = await(http.get(hub.port(), "127.0.0.1", "/nope").send());
+        var missing = await(http.get(fixture.port(), "127.0.0.1", "/nope").send());
         assertEquals(404, missing.statusCode());
         assertTrue(missing.bodyAsJsonObject().getString("error").contains("/nope"));
 
-        var page = await(http.get(hub.port(), "127.0.0.1", "/").send());
+        var page = await(http.get(fixture.port(), "127.0.0.1", "/").send());
         assertEquals(200, page.statusCode());
         assertTrue(page.bodyAsString().contains("/full-stream"), "a browser at / learns how to connect");
     }
 
     @Test
     void clientsThatNeverPingGetHeartbeats() throws Exception {
-        StreamRecorder domains = await(StreamRecorder.connect(vertx, hub.port(), "/domains-only"));
+        StreamRecorder domains = await(StreamRecorder.connect(fixture.vertx(), fixture.port(), "/domains-only"));
         List<JsonObject> messages = domains.await(m -> count(m, "heartbeat") >= 2, Duration.ofSeconds(10));
         JsonObject heartbeat = messages.stream().filter(m -> "heartbeat".equals(m.getString("message_type"))).findFirst().orElseThrow();
         long now = System.currentTimeMillis() / 1000;
@@ -171,7 +152,7 @@ class HubStreamsTest {
     @Test
     void answersAWebsocketPingWithAPong() throws Exception {
         byte[] payload = "are you there?".getBytes(StandardCharsets.UTF_8);
-        try (RawWebSocket socket = RawWebSocket.connect(hub.port(), "/domains-only", 0)) {
+        try (RawWebSocket socket = RawWebSocket.connect(fixture.port(), "/domains-only", 0)) {
             socket.sendFrame(0x89, payload, true); // FIN + ping
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             RawWebSocket.Frame frame;
@@ -212,11 +193,11 @@ class HubStreamsTest {
                                    String where) throws Exception {
         assertEquals(issued.index(), data.getLong("cert_index"), where);
         assertEquals(issued.type().name(), data.getString("update_type"), where);
-        assertEquals(log.url() + "/ct/v1/get-entries?start=" + issued.index() + "&end=" + issued.index(),
+        assertEquals(fixture.log().url() + "/ct/v1/get-entries?start=" + issued.index() + "&end=" + issued.index(),
                 data.getString("cert_link"), where);
         double seen = data.getDouble("seen");
         assertTrue(seen * 1000 >= before - 1000 && seen * 1000 <= after + 1000, where + ": seen " + seen);
-        assertEquals(log.url(), data.getJsonObject("source").getString("url"), where);
+        assertEquals(fixture.log().url(), data.getJsonObject("source").getString("url"), where);
         assertEquals(SimulatedLogOptions.defaults().description(), data.getJsonObject("source").getString("name"), where);
         checkSourceTimestamp(data, issued, where);
         JsonObject leaf = data.getJsonObject("leaf_cert");
@@ -332,16 +313,11 @@ class HubStreamsTest {
         return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
     }
 
-    private void awaitWatcherAt(long index) throws InterruptedException {
-        Async.waitFor(WAIT, "the watcher to reach index " + index,
-                () -> !hub.metrics().logs().isEmpty() && hub.metrics().logs().values().iterator().next().nextIndex() == index);
-    }
-
     private static long count(List<JsonObject> messages, String type) {
         return messages.stream().filter(m -> type.equals(m.getString("message_type"))).count();
     }
 
-    static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+    static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 }

@@ -1,17 +1,14 @@
 package io.certstream.hub.it;
 
 import io.certstream.hub.sim.IssuedEntry;
-import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.ExternalTools;
-import io.certstream.hub.testing.RunningHub;
+import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.model.UpdateType;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,30 +32,19 @@ class JsBridgeClientsTest {
     private static final int INITIAL = 3;
     private static final Pattern LINE = Pattern.compile("^\\[(\\d\\d:\\d\\d:\\d\\d)] (.+) #(\\d+) (cert|precert): (.*)$");
 
-    private Vertx vertx;
-    private SimulatedCtLog log;
-    private RunningHub hub;
-
-    @BeforeEach
-    void start() throws Exception {
-        vertx = Vertx.vertx();
-        log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
-                .withInitialSize(INITIAL).withEntriesPerSecond(0).withPrecertRatio(0.5).withSeed(11)));
-        hub = await(RunningHub.start(vertx, new JsonObject()
-                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head")))));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        await(vertx.close());
-    }
+    @RegisterExtension
+    final HubOnSimulatedLog fixture = HubOnSimulatedLog.of(SimulatedLogOptions.defaults()
+                    .withInitialSize(INITIAL).withEntriesPerSecond(0).withPrecertRatio(0.5).withSeed(11))
+            .config(log -> new JsonObject()
+                    .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", "head"))))
+            .awaitHead(false);
 
     @Test
     void nodeExamplePrintsTheSimulatedCertificates() throws Exception {
         int count = 12;
         Path project = ExternalTools.npmProject(ExternalTools.projectRoot().resolve("examples/js-node"), "js-node");
         Path stdout = project.resolve("index.stdout.log");
-        Process node = new ProcessBuilder("node", "index.js", "http://127.0.0.1:" + hub.port() + "/eventbus",
+        Process node = new ProcessBuilder("node", "index.js", "http://127.0.0.1:" + fixture.port() + "/eventbus",
                 "--count", String.valueOf(count))
                 .directory(project.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(project.resolve("index.stderr.log").toFile()).start();
@@ -77,8 +63,8 @@ class JsBridgeClientsTest {
             Matcher m = LINE.matcher(line);
             assertTrue(m.matches(), "line format [time] log #index cert|precert: domains, got: " + line);
             long index = Long.parseLong(m.group(3));
-            IssuedEntry issued = log.entry(index);
-            assertEquals(log.url(), m.group(2), line);
+            IssuedEntry issued = fixture.log().entry(index);
+            assertEquals(fixture.log().url(), m.group(2), line);
             assertEquals(issued.type() == UpdateType.X509LogEntry ? "cert" : "precert", m.group(4), line);
             assertEquals(String.join(", ", issued.domains()), m.group(5), line);
             assertTrue(index > previous, "in log order: " + lines);
@@ -95,7 +81,7 @@ class JsBridgeClientsTest {
         Files.deleteIfExists(screenshot);
         Path stdout = project.resolve("check-live.stdout.log");
         Process node = new ProcessBuilder("node", "check-live.js", chromium.toString(),
-                "http://127.0.0.1:" + hub.port() + "/live", screenshot.toString(), String.valueOf(rows))
+                "http://127.0.0.1:" + fixture.port() + "/live", screenshot.toString(), String.valueOf(rows))
                 .directory(project.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(project.resolve("check-live.stderr.log").toFile()).start();
         try {
@@ -114,9 +100,9 @@ class JsBridgeClientsTest {
         List<String> shownDomains = new ArrayList<>();
         for (int i = 0; i < shown.size(); i++) {
             JsonObject row = shown.getJsonObject(i);
-            IssuedEntry issued = log.entry(row.getLong("index"));
+            IssuedEntry issued = fixture.log().entry(row.getLong("index"));
             assertEquals(String.join(", ", issued.domains()), row.getString("domains"), "row " + row);
-            assertEquals(log.url(), row.getString("log"), "row " + row);
+            assertEquals(fixture.log().url(), row.getString("log"), "row " + row);
             assertTrue(!row.getString("issuer").isBlank(), "issuer shown: " + row);
             shownDomains.add(row.getString("domains"));
         }
@@ -132,7 +118,7 @@ class JsBridgeClientsTest {
         JsonArray underCom = page.getJsonArray("domainChannel");
         assertTrue(underCom.size() >= 2, "rows after following certstream.lite.domain.com: " + underCom);
         for (Object index : underCom) {
-            List<String> domains = log.entry(((Number) index).longValue()).domains();
+            List<String> domains = fixture.log().entry(((Number) index).longValue()).domains();
             assertTrue(domains.stream().map(d -> d.startsWith("*.") ? d.substring(2) : d)
                     .anyMatch(d -> d.equals("com") || d.endsWith(".com")), "only certificates under com: " + domains);
         }
@@ -143,8 +129,8 @@ class JsBridgeClientsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!client.waitFor(700, TimeUnit.MILLISECONDS)) {
             assertTrue(System.nanoTime() < deadline, "the client did not finish in " + seconds + " s");
-            if (log.size() < INITIAL + 400) {
-                await(log.append(3));
+            if (fixture.log().size() < INITIAL + 400) {
+                await(fixture.log().append(3));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.certstream.hub.it;
 
 import io.certstream.hub.ct.rfc6962.Rfc6962Watcher;
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.sim.FaultPlan;
 import io.certstream.hub.sim.FaultPlan.Fault;
@@ -67,8 +68,9 @@ class LogFaultsTest {
                         .put("maxBackoffSeconds", 1))));
         LogMetrics metrics = hub.awaitWatcher(log.url(), Duration.ofSeconds(20));
 
-        Map<String, String> countedAs = Map.of("http_429", "429", "http_5xx", "500", "connection", "reset",
-                "timeout", "slow reply", "bad_response", "garbage or truncated JSON");
+        Map<FaultKind, String> countedAs = Map.of(FaultKind.HTTP_429, "429", FaultKind.HTTP_5XX, "500",
+                FaultKind.CONNECTION, "reset", FaultKind.TIMEOUT, "slow reply",
+                FaultKind.BAD_RESPONSE, "garbage or truncated JSON");
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!countedAs.keySet().stream().allMatch(kind -> metrics.errors(kind) > 0)) {
             assertTrue(System.nanoTime() < deadline, "not every fault kind was counted: " + metrics.toJson().getJsonObject("errors")
@@ -95,7 +97,8 @@ class LogFaultsTest {
         long minutes = (System.nanoTime() - started) / 60_000_000_000L + 1;
         assertTrue(warnings().size() <= (countedAs.size() + 1) * minutes, "at most one line per kind of fault a minute, got "
                 + warnings().size() + " for " + injectedTotal + " faults: " + warnings());
-        for (String kind : countedAs.keySet()) {
+        for (FaultKind fault : countedAs.keySet()) {
+            String kind = fault.label(); // the log line ends with the label, as before the enum
             assertTrue(warnings().stream().anyMatch(line -> line.endsWith("[" + kind + "]") || line.contains("[" + kind + "] (")),
                     "the first " + kind + " fault was logged: " + warnings());
         }
@@ -123,7 +126,7 @@ class LogFaultsTest {
             assertTrue(gap >= 2900, "request " + (i + 1) + " came " + gap + " ms after the one before; Retry-After said 3 s: "
                     + requestMillis);
         }
-        assertTrue(hub.awaitWatcher(url, Duration.ofSeconds(20)).errors("http_429") >= 2);
+        assertTrue(hub.awaitWatcher(url, Duration.ofSeconds(20)).errors(FaultKind.HTTP_429) >= 2);
     }
 
     /** What the watchers logged at WARNING or above, messages only. */

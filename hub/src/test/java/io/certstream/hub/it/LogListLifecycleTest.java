@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.stream.LongStream;
 
@@ -101,7 +103,7 @@ class LogListLifecycleTest {
                         .put("timestamp", "2026-01-01T00:00:00Z")
                         .put("final_tree_head", new JsonObject()
                                 // The simulated tree of 10 does not exist yet; the hub reads only tree_size.
-                                .put("sha256_root_hash", java.util.Base64.getEncoder().encodeToString(new byte[32]))
+                                .put("sha256_root_hash", Base64.getEncoder().encodeToString(new byte[32]))
                                 .put("tree_size", 10))));
         await(second.append(1)); // 8 entries: the readonly watcher catches up from 7 to the head, then to 10
         writeList(list);
@@ -124,7 +126,7 @@ class LogListLifecycleTest {
         // Written aside and moved in, as a deploy tool would: the hub never reads half a file.
         Path temp = dir.resolve("log_list.json.tmp");
         Files.writeString(temp, list.encodePrettily());
-        Files.move(temp, listFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temp, listFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void awaitAtIndex(SimulatedCtLog log, long index) throws InterruptedException {

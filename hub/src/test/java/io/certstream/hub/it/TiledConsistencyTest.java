@@ -1,17 +1,15 @@
 package io.certstream.hub.it;
 
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
-import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.Async;
-import io.certstream.hub.testing.RunningHub;
+import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.plugin.BusAddresses;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,38 +31,29 @@ class TiledConsistencyTest {
 
     private final List<CertificateUpdate> received = new CopyOnWriteArrayList<>();
     private final List<JsonObject> integrityEvents = new CopyOnWriteArrayList<>();
-    private Vertx vertx;
-    private SimulatedCtLog log;
-    private RunningHub hub;
-
-    @BeforeEach
-    void start() throws Exception {
-        vertx = Vertx.vertx();
-        vertx.eventBus().<JsonObject>localConsumer(BusAddresses.INTEGRITY, m -> integrityEvents.add(m.body()));
-        vertx.eventBus().<CertificateUpdate>localConsumer(BusAddresses.UPDATES, m -> received.add(m.body()));
-        log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults().withInitialSize(200).withEntriesPerSecond(0)
-                .withSeed(11)));
-        hub = await(RunningHub.start(vertx, new JsonObject()
-                .put("logList", new JsonObject().put("enabled", true).put("url", log.tiledLogListUrl()))
-                .put("watcher", new JsonObject().put("start", 0))));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        await(vertx.close());
-    }
+    @RegisterExtension
+    final HubOnSimulatedLog fixture = HubOnSimulatedLog.of(SimulatedLogOptions.defaults().withInitialSize(200)
+                    .withEntriesPerSecond(0).withSeed(11))
+            .beforeStart(vertx -> {
+                vertx.eventBus().<JsonObject>localConsumer(BusAddresses.INTEGRITY, m -> integrityEvents.add(m.body()));
+                vertx.eventBus().<CertificateUpdate>localConsumer(BusAddresses.UPDATES, m -> received.add(m.body()));
+            })
+            .config(log -> new JsonObject()
+                    .put("logList", new JsonObject().put("enabled", true).put("url", log.tiledLogListUrl()))
+                    .put("watcher", new JsonObject().put("start", 0)))
+            .awaitHead(false);
 
     @Test
     void everyCheckpointOfAGrowingLogIsShownToExtendTheLastAndEntriesStreamInOrder() throws Exception {
-        LogMetrics metrics = hub.awaitWatcher(log.tiledUrl(), WAIT);
+        LogMetrics metrics = fixture.hub().awaitWatcher(fixture.log().tiledUrl(), WAIT);
         awaitEntries(200);
         // Within a tile, across a tile boundary, to a full tile, then into the next partial one.
         long verified = 0;
         for (int grow : new int[] {30, 100, 182, 1}) {
-            await(log.append(grow));
-            awaitEntries((int) log.size());
+            await(fixture.log().append(grow));
+            awaitEntries((int) fixture.log().size());
             long before = verified;
-            Async.waitFor(WAIT, () -> "no consistency check counted after growing to " + log.size() + ": "
+            Async.waitFor(WAIT, () -> "no consistency check counted after growing to " + fixture.log().size() + ": "
                     + metrics.toJson().encode(), () -> metrics.checks("consistency_verified") > before);
             verified = metrics.checks("consistency_verified");
         }
@@ -76,23 +65,23 @@ class TiledConsistencyTest {
 
     @Test
     void aLogThatRewritesAnEarlyEntryIsRaisedAndNothingOfTheRewrittenTreeIsStreamed() throws Exception {
-        LogMetrics metrics = hub.awaitWatcher(log.tiledUrl(), WAIT);
+        LogMetrics metrics = fixture.hub().awaitWatcher(fixture.log().tiledUrl(), WAIT);
         awaitEntries(200);
-        await(log.fork(5, 100));
+        await(fixture.log().fork(5, 100));
         Async.waitFor(WAIT, () -> "no event on " + BusAddresses.INTEGRITY + ": " + metrics.toJson().encode(),
                 () -> !integrityEvents.isEmpty());
-        long failures = metrics.errors("bad_tree");
+        long failures = metrics.errors(FaultKind.BAD_TREE);
         Async.waitFor(WAIT, () -> "the watcher stopped retrying: " + metrics.toJson().encode(),
-                () -> metrics.errors("bad_tree") >= failures + 2);
+                () -> metrics.errors(FaultKind.BAD_TREE) >= failures + 2);
 
         JsonObject event = integrityEvents.get(0);
         assertEquals(1, integrityEvents.size(), "raised once however often it is served: " + integrityEvents);
         assertEquals("tree_consistency", event.getString("type"), event.encode());
-        assertEquals(log.tiledUrl(), event.getJsonObject("log").getString("url"), event.encode());
+        assertEquals(fixture.log().tiledUrl(), event.getJsonObject("log").getString("url"), event.encode());
         assertEquals(300L, event.getLong("tree_size"), event.encode());
         assertEquals(200L, event.getLong("previous_tree_size"), event.encode());
         assertTrue(event.getString("message").contains("does not extend the trusted tree of size 200"), event.encode());
-        assertEquals(1, metrics.errors("integrity_consistency"), metrics.toJson().encode());
+        assertEquals(1, metrics.errors(FaultKind.INTEGRITY_CONSISTENCY), metrics.toJson().encode());
         assertEquals(200, metrics.treeSize(), "the trusted tree is kept");
         assertEquals(LongStream.range(0, 200).boxed().toList(), received.stream().map(CertificateUpdate::certIndex).toList(),
                 "nothing beyond the trusted tree");

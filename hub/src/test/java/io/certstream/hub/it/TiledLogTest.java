@@ -1,5 +1,6 @@
 package io.certstream.hub.it;
 
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.wire.WireFormat;
 import io.certstream.hub.testing.LogCapture;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +99,7 @@ class TiledLogTest {
             // SHA-256 of the pre_certificate, framed independently from the RFC 6962 re-encoding of the entry.
             byte[] extra = Base64.getDecoder().decode(derived.getJsonObject(i).getString("extra_data"));
             int length = ((extra[0] & 0xFF) << 16) | ((extra[1] & 0xFF) << 8) | (extra[2] & 0xFF);
-            byte[] preCertificate = java.util.Arrays.copyOfRange(extra, 3, 3 + length);
+            byte[] preCertificate = Arrays.copyOfRange(extra, 3, 3 + length);
             assertEquals(Fingerprints.colonHex("SHA-256", preCertificate), u.leaf().sha256(), where);
 
             // The chain is [intermediate, root], each one of the issuers the log serves, under its own name.
@@ -152,7 +154,7 @@ class TiledLogTest {
 
         navigli.publish(778);
         LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
-        awaitError(metrics, "sth_shrunk");
+        awaitError(metrics, FaultKind.STH_SHRUNK);
         awaitWarning("sth_shrunk", "smaller than the 1024");
         navigli.publish(1024);
         int requests = navigli.checkpointRequests();
@@ -183,7 +185,7 @@ class TiledLogTest {
         startHub();
         List<CertificateUpdate> updates = awaitEntries(navigli.tiledUrl(), 778);
         assertEquals(navigli.tiledUrl() + "/tile/data/003", updates.get(777).certLink());
-        assertEquals(0, hub.metrics().logs().get(navigli.tiledUrl()).errors("http_4xx"), "no failure: the fallback is silent");
+        assertEquals(0, hub.metrics().logs().get(navigli.tiledUrl()).errors(FaultKind.HTTP_4XX), "no failure: the fallback is silent");
     }
 
     @Test
@@ -192,12 +194,12 @@ class TiledLogTest {
         navigli.publishForged(1024);
         startHub();
         LogMetrics metrics = hub.awaitWatcher(navigli.tiledUrl(), WAIT);
-        awaitError(metrics, "bad_signature");
+        awaitError(metrics, FaultKind.BAD_SIGNATURE);
         awaitWarning("bad_signature", navigli.tiledUrl() + "/checkpoint");
         assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from an unverified checkpoint");
         assertEquals(-1, metrics.treeSize(), "the forged tree head was not taken");
         assertIntegrityEvent("sth_signature", navigli.tiledUrl() + "/checkpoint");
-        assertEquals(1, metrics.errors("integrity_signature"), "raised once however often it is served");
+        assertEquals(1, metrics.errors(FaultKind.INTEGRITY_SIGNATURE), "raised once however often it is served");
 
         navigli.publish(1024);
         awaitEntries(navigli.tiledUrl(), 1024);
@@ -210,11 +212,11 @@ class TiledLogTest {
         navigli.publishWrongRoot(1024);
         startHub();
         LogMetrics metrics = hub.awaitWatcher(navigli.tiledUrl(), WAIT);
-        awaitError(metrics, "bad_tree");
+        awaitError(metrics, FaultKind.BAD_TREE);
         awaitWarning("bad_tree", "do not hash to the checkpoint's root");
         assertTrue(received.getOrDefault(navigli.tiledUrl(), List.of()).isEmpty(), "nothing from a tree that does not add up");
         assertIntegrityEvent("tree_consistency", "do not hash to the checkpoint's root");
-        assertEquals(1, metrics.errors("integrity_consistency"), "raised once however often it is served");
+        assertEquals(1, metrics.errors(FaultKind.INTEGRITY_CONSISTENCY), "raised once however often it is served");
 
         navigli.publish(1024);
         awaitEntries(navigli.tiledUrl(), 1024);
@@ -227,7 +229,7 @@ class TiledLogTest {
         startHub();
         awaitEntries(navigli.tiledUrl(), 1024);
         LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
-        assertEquals(2, metrics.errors("bad_tile"));
+        assertEquals(2, metrics.errors(FaultKind.BAD_TILE));
         awaitWarning("bad_tile", navigli.tiledUrl() + "/tile/data/001", "do not hash to the log's tree");
     }
 
@@ -238,7 +240,7 @@ class TiledLogTest {
         startHub();
         awaitEntries(navigli.tiledUrl(), 1024);
         LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
-        assertEquals(2, metrics.errors("bad_tile"));
+        assertEquals(2, metrics.errors(FaultKind.BAD_TILE));
         awaitWarning("bad_tile", navigli.tiledUrl() + "/tile/data/001");
         awaitEntries(navigli.rfc6962Url(), 1024);
     }
@@ -252,7 +254,7 @@ class TiledLogTest {
         startHub();
         awaitEntries(navigli.tiledUrl(), 1024);
         LogMetrics metrics = hub.metrics().logs().get(navigli.tiledUrl());
-        assertTrue(metrics.errors("issuer_missing") >= 2, metrics.toJson().encode());
+        assertTrue(metrics.errors(FaultKind.ISSUER_MISSING) >= 2, metrics.toJson().encode());
         awaitWarning("issuer_missing", navigli.tiledUrl() + "/issuer/");
         awaitEntries(navigli.rfc6962Url(), 1024);
     }
@@ -292,7 +294,7 @@ class TiledLogTest {
         return updates;
     }
 
-    private static void awaitError(LogMetrics metrics, String kind) throws InterruptedException {
+    private static void awaitError(LogMetrics metrics, FaultKind kind) throws InterruptedException {
         Async.waitFor(WAIT, () -> "no " + kind + " error counted: " + metrics.toJson().encode(), () -> metrics.errors(kind) > 0);
     }
 

@@ -1,6 +1,7 @@
 package io.certstream.hub.it;
 
 import io.certstream.hub.ct.IntegrityAlarm;
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -88,7 +90,7 @@ class TreeHeadIntegrityTest {
         assertEquals("sth_consistency", event.getString("type"), event.encode());
         assertEquals(129721434L, event.getLong("tree_size"));
         assertEquals(129596132L, event.getLong("previous_tree_size"));
-        assertEquals(1, metrics.errors("integrity_consistency"));
+        assertEquals(1, metrics.errors(FaultKind.INTEGRITY_CONSISTENCY));
         assertEquals(0, metrics.checks("consistency_verified"));
     }
 
@@ -100,8 +102,8 @@ class TreeHeadIntegrityTest {
         assertEquals(List.of("sth_signature", "sth_signature"), events.stream().map(e -> e.getString("type")).toList());
         assertEquals(List.of(129596132L, 129721434L), events.stream().map(e -> e.getLong("tree_size")).toList());
         assertTrue(events.get(0).getString("message").contains("signature"), events.get(0).encode());
-        Async.waitFor(WAIT, "the rejected head retried", () -> metrics.errors("bad_signature") >= 3);
-        assertEquals(2, metrics.errors("integrity_signature"), "each bad head raised once, however often it is served: "
+        Async.waitFor(WAIT, "the rejected head retried", () -> metrics.errors(FaultKind.BAD_SIGNATURE) >= 3);
+        assertEquals(2, metrics.errors(FaultKind.INTEGRITY_SIGNATURE), "each bad head raised once, however often it is served: "
                 + metrics.toJson().encode());
         assertEquals(0, metrics.checks("signatures_verified"));
         assertEquals(-1, metrics.treeSize(), "no head was taken");
@@ -115,7 +117,7 @@ class TreeHeadIntegrityTest {
         LogMetrics metrics = runAgainstIcarus(ICARUS_KEY, false);
         Async.waitFor(WAIT, "a get-entries request once the newer head is taken", () -> entryRequests.get() > 0);
         assertEquals(129721434L, metrics.treeSize());
-        assertEquals(0, metrics.errors("bad_signature"));
+        assertEquals(0, metrics.errors(FaultKind.BAD_SIGNATURE));
     }
 
     @Test
@@ -130,16 +132,16 @@ class TreeHeadIntegrityTest {
                             .put("name", "tiled sim").put("key", PILOT_KEY).put("start", 0)))));
             LogMetrics metrics = hub.awaitWatcher(log.tiledUrl(), WAIT);
             Async.waitFor(WAIT, "an integrity event", () -> !events.isEmpty());
-            Async.waitFor(WAIT, "the forged checkpoint retried", () -> metrics.errors("bad_signature") >= 3);
+            Async.waitFor(WAIT, "the forged checkpoint retried", () -> metrics.errors(FaultKind.BAD_SIGNATURE) >= 3);
             JsonObject event = events.get(0);
             assertEquals("sth_signature", event.getString("type"), event.encode());
             assertEquals(log.tiledUrl(), event.getJsonObject("log").getString("url"));
             assertEquals("tiled", event.getJsonObject("log").getString("kind"));
             assertEquals(300L, event.getLong("tree_size"));
-            assertEquals(java.util.Base64.getEncoder().encodeToString(log.rootHash(300)), event.getString("root_hash"));
+            assertEquals(Base64.getEncoder().encodeToString(log.rootHash(300)), event.getString("root_hash"));
             assertTrue(event.getString("message").contains(log.tiledUrl() + "/checkpoint"), event.encode());
             assertEquals(1, events.size(), "raised once, not once per poll: " + events);
-            assertEquals(1, metrics.errors("integrity_signature"));
+            assertEquals(1, metrics.errors(FaultKind.INTEGRITY_SIGNATURE));
             List<String> severe = output.matching("SEVERE", log.tiledUrl(), "INTEGRITY FAILURE (sth_signature)");
             assertEquals(1, severe.size(), output.lines().toString());
             assertEquals(List.of(), received, "no entry of an unverified checkpoint");

@@ -1,6 +1,7 @@
 package io.certstream.hub.it;
 
 import io.certstream.hub.ct.rfc6962.Rfc6962Watcher;
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
@@ -92,7 +93,7 @@ class WatcherResilienceTest {
             // A stale cache in front of the log: a correctly signed head of 60 entries after the hub saw 100.
             log.serveStaleTreeHead(60);
             await(log.append(20));
-            Async.waitFor(Duration.ofSeconds(30), "an sth_shrunk error", () -> metrics.errors("sth_shrunk") >= 2);
+            Async.waitFor(Duration.ofSeconds(30), "an sth_shrunk error", () -> metrics.errors(FaultKind.STH_SHRUNK) >= 2);
             assertEquals(100, metrics.treeSize(), "the larger head is kept");
             assertEquals(100, metrics.nextIndex(), "nothing re-read below the larger head");
             List<String> lines = output.matching("[sth_shrunk]");
@@ -122,7 +123,7 @@ class WatcherResilienceTest {
 
         awaitCount(healthy.url(), 10);
         LogMetrics late = hub.awaitWatcher(laterUrl, Duration.ofSeconds(20));
-        Async.waitFor(Duration.ofSeconds(20), "the unreachable log's failures to be counted", () -> late.errors("connection") > 0);
+        Async.waitFor(Duration.ofSeconds(20), "the unreachable log's failures to be counted", () -> late.errors(FaultKind.CONNECTION) > 0);
         await(healthy.append(5));
         awaitCount(healthy.url(), 15);
 

@@ -4,19 +4,24 @@ import io.certstream.hub.config.ConfigException;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.Async;
+import io.certstream.hub.testing.LogCapture;
 import io.certstream.hub.testing.PluginJars;
 import io.certstream.hub.testing.RunningHub;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.plugin.BusAddresses;
+import io.certstream.plugin.PluginContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +52,7 @@ class PluginDirectoryTest {
 
             import io.certstream.model.CertificateUpdate;
             import io.certstream.plugin.BusAddresses;
+import io.certstream.plugin.PluginContext;
             import io.certstream.plugin.Plugin;
             import io.certstream.plugin.PluginConfig;
             import io.certstream.plugin.PluginContext;
@@ -140,6 +147,46 @@ class PluginDirectoryTest {
             }
             """;
 
+    /**
+     * A plugin holding a token: its factory names it in {@code secretKeys()}, so the hub masks it wherever it would
+     * show. It logs the token, reports the SPI version of the hub it runs in, and fails its start if told to.
+     */
+    static final String SECRETIVE_SOURCE = """
+            package secretive;
+
+            import io.certstream.plugin.Plugin;
+            import io.certstream.plugin.PluginConfig;
+            import io.certstream.plugin.PluginContext;
+            import io.certstream.plugin.PluginFactory;
+            import io.vertx.core.Future;
+            import io.vertx.core.json.JsonObject;
+            import java.util.Set;
+
+            public final class SecretiveFactory implements PluginFactory {
+                public String type() { return "secretive"; }
+                public String description() { return "holds a token (a test plugin)"; }
+                public Set<String> secretKeys() { return Set.of("token"); }
+                public Plugin create() {
+                    return new Plugin() {
+                        public Future<Void> start(PluginContext c) {
+                            PluginConfig config = PluginConfig.of(c).allowOnly("token", "tokenEnv", "fail");
+                            String token = config.secret("token", "tokenEnv", true);
+                            c.logger().warning("connecting with " + token);
+                            c.eventBus().publish("test.secretive", new JsonObject().put("spiVersion", c.spiVersion())
+                                    .put("builtAgainst", PluginContext.SPI_VERSION));
+                            return switch (config.string("fail", "no")) {
+                                case "config" -> Future.failedFuture(c.configError("token", "was refused: " + token));
+                                case "crash" -> Future.failedFuture(new IllegalStateException("cannot log in as " + token));
+                                default -> Future.succeededFuture();
+                            };
+                        }
+
+                        public Future<Void> stop() { return Future.succeededFuture(); }
+                    };
+                }
+            }
+            """;
+
     @TempDir
     Path dir;
     private Vertx vertx;
@@ -204,6 +251,37 @@ class PluginDirectoryTest {
         JsonObject stats = hub.metrics().toJson().getJsonObject("plugins");
         assertEquals("echo", stats.getJsonObject("second").getString("type"));
         assertEquals(30, stats.getJsonObject("echo#1").getLong("echoed"));
+    }
+
+    @Test
+    void theHubMasksTheSecretKeysAPluginNamesAndTellsItsSpiVersion() throws Exception {
+        PluginJars.build(pluginDir.resolve("secretive.jar"), Map.of("secretive.SecretiveFactory", SECRETIVE_SOURCE),
+                "secretive.SecretiveFactory");
+        List<JsonObject> reports = new CopyOnWriteArrayList<>();
+        vertx.eventBus().<JsonObject>localConsumer("test.secretive", m -> reports.add(m.body()));
+        String token = "tok-9f8e7d6c5b4a";
+        try (LogCapture logged = LogCapture.of("io.certstream.plugin")) {
+            RunningHub hub = await(RunningHub.start(vertx, hubConfig(new JsonArray()
+                    .add(new JsonObject().put("type", "secretive").put("name", "inline").put("token", token)))));
+            Async.waitFor(WAIT, "the plugin's report", () -> reports.size() == 1);
+            assertEquals(PluginContext.SPI_VERSION, reports.get(0).getInteger("spiVersion"));
+            assertEquals(PluginContext.SPI_VERSION, reports.get(0).getInteger("builtAgainst"));
+            assertEquals(List.of("WARNING connecting with <secret token>"), logged.matching("connecting with"));
+            await(hub.stop());
+        }
+
+        ConfigException refused = startFails(null, hubConfig(new JsonArray()
+                .add(new JsonObject().put("type", "secretive").put("token", token).put("fail", "config"))));
+        assertTrue(refused.getMessage().endsWith("plugins[0] (secretive#1, type secretive): token was refused: <secret token>"),
+                refused.getMessage());
+
+        Future<RunningHub> crashed = RunningHub.start(vertx, hubConfig(new JsonArray()
+                .add(new JsonObject().put("type", "secretive").put("token", token).put("fail", "crash"))));
+        ExecutionException e = Assertions.assertThrows(ExecutionException.class, () -> await(crashed));
+        StringWriter trace = new StringWriter();
+        e.getCause().printStackTrace(new PrintWriter(trace));
+        assertTrue(trace.toString().contains("cannot log in as <secret token>"), trace.toString());
+        assertFalse(trace.toString().contains(token), "the token in the hub's error: " + trace);
     }
 
     @Test
@@ -313,7 +391,7 @@ class PluginDirectoryTest {
 
     private ConfigException startFails(Path file, JsonObject overrides) throws Exception {
         Future<RunningHub> started = RunningHub.start(vertx, file, overrides);
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(started));
+        ExecutionException e = Assertions.assertThrows(ExecutionException.class, () -> await(started));
         return assertInstanceOf(ConfigException.class, e.getCause());
     }
 

@@ -12,12 +12,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
@@ -69,7 +71,7 @@ class SimulatedTiledViewTest {
             byte[] tile = i < 256 ? full : partial;
             int offset = (i % 256) * 32;
             assertArrayEquals(MerkleTree.leafHash(log.entry(i).raw().leafInput()),
-                    java.util.Arrays.copyOfRange(tile, offset, offset + 32), "leaf hash " + i);
+                    Arrays.copyOfRange(tile, offset, offset + 32), "leaf hash " + i);
         }
         assertArrayEquals(log.rootHash(256), bytes("/tile/1/000.p/1", 200), "a level-1 hash is the root of a full tile");
         bytes("/tile/0/001", 404);
@@ -101,7 +103,7 @@ class SimulatedTiledViewTest {
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(log.tiledUrl() + "/tile/data/000"))
                 .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals("gzip", response.headers().firstValue("content-encoding").orElse(null));
-        byte[] plain = new GZIPInputStream(new java.io.ByteArrayInputStream(response.body())).readAllBytes();
+        byte[] plain = new GZIPInputStream(new ByteArrayInputStream(response.body())).readAllBytes();
         assertArrayEquals(bytes("/tile/data/000", 200), plain);
     }
 

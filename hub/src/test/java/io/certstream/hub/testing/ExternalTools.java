@@ -2,6 +2,7 @@ package io.certstream.hub.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ public final class ExternalTools {
 
     public static boolean onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "");
-        return Stream.of(path.split(java.io.File.pathSeparator)).anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
+        return Stream.of(path.split(File.pathSeparator)).anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 
     /**
@@ -165,7 +166,7 @@ public final class ExternalTools {
 
     private static Path which(String program) {
         String path = System.getenv().getOrDefault("PATH", "");
-        return Stream.of(path.split(java.io.File.pathSeparator)).map(dir -> Path.of(dir, program))
+        return Stream.of(path.split(File.pathSeparator)).map(dir -> Path.of(dir, program))
                 .filter(Files::isExecutable).findFirst().orElse(null);
     }
 }

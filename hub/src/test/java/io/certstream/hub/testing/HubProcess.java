@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The hub as a real separate JVM ({@code io.certstream.hub.Main --config FILE}) on the test JVM's classpath, its
@@ -46,7 +47,7 @@ public final class HubProcess {
         Path configFile = writeConfig(dir, config);
         Path output = dir.resolve(runName + ".log");
         Process process = launch(configFile, output);
-        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("the hub process did not exit within 60 s; see " + output + ":\n" + Files.readString(output));
         }
@@ -91,7 +92,7 @@ public final class HubProcess {
     /** A normal stop (SIGTERM): the hub's shutdown hook runs. */
     public void stop() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
     }

@@ -43,6 +43,11 @@ public final class LogCapture implements AutoCloseable {
         return new LogCapture(Logger.getLogger(name));
     }
 
+    /** The records themselves, e.g. to look at an exception logged with one. */
+    public List<LogRecord> records() {
+        return List.copyOf(records);
+    }
+
     /** Lines as {@code LEVEL message}, e.g. {@code WARNING sim: ...}. */
     public List<String> lines() {
         return records.stream().map(r -> r.getLevel() + " " + message(r)).toList();

@@ -7,8 +7,10 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -81,21 +84,21 @@ public final class PluginJars {
      */
     public static String classPath() throws IOException {
         List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             entries.add(entry);
             Path p = Path.of(entry);
             if (entry.endsWith(".jar") && Files.isRegularFile(p)) {
-                try (var jf = new java.util.jar.JarFile(p.toFile())) {
+                try (var jf = new JarFile(p.toFile())) {
                     Manifest m = jf.getManifest();
                     String cp = m == null ? null : m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
                     if (cp != null) {
                         for (String url : cp.trim().split("\\s+")) {
-                            entries.add(Path.of(java.net.URI.create(url.startsWith("file:") ? url : p.getParent().toUri().resolve(url).toString())).toString());
+                            entries.add(Path.of(URI.create(url.startsWith("file:") ? url : p.getParent().toUri().resolve(url).toString())).toString());
                         }
                     }
                 }
             }
         }
-        return String.join(java.io.File.pathSeparator, entries);
+        return String.join(File.pathSeparator, entries);
     }
 }

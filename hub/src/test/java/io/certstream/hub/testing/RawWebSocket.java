@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -123,7 +124,7 @@ public final class RawWebSocket implements AutoCloseable {
                 }
             }
             return null;
-        } catch (EOFException | java.net.SocketException e) {
+        } catch (EOFException | SocketException e) {
             return null;
         }
     }
@@ -135,7 +136,7 @@ public final class RawWebSocket implements AutoCloseable {
                 // discard
             }
             return true;
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             return true; // reset
         }
     }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -45,7 +46,7 @@ public final class RunningHub {
      * Like {@link #start(Vertx, JsonObject)} with a config file between the defaults and the overrides, as
      * {@code --config FILE} gives it; config errors then name the file.
      */
-    public static Future<RunningHub> start(Vertx vertx, java.nio.file.Path configFile, JsonObject overrides) {
+    public static Future<RunningHub> start(Vertx vertx, Path configFile, JsonObject overrides) {
         return start(vertx, configFile, overrides, router -> { });
     }
 
@@ -57,7 +58,7 @@ public final class RunningHub {
         return start(vertx, null, overrides, extraRoutes);
     }
 
-    private static Future<RunningHub> start(Vertx vertx, java.nio.file.Path configFile, JsonObject overrides,
+    private static Future<RunningHub> start(Vertx vertx, Path configFile, JsonObject overrides,
                                             Consumer<Router> extraRoutes) {
         int port = freePort();
         JsonObject base = new JsonObject()

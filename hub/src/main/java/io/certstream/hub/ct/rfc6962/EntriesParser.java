@@ -5,6 +5,7 @@ import io.certstream.hub.decode.RawEntry;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.certstream.hub.metrics.FaultKind;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -55,7 +56,7 @@ public final class EntriesParser {
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
-            throw new LogFetchException("bad_response", url + ": malformed get-entries body: " + e.getMessage(), 0);
+            throw new LogFetchException(FaultKind.BAD_RESPONSE, url + ": malformed get-entries body: " + e.getMessage(), 0);
         }
         return entries;
     }

@@ -3,6 +3,7 @@ package io.certstream.hub.ct.rfc6962;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.SignedTreeHead;
+import io.certstream.hub.metrics.FaultKind;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -35,7 +36,7 @@ public final class Rfc6962Client {
                         Base64.getDecoder().decode(json.getString("sha256_root_hash")),
                         Base64.getDecoder().decode(json.getString("tree_head_signature", "")));
             } catch (DecodeException | ClassCastException | NullPointerException | IllegalArgumentException e) {
-                throw new LogFetchException("bad_response", url + ": not a valid STH: " + e.getMessage(), 0);
+                throw new LogFetchException(FaultKind.BAD_RESPONSE, url + ": not a valid STH: " + e.getMessage(), 0);
             }
         });
     }
@@ -51,7 +52,7 @@ public final class Rfc6962Client {
                 }
                 return proof;
             } catch (DecodeException | ClassCastException | NullPointerException | IllegalArgumentException e) {
-                throw new LogFetchException("bad_response", url + ": not a valid consistency proof: " + e.getMessage(), 0);
+                throw new LogFetchException(FaultKind.BAD_RESPONSE, url + ": not a valid consistency proof: " + e.getMessage(), 0);
             }
         });
     }

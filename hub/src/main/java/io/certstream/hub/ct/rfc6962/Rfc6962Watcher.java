@@ -8,6 +8,7 @@ import io.certstream.hub.ct.PositionStore;
 import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.config.HubConfig.WatcherConfig;
 import io.certstream.hub.decode.LogEntryDecoder;
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.ct.UpdateSink;
 import io.vertx.core.Future;
@@ -49,7 +50,7 @@ public final class Rfc6962Watcher extends LogWatcher {
         return client(http).getSth().compose(head -> !config.verifyTreeHeads() || monitor().signatureTrusted(head)
                 ? Future.succeededFuture(head)
                 // Like a tiled log's checkpoint: a head the log's key did not sign says nothing about the log's entries.
-                : Future.failedFuture(new LogFetchException("bad_signature", log.url() + "/ct/v1/get-sth: tree head of size "
+                : Future.failedFuture(new LogFetchException(FaultKind.BAD_SIGNATURE, log.url() + "/ct/v1/get-sth: tree head of size "
                         + head.treeSize() + " rejected: its signature does not verify with the log's key; no entry is"
                         + " streamed up to it until the log serves a head that verifies", 0)));
     }

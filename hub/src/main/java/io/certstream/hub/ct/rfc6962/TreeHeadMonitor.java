@@ -5,6 +5,7 @@ import io.certstream.hub.ct.IntegrityAlarm;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.ct.TreeHeadVerifier;
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Future;
@@ -111,7 +112,7 @@ public final class TreeHeadMonitor {
                         trusted = sth;
                     }
                 })
-                .onFailure(e -> metrics.error(e instanceof LogFetchException f ? f.kind() : "internal",
+                .onFailure(e -> metrics.error(e instanceof LogFetchException f ? f.kind() : FaultKind.INTERNAL,
                         "consistency proof " + base.treeSize() + " -> " + sth.treeSize() + ": " + e.getMessage()));
     }
 }

@@ -5,6 +5,7 @@ import io.certstream.hub.ct.Sha256;
 import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.ct.TreeHeadVerifier;
 
+import io.certstream.hub.metrics.FaultKind;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -41,10 +42,10 @@ public final class CheckpointVerifier {
             note = SignedNote.parse(body);
             checkpoint = Checkpoint.parse(note.text());
         } catch (IllegalArgumentException e) {
-            throw new LogFetchException("bad_checkpoint", url + ": not a valid checkpoint: it " + e.getMessage(), 0);
+            throw new LogFetchException(FaultKind.BAD_CHECKPOINT, url + ": not a valid checkpoint: it " + e.getMessage(), 0);
         }
         if (origin != null && !origin.equals(checkpoint.origin())) {
-            throw new LogFetchException("bad_checkpoint", url + ": checkpoint origin changed from \"" + origin
+            throw new LogFetchException(FaultKind.BAD_CHECKPOINT, url + ": checkpoint origin changed from \"" + origin
                     + "\" to \"" + checkpoint.origin() + "\"; this URL now serves another log", 0);
         }
         SignedTreeHead head = key == null ? unverified(checkpoint) : verified(url, checkpoint, note);
@@ -60,19 +61,19 @@ public final class CheckpointVerifier {
             }
             byte[] body = signature.signature();
             if (body.length < 8 + 4) {
-                throw new LogFetchException("bad_signature", url + ": the log's checkpoint signature is "
+                throw new LogFetchException(FaultKind.BAD_SIGNATURE, url + ": the log's checkpoint signature is "
                         + body.length + " bytes, too short for an RFC6962NoteSignature", 0);
             }
             long timestamp = ByteBuffer.wrap(body, 0, 8).getLong();
             byte[] digitallySigned = Arrays.copyOfRange(body, 8, body.length);
             SignedTreeHead head = new SignedTreeHead(checkpoint.treeSize(), timestamp, checkpoint.rootHash(), digitallySigned);
             if (!key.signatureValid(head)) {
-                throw new LogFetchException("bad_signature", url + ": checkpoint of size " + checkpoint.treeSize()
+                throw new LogFetchException(FaultKind.BAD_SIGNATURE, url + ": checkpoint of size " + checkpoint.treeSize()
                         + " rejected: its signature does not verify with the log's key", 0);
             }
             return head;
         }
-        throw new LogFetchException("bad_signature", url + ": checkpoint of size " + checkpoint.treeSize()
+        throw new LogFetchException(FaultKind.BAD_SIGNATURE, url + ": checkpoint of size " + checkpoint.treeSize()
                 + " has no signature by the log's key (expected a line \"— " + checkpoint.origin() + "\" with key ID "
                 + String.format("%08x", keyId) + "; found " + note.signatures().size() + " other signature lines)", 0);
     }

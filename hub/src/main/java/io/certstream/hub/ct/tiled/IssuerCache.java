@@ -3,6 +3,7 @@ package io.certstream.hub.ct.tiled;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.Sha256;
+import io.certstream.hub.metrics.FaultKind;
 import io.vertx.core.Future;
 
 import java.util.HexFormat;
@@ -41,14 +42,14 @@ public final class IssuerCache {
         String url = baseUrl + "/issuer/" + sha256Hex;
         Future<byte[]> fetch = http.get(url)
                 .recover(e -> Future.failedFuture(e instanceof LogFetchException f && f.status() == 404
-                        ? new LogFetchException("issuer_missing", url + ": the log does not serve this issuer (HTTP 404),"
+                        ? new LogFetchException(FaultKind.ISSUER_MISSING, url + ": the log does not serve this issuer (HTTP 404),"
                                 + " although one of its entries names it", 0, 404)
                         : e))
                 .map(body -> {
                     byte[] der = body.getBytes();
                     String actual = HexFormat.of().formatHex(Sha256.digest(der));
                     if (!actual.equals(sha256Hex)) {
-                        throw new LogFetchException("bad_issuer", url + ": the issuer served hashes to " + actual
+                        throw new LogFetchException(FaultKind.BAD_ISSUER, url + ": the issuer served hashes to " + actual
                                 + ", not to its name", 0);
                     }
                     return der;

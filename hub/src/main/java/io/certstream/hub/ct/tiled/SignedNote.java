@@ -1,6 +1,7 @@
 package io.certstream.hub.ct.tiled;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -63,7 +64,7 @@ public record SignedNote(String text, List<Signature> signatures) {
                 throw new IllegalArgumentException("signature of " + parts[0] + " is too short for a key ID and a signature");
             }
             int keyId = ((bytes[0] & 0xFF) << 24) | ((bytes[1] & 0xFF) << 16) | ((bytes[2] & 0xFF) << 8) | (bytes[3] & 0xFF);
-            signatures.add(new Signature(parts[0], keyId, java.util.Arrays.copyOfRange(bytes, 4, bytes.length)));
+            signatures.add(new Signature(parts[0], keyId, Arrays.copyOfRange(bytes, 4, bytes.length)));
             if (signatures.size() > MAX_SIGNATURES) {
                 throw new IllegalArgumentException("has more than " + MAX_SIGNATURES + " signatures");
             }

@@ -1,11 +1,14 @@
 package io.certstream.hub.ct.tiled;
 
+import io.certstream.hub.ct.Sha256;
 import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.decode.MalformedEntryException;
 import io.certstream.hub.decode.TlsReader;
 
 import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -125,7 +128,7 @@ public record TileLeaf(long index, long timestamp, int entryType, byte[] timesta
         if ((entryType == PRECERT_ENTRY) != (preCertificate != null)) {
             throw new IllegalArgumentException("entry " + index + ": a precert entry needs its pre_certificate, an x509 entry none");
         }
-        byte[] timestampedEntry = java.util.Arrays.copyOfRange(leafInput, 2, leafInput.length);
+        byte[] timestampedEntry = Arrays.copyOfRange(leafInput, 2, leafInput.length);
         return new TileLeaf(index, timestamp, entryType, timestampedEntry, preCertificate, chain);
     }
 
@@ -146,7 +149,7 @@ public record TileLeaf(long index, long timestamp, int entryType, byte[] timesta
 
     /** The entry's Merkle leaf hash: SHA-256(0x00 || MerkleTreeLeaf), the MerkleTreeLeaf being v1, timestamped_entry. */
     public byte[] leafHash() {
-        java.security.MessageDigest sha256 = io.certstream.hub.ct.Sha256.newDigest();
+        MessageDigest sha256 = Sha256.newDigest();
         sha256.update(new byte[] {0, 0, 0});
         return sha256.digest(timestampedEntry);
     }

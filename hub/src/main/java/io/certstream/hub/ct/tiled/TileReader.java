@@ -4,6 +4,7 @@ import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.function.IntFunction;
 
 /**
  * Reads tiles (hash tiles and data tiles) of one log. A partial tile the log no longer serves (it may delete one
@@ -26,7 +27,7 @@ final class TileReader {
     }
 
     /** @param path the tile's path for a width, e.g. {@code w -> TilePath.dataTile(n, w)} */
-    Future<Tile> read(LogHttp http, java.util.function.IntFunction<String> path, int width) {
+    Future<Tile> read(LogHttp http, IntFunction<String> path, int width) {
         String url = baseUrl + "/" + path.apply(width);
         Future<Tile> direct = http.get(url).map(body -> new Tile(url, body, width));
         if (width == TilePath.WIDTH) {

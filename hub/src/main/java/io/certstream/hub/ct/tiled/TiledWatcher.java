@@ -12,6 +12,7 @@ import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.ct.TreeHeadVerifier;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.decode.MalformedEntryException;
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.ct.UpdateSink;
 import io.vertx.core.Future;
@@ -76,18 +77,18 @@ public final class TiledWatcher extends LogWatcher {
     @Override
     protected Future<SignedTreeHead> fetchTreeHead(LogHttp http) {
         if (keyProblem != null) {
-            return Future.failedFuture(new LogFetchException("bad_key", keyProblem, 0));
+            return Future.failedFuture(new LogFetchException(FaultKind.BAD_KEY, keyProblem, 0));
         }
         String url = log.url() + "/checkpoint";
         return http.get(url).map(body -> {
             if (body.length() > MAX_CHECKPOINT_BYTES) {
-                throw new LogFetchException("bad_checkpoint", url + ": " + body.length() + " bytes is not a checkpoint", 0);
+                throw new LogFetchException(FaultKind.BAD_CHECKPOINT, url + ": " + body.length() + " bytes is not a checkpoint", 0);
             }
             String text = body.toString(StandardCharsets.UTF_8);
             try {
                 return checkpoints.verify(url, text);
             } catch (LogFetchException e) {
-                if ("bad_signature".equals(e.kind())) {
+                if (e.kind() == FaultKind.BAD_SIGNATURE) {
                     forgedCheckpoint(text, e.getMessage());
                 }
                 throw e;
@@ -119,7 +120,7 @@ public final class TiledWatcher extends LogWatcher {
      * served is not the tree the log signed, or the log rewrote its history.
      */
     private void treeMismatch(Throwable failure, SignedTreeHead head) {
-        if (failure instanceof LogFetchException f && "bad_tree".equals(f.kind())) {
+        if (failure instanceof LogFetchException f && f.kind() == FaultKind.BAD_TREE) {
             alarm().raise("tree_consistency", head, trusted == head ? null : trusted, f.getMessage());
         }
     }
@@ -158,7 +159,7 @@ public final class TiledWatcher extends LogWatcher {
             return new ParsedTile(leaves, leaves.stream().map(TileLeaf::leafHash).toList());
         } catch (MalformedEntryException e) {
             // Not one entry is published from a tile that does not parse: retrying keeps every entry.
-            throw new LogFetchException("bad_tile", e.getMessage(), 0);
+            throw new LogFetchException(FaultKind.BAD_TILE, e.getMessage(), 0);
         }
     }
 

@@ -4,6 +4,7 @@ import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.ct.merkle.MerkleTree;
+import io.certstream.hub.metrics.FaultKind;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -77,7 +78,7 @@ public final class TreeVerifier {
             reads.forEach(read -> hashes.add(read.result()));
             byte[] computed = TileHashes.root(head.treeSize(), hashes);
             if (!Arrays.equals(computed, head.rootHash())) {
-                return Future.failedFuture(new LogFetchException("bad_tree", baseUrl + ": the hash tiles at the right edge"
+                return Future.failedFuture(new LogFetchException(FaultKind.BAD_TREE, baseUrl + ": the hash tiles at the right edge"
                         + " of the tree of size " + head.treeSize() + " do not hash to the checkpoint's root", 0));
             }
             Map<Integer, List<byte[]>> nextEdge = new HashMap<>();
@@ -126,7 +127,7 @@ public final class TreeVerifier {
                 return Future.succeededFuture();
             }
             Base64.Encoder b64 = Base64.getEncoder();
-            return Future.failedFuture(new LogFetchException("bad_tree", baseUrl + ": the tree of size " + next.size()
+            return Future.failedFuture(new LogFetchException(FaultKind.BAD_TREE, baseUrl + ": the tree of size " + next.size()
                     + " does not extend the trusted tree of size " + trustedSize + ": its first " + trustedSize
                     + " leaves hash to " + b64.encodeToString(computed) + ", not the trusted root "
                     + b64.encodeToString(trustedRoot) + " (the log rewrote its history); keeping the trusted tree", 0));
@@ -147,7 +148,7 @@ public final class TreeVerifier {
                 ? Future.succeededFuture(sameHashes(edge.get(0), leafHashes))
                 : hashAt(http, new Tree(treeSize, edge), checkedFullTiles, 1, index)
                         .map(expected -> Arrays.equals(expected, TileHashes.hash(leafHashes, 0, leafHashes.size())));
-        return matches.compose(ok -> ok ? Future.<Void>succeededFuture() : Future.failedFuture(new LogFetchException("bad_tile",
+        return matches.compose(ok -> ok ? Future.<Void>succeededFuture() : Future.failedFuture(new LogFetchException(FaultKind.BAD_TILE,
                 url + ": its entries do not hash to the log's tree of size " + treeSize + " (checked with the hash tiles)", 0)));
     }
 
@@ -164,7 +165,7 @@ public final class TreeVerifier {
         return readHashTile(http, level, tile, TilePath.WIDTH).compose(hashes -> hashAt(http, tree, checked, level + 1, tile)
                 .compose(expected -> {
                     if (!Arrays.equals(expected, TileHashes.hash(hashes, 0, hashes.size()))) {
-                        return Future.failedFuture(new LogFetchException("bad_tree", baseUrl + "/"
+                        return Future.failedFuture(new LogFetchException(FaultKind.BAD_TREE, baseUrl + "/"
                                 + TilePath.hashTile(level, tile, TilePath.WIDTH)
                                 + ": this hash tile does not hash to the log's tree of size " + tree.size(), 0));
                     }
@@ -186,7 +187,7 @@ public final class TreeVerifier {
         return tiles.read(http, w -> TilePath.hashTile(level, index, w), width).map(tile -> {
             Buffer body = tile.body();
             if (body.length() != tile.count() * MerkleTree.HASH_SIZE) {
-                throw new LogFetchException("bad_tile", tile.url() + ": " + body.length() + " bytes, not the "
+                throw new LogFetchException(FaultKind.BAD_TILE, tile.url() + ": " + body.length() + " bytes, not the "
                         + tile.count() + " hashes of " + MerkleTree.HASH_SIZE + " bytes the tile must hold", 0);
             }
             List<byte[]> hashes = new ArrayList<>(width);

@@ -2,6 +2,7 @@ package io.certstream.hub.ct.rfc6962;
 
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.decode.RawEntry;
+import io.certstream.hub.metrics.FaultKind;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
@@ -54,13 +55,13 @@ class EntriesParserTest {
     void badBase64AndMissingFieldsAreBadResponses() {
         LogFetchException e = assertThrows(LogFetchException.class, () -> EntriesParser.parse(
                 Buffer.buffer("{\"entries\":[{\"leaf_input\":\"not*base64\",\"extra_data\":\"\"}]}"), 0, "http://log"));
-        assertEquals("bad_response", e.kind());
+        assertEquals(FaultKind.BAD_RESPONSE, e.kind());
         e = assertThrows(LogFetchException.class, () -> EntriesParser.parse(
                 Buffer.buffer("{\"entries\":[{\"leaf_input\":\"AAAA\"}]}"), 7, "http://log"));
         assertTrue(e.getMessage().contains("entry 7 lacks leaf_input or extra_data"), e.getMessage());
         e = assertThrows(LogFetchException.class, () -> EntriesParser.parse(
                 Buffer.buffer("{\"entries\":[{\"leaf_input\":17,\"extra_data\":\"\"}]}"), 0, "http://log"));
-        assertEquals("bad_response", e.kind());
+        assertEquals(FaultKind.BAD_RESPONSE, e.kind());
     }
 
     private static String body(byte[][] leaves, byte[][] extras, String space) {

@@ -1,13 +1,16 @@
 package io.certstream.hub.ct.rfc6962;
 
 import io.certstream.hub.ct.LogHttp;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,12 +53,12 @@ class EntriesPrefetchTest {
         assertEquals("35-44", answered(prefetch.get(35, 44)));
         assertEquals("35-44", requests.get(requests.size() - 1));
         // The two requests of the last step may reach the server in either order (two connections).
-        assertEquals(java.util.Set.of("10-19", "20-29", "30-39", "25-34", "35-44"), java.util.Set.copyOf(requests));
+        assertEquals(Set.of("10-19", "20-29", "30-39", "25-34", "35-44"), Set.copyOf(requests));
         assertEquals(5, requests.size());
     }
 
     /** Which range the server answered. */
-    private static String answered(io.vertx.core.Future<io.vertx.core.buffer.Buffer> body) {
+    private static String answered(Future<Buffer> body) {
         return body.await().toJsonObject().getString("range");
     }
 }

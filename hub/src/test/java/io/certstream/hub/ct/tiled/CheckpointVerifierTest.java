@@ -3,6 +3,7 @@ package io.certstream.hub.ct.tiled;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.ct.TreeHeadVerifier;
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.sim.CtEncoding;
 import io.certstream.hub.testing.CtData;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class CheckpointVerifierTest {
         String otherSize = checkpoint.replaceFirst("\n300\n", "\n301\n");
         LogFetchException forged = assertThrows(LogFetchException.class,
                 () -> new CheckpointVerifier(TreeHeadVerifier.forKey(key)).verify(URL, otherSize));
-        assertEquals("bad_signature", forged.kind());
+        assertEquals(FaultKind.BAD_SIGNATURE, forged.kind());
         assertTrue(forged.getMessage().startsWith(URL + ": checkpoint of size 301 rejected"), forged.getMessage());
     }
 
@@ -57,11 +58,11 @@ class CheckpointVerifierTest {
 
         LogFetchException unsigned = assertThrows(LogFetchException.class,
                 () -> new CheckpointVerifier(verifier).verify(URL, body + witness + sameNameOtherId));
-        assertEquals("bad_signature", unsigned.kind());
+        assertEquals(FaultKind.BAD_SIGNATURE, unsigned.kind());
         assertTrue(unsigned.getMessage().contains("no signature by the log's key"), unsigned.getMessage());
 
         String byAnotherKey = signatureLine(ecKey(), verifier.logId(), 10, 1234);
-        assertEquals("bad_signature", assertThrows(LogFetchException.class,
+        assertEquals(FaultKind.BAD_SIGNATURE, assertThrows(LogFetchException.class,
                 () -> new CheckpointVerifier(verifier).verify(URL, body + byAnotherKey)).kind());
     }
 
@@ -73,7 +74,7 @@ class CheckpointVerifierTest {
         for (String bad : new String[] {"", "<html>not found</html>", ORIGIN + "\n10\n", ORIGIN + "\nten\nAAAA\n\n\u2014 x AAAAAAA=\n",
                 ORIGIN + "\n10\n" + Base64.getEncoder().encodeToString(ROOT) + "\n\nno dash\n"}) {
             LogFetchException e = assertThrows(LogFetchException.class, () -> checkpoints.verify(URL, bad), bad);
-            assertEquals("bad_checkpoint", e.kind(), bad);
+            assertEquals(FaultKind.BAD_CHECKPOINT, e.kind(), bad);
             assertTrue(e.getMessage().startsWith(URL + ": not a valid checkpoint"), e.getMessage());
         }
         checkpoints.verify(URL, ORIGIN + "\n10\n" + Base64.getEncoder().encodeToString(ROOT) + "\n\n"
@@ -81,7 +82,7 @@ class CheckpointVerifierTest {
         String moved = "other.example/log\n10\n" + Base64.getEncoder().encodeToString(ROOT) + "\n\n"
                 + signatureLine(log, verifier.logId(), 10, 1);
         LogFetchException e = assertThrows(LogFetchException.class, () -> checkpoints.verify(URL, moved));
-        assertEquals("bad_checkpoint", e.kind());
+        assertEquals(FaultKind.BAD_CHECKPOINT, e.kind());
         assertTrue(e.getMessage().contains("origin changed"), e.getMessage());
     }
 

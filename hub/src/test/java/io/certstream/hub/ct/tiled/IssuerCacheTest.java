@@ -3,6 +3,7 @@ package io.certstream.hub.ct.tiled;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.Sha256;
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.testing.Async;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -91,12 +92,12 @@ class IssuerCacheTest {
     void aMissingOrWrongIssuerFailsClearlyAndIsAskedAgainNextTime() throws Exception {
         String missing = HexFormat.of().formatHex(Sha256.digest(bytes("not yet published")));
         LogFetchException notThere = failure(get(missing));
-        assertEquals("issuer_missing", notThere.kind());
+        assertEquals(FaultKind.ISSUER_MISSING, notThere.kind());
         assertTrue(notThere.getMessage().contains("/issuer/" + missing), notThere.getMessage());
 
         served.put(missing, Buffer.buffer("something else"));
         LogFetchException wrong = failure(get(missing));
-        assertEquals("bad_issuer", wrong.kind());
+        assertEquals(FaultKind.BAD_ISSUER, wrong.kind());
 
         served.put(missing, Buffer.buffer(bytes("not yet published")));
         assertArrayEquals(bytes("not yet published"), await(get(missing)));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -65,7 +66,7 @@ class TileHashesTest {
         byte[] bytes = Files.readAllBytes(tile);
         List<byte[]> hashes = new ArrayList<>();
         for (int i = 0; i < bytes.length; i += 32) {
-            hashes.add(java.util.Arrays.copyOfRange(bytes, i, i + 32));
+            hashes.add(Arrays.copyOfRange(bytes, i, i + 32));
         }
         return hashes;
     }

@@ -4,6 +4,7 @@ import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.ct.merkle.MerkleTree;
+import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.testing.Async;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -98,12 +99,12 @@ class TreeVerifierTest {
         List<byte[]> wrong = leafHashes(3, 70_000);
         wrong.set(7, wrong.get(8));
         LogFetchException full = failure(Async.onContext(context, () -> verifier.check(http, 3, wrong, "tile/data/003")));
-        assertEquals("bad_tile", full.kind());
+        assertEquals(FaultKind.BAD_TILE, full.kind());
         assertTrue(full.getMessage().startsWith("tile/data/003: its entries do not hash"), full.getMessage());
 
         List<byte[]> wrongEdge = leafHashes(273, 70_000);
         wrongEdge.remove(111);
-        assertEquals("bad_tile", failure(Async.onContext(context, () -> verifier.check(http, 273, wrongEdge, "edge"))).kind());
+        assertEquals(FaultKind.BAD_TILE, failure(Async.onContext(context, () -> verifier.check(http, 273, wrongEdge, "edge"))).kind());
     }
 
     @Test
@@ -111,7 +112,7 @@ class TreeVerifierTest {
         TAMPERED.add("1/001.p/17");
         try {
             LogFetchException edge = failure(Async.onContext(context, () -> verifier().trust(http, head(70_000))));
-            assertEquals("bad_tree", edge.kind());
+            assertEquals(FaultKind.BAD_TREE, edge.kind());
         } finally {
             TAMPERED.clear();
         }
@@ -120,7 +121,7 @@ class TreeVerifierTest {
         TAMPERED.add("1/000");
         try {
             LogFetchException inner = failure(Async.onContext(context, () -> verifier.check(http, 5, leafHashes(5, 70_000), "tile 5")));
-            assertEquals("bad_tree", inner.kind());
+            assertEquals(FaultKind.BAD_TREE, inner.kind());
             assertTrue(inner.getMessage().endsWith("tile/1/000: this hash tile does not hash to the log's tree of size 70000"),
                     inner.getMessage());
         } finally {
@@ -157,10 +158,10 @@ class TreeVerifierTest {
         SERVED.set(FORKED);
         try {
             LogFetchException fork = failure(Async.onContext(context, () -> verifier.trust(http, forkedHead(70_000))));
-            assertEquals("bad_tree", fork.kind());
+            assertEquals(FaultKind.BAD_TREE, fork.kind());
             assertTrue(fork.getMessage().contains("the tree of size 70000 does not extend the trusted tree of size 65000"),
                     fork.getMessage());
-            assertEquals("bad_tree", failure(Async.onContext(context, () -> verifier.trust(http, forkedHead(65_000)))).kind(),
+            assertEquals(FaultKind.BAD_TREE, failure(Async.onContext(context, () -> verifier.trust(http, forkedHead(65_000)))).kind(),
                     "another root for the same size");
             assertEquals(65_000, verifier.treeSize());
         } finally {
@@ -178,7 +179,7 @@ class TreeVerifierTest {
         SERVED.set(FORKED);
         try {
             LogFetchException fork = failure(Async.onContext(context, () -> verifier.trust(http, forkedHead(70_001))));
-            assertEquals("bad_tree", fork.kind());
+            assertEquals(FaultKind.BAD_TREE, fork.kind());
             assertTrue(fork.getMessage().contains("does not extend the trusted tree of size 70000"), fork.getMessage());
         } finally {
             SERVED.set(TREE);

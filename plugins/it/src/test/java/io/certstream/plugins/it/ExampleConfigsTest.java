@@ -6,6 +6,7 @@ import io.certstream.hub.plugin.PluginEntry;
 import io.certstream.hub.plugin.PluginLoader;
 import io.certstream.plugins.testkit.RunningPlugin;
 import io.certstream.plugins.testkit.TestPluginContext;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -59,7 +61,7 @@ class ExampleConfigsTest {
         assertEquals(List.of("keyword-alert.json", "slack.json", "webhook.json"),
                 files.stream().map(p -> p.getFileName().toString()).toList());
         Path root = Path.of(System.getProperty("project.root", "../.."));
-        files = new java.util.ArrayList<>(files);
+        files = new ArrayList<>(files);
         files.add(root.resolve("examples/slack-alert/hub.json"));
         files.add(root.resolve("examples/webhook-sink/hub.json"));
         PluginLoader.Loaded loaded = PluginLoader.load(getClass().getClassLoader(), dir.resolve("no-plugins-dir"), "pluginDir");
@@ -71,8 +73,8 @@ class ExampleConfigsTest {
             for (PluginEntry entry : entries) {
                 var context = new TestPluginContext(vertx, client, entry.name(), entry.config(),
                         Files.createDirectories(dir.resolve(file.getParent().getFileName() + "-" + file.getFileName() + "-" + entry.name())), ENV);
-                RunningPlugin running = get(RunningPlugin.start(entry.factory().factory().create(), context)
-                        .recover(e -> io.vertx.core.Future.failedFuture(new AssertionError(file + ": " + entry.name() + ": " + e.getMessage(), e))));
+                RunningPlugin running = get(RunningPlugin.start(entry.factory().factory(), context)
+                        .recover(e -> Future.failedFuture(new AssertionError(file + ": " + entry.name() + ": " + e.getMessage(), e))));
                 get(running.stop());
             }
         }

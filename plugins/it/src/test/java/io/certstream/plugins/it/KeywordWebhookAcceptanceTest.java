@@ -1,16 +1,14 @@
 package io.certstream.plugins.it;
 
-import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.hub.testing.RunningHub;
 import io.certstream.plugins.testkit.HttpReceiver;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -33,46 +31,30 @@ class KeywordWebhookAcceptanceTest {
 
     @TempDir
     Path dir;
-    /** The world outside the hub: the CT log and the receiver. It outlives hub restarts. */
-    private Vertx outside;
-    private SimulatedCtLog log;
     private HttpReceiver receiver;
-    private final List<Vertx> hubs = new ArrayList<>();
+    /**
+     * The world outside the hub, the CT log and the receiver, outlives hub restarts; the test starts the hub, each
+     * time in a Vert.x of its own (so it can be stopped as a whole, as a process would).
+     */
+    @RegisterExtension
+    final HubOnSimulatedLog fixture = HubOnSimulatedLog.of(SimulatedLogOptions.defaults()
+                    .withInitialSize(0).withEntriesPerSecond(0).withBatchCap(16).withSeed(2026))
+            .beforeStart(outside -> receiver = get(new HttpReceiver(outside).start()))
+            .config(log -> new JsonObject()
+                    .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", 0)))
+                    .put("stateDir", dir.resolve("state").toString())
+                    .put("pluginDir", dir.resolve("plugins").toString())
+                    .put("plugins", new JsonArray()
+                            .add(new JsonObject().put("type", "keyword-alert").put("name", "brands").put("rules", Rules.JSON))
+                            .add(new JsonObject().put("type", "webhook").put("name", "sink")
+                                    .put("url", receiver.url("/alerts")).put("batchSize", 5).put("batchMillis", 100)
+                                    .put("initialBackoffMillis", 100).put("maxBackoffMillis", 500))))
+            .startedByTest()
+            .awaitHead(false);
 
-    @BeforeEach
-    void start() throws Exception {
-        outside = Vertx.vertx();
-        log = get(SimulatedCtLog.start(outside, SimulatedLogOptions.defaults()
-                .withInitialSize(0).withEntriesPerSecond(0).withBatchCap(16).withSeed(2026)));
-        receiver = get(new HttpReceiver(outside).start());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (Vertx hub : hubs) {
-            get(hub.close());
-        }
-        get(outside.close());
-    }
-
-    /** Starts a hub in a Vert.x of its own (so it can be stopped as a whole, as a process would). */
-    private RunningHub startHub(long startIndex) throws Exception {
-        Vertx vertx = Vertx.vertx();
-        hubs.add(vertx);
-        return get(RunningHub.start(vertx, new JsonObject()
-                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", startIndex)))
-                .put("stateDir", dir.resolve("state").toString())
-                .put("pluginDir", dir.resolve("plugins").toString())
-                .put("plugins", new JsonArray()
-                        .add(new JsonObject().put("type", "keyword-alert").put("name", "brands").put("rules", Rules.JSON))
-                        .add(new JsonObject().put("type", "webhook").put("name", "sink")
-                                .put("url", receiver.url("/alerts")).put("batchSize", 5).put("batchMillis", 100)
-                                .put("initialBackoffMillis", 100).put("maxBackoffMillis", 500)))));
-    }
-
-    private void stopHub(RunningHub hub) throws Exception {
-        Vertx vertx = hubs.remove(hubs.size() - 1);
-        get(vertx.close());
+    private RunningHub startHub() throws Exception {
+        fixture.startHub();
+        return fixture.hub();
     }
 
     /** {@code <rule>#<cert index>} of every alert the receiver accepted, in order, repeats included. */
@@ -92,9 +74,9 @@ class KeywordWebhookAcceptanceTest {
 
     @Test
     void alertsForMatchingDomainsOnlyReachTheWebhook() throws Exception {
-        startHub(0);
-        get(log.append(80));
-        Set<String> expected = Rules.expectedAlerts(log, 0, 80);
+        startHub();
+        get(fixture.log().append(80));
+        Set<String> expected = Rules.expectedAlerts(fixture.log(), 0, 80);
         assertTrue(!expected.isEmpty() && expected.size() < 80, "the rules match some entries, not all: " + expected.size());
 
         await(expected.size() + " alerts", WAIT_MILLIS, () -> deliveredAlertIds().size() >= expected.size());
@@ -104,7 +86,7 @@ class KeywordWebhookAcceptanceTest {
         assertEquals(expected.size(), deliveredAlertIds().size(), "no alert twice");
         for (JsonObject alert : deliveredAlerts()) {
             long index = alert.getJsonObject("certificate").getLong("cert_index");
-            List<String> domains = log.entry(index).domains();
+            List<String> domains = fixture.log().entry(index).domains();
             assertEquals(domains, alert.getJsonObject("certificate").getJsonArray("all_domains").getList());
             assertTrue(domains.contains(alert.getString("matched_domain")), alert.encode());
             assertTrue(Rules.matches(alert.getString("rule"), alert.getString("matched_domain")), alert.encode());
@@ -114,20 +96,20 @@ class KeywordWebhookAcceptanceTest {
     @Test
     void aReceiverDownForAWhileGetsEveryAlertExactlyOnceAcrossAHubRestart() throws Exception {
         get(receiver.stop());
-        RunningHub first = startHub(0);
-        get(log.append(50));
-        Set<String> beforeRestart = Rules.expectedAlerts(log, 0, 50);
+        RunningHub first = startHub();
+        get(fixture.log().append(50));
+        Set<String> beforeRestart = Rules.expectedAlerts(fixture.log(), 0, 50);
 
         // Everything the first run raised waits on disk; the receiver has been tried and found down.
         await("alerts spilled to disk", WAIT_MILLIS, () -> sink(first).getLong("pending") == beforeRestart.size());
         await("delivery attempts", WAIT_MILLIS, () -> sink(first).getLong("failed_attempts") >= 1);
-        stopHub(first);
+        fixture.stopHub();
 
         // While the hub is down the log grows. The second run has the same configuration ("start": 0) and the same
         // stateDir: it resumes from the position the first saved when it stopped, so nothing is raised twice.
-        get(log.append(40));
-        RunningHub second = startHub(0);
-        Set<String> all = Rules.expectedAlerts(log, 0, 90);
+        get(fixture.log().append(40));
+        RunningHub second = startHub();
+        Set<String> all = Rules.expectedAlerts(fixture.log(), 0, 90);
         await("all alerts spilled", WAIT_MILLIS, () -> sink(second).getLong("pending") == all.size());
         await("the restarted hub finds the receiver still down", WAIT_MILLIS, () -> sink(second).getLong("failed_attempts") >= 1);
         assertEquals(List.of(), receiver.accepted());

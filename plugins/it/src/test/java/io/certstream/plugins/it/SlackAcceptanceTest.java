@@ -1,17 +1,15 @@
 package io.certstream.plugins.it;
 
-import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.hub.testing.RunningHub;
 import io.certstream.plugins.testkit.HttpReceiver;
 import io.certstream.plugins.testkit.HttpReceiver.Response;
 import io.certstream.plugins.testkit.SlackPayload;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -41,40 +39,39 @@ class SlackAcceptanceTest {
 
     @TempDir
     Path dir;
-    private Vertx outside;
-    private Vertx hubVertx;
-    private SimulatedCtLog log;
     private HttpReceiver slack;
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final List<Integer> statuses = new CopyOnWriteArrayList<>();
     /** When each request reached the fake Slack (System.nanoTime), in order. */
     private final List<Long> arrivals = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        outside = Vertx.vertx();
-        hubVertx = Vertx.vertx();
-        log = get(SimulatedCtLog.start(outside, SimulatedLogOptions.defaults()
-                .withInitialSize(0).withEntriesPerSecond(0).withBatchCap(32).withSeed(99)));
-        AtomicInteger calls = new AtomicInteger();
-        slack = get(new HttpReceiver(outside).start()).respond(r -> {
-            List<String> wrong = SlackPayload.problems(r, HOOK_PATH);
-            problems.addAll(wrong);
-            arrivals.add(System.nanoTime());
-            int n = calls.incrementAndGet();
-            // Like Slack under a burst: every third message is refused with 429 and a Retry-After.
-            Response answer = !wrong.isEmpty() ? new Response(400, Map.of(), "invalid_blocks")
-                    : n % 3 == 2 ? Response.tooManyRequests(2) : Response.ok();
-            statuses.add(answer.status());
-            return answer;
-        });
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        get(hubVertx.close());
-        get(outside.close());
-    }
+    /** The log and the fake Slack outside the hub; the hub in a Vert.x of its own. */
+    @RegisterExtension
+    final HubOnSimulatedLog fixture = HubOnSimulatedLog.of(SimulatedLogOptions.defaults()
+                    .withInitialSize(0).withEntriesPerSecond(0).withBatchCap(32).withSeed(99))
+            .beforeStart(outside -> {
+                AtomicInteger calls = new AtomicInteger();
+                slack = get(new HttpReceiver(outside).start()).respond(r -> {
+                    List<String> wrong = SlackPayload.problems(r, HOOK_PATH);
+                    problems.addAll(wrong);
+                    arrivals.add(System.nanoTime());
+                    int n = calls.incrementAndGet();
+                    // Like Slack under a burst: every third message is refused with 429 and a Retry-After.
+                    Response answer = !wrong.isEmpty() ? new Response(400, Map.of(), "invalid_blocks")
+                            : n % 3 == 2 ? Response.tooManyRequests(2) : Response.ok();
+                    statuses.add(answer.status());
+                    return answer;
+                });
+            })
+            .config(log -> new JsonObject()
+                    .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", 0)))
+                    .put("stateDir", dir.resolve("state").toString())
+                    .put("pluginDir", dir.resolve("plugins").toString())
+                    .put("plugins", new JsonArray()
+                            .add(new JsonObject().put("type", "keyword-alert").put("rules", Rules.JSON))
+                            // Slack's real pace (the default minIntervalMillis, 1 s); the URL from the environment in production.
+                            .add(new JsonObject().put("type", "slack").put("webhookUrl", slack.url(HOOK_PATH)))))
+            .restartable()
+            .awaitHead(false);
 
     /** {@code <rule>#<cert index>} of each alert in each message Slack accepted. */
     private List<List<String>> messages() {
@@ -96,17 +93,10 @@ class SlackAcceptanceTest {
 
     @Test
     void aBurstOfAlertsIsBatchedIntoFewSlackMessagesAndSurvives429s() throws Exception {
-        RunningHub hub = get(RunningHub.start(hubVertx, new JsonObject()
-                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", 0)))
-                .put("stateDir", dir.resolve("state").toString())
-                .put("pluginDir", dir.resolve("plugins").toString())
-                .put("plugins", new JsonArray()
-                        .add(new JsonObject().put("type", "keyword-alert").put("rules", Rules.JSON))
-                        // Slack's real pace (the default minIntervalMillis, 1 s); the URL from the environment in production.
-                        .add(new JsonObject().put("type", "slack").put("webhookUrl", slack.url(HOOK_PATH))))));
+        RunningHub hub = fixture.hub();
 
-        get(log.append(120));
-        Set<String> expected = Rules.expectedAlerts(log, 0, 120);
+        get(fixture.log().append(120));
+        Set<String> expected = Rules.expectedAlerts(fixture.log(), 0, 120);
         assertTrue(expected.size() > 20, "a burst: " + expected.size() + " alerts");
 
         await(expected.size() + " alerts in Slack", 90_000,

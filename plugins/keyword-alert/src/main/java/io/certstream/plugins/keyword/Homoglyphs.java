@@ -2,6 +2,7 @@ package io.certstream.plugins.keyword;
 
 import java.net.IDN;
 import java.text.Normalizer;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,7 +36,7 @@ final class Homoglyphs {
             return domain;
         }
         try {
-            return IDN.toUnicode(domain, IDN.ALLOW_UNASSIGNED).toLowerCase(java.util.Locale.ROOT);
+            return IDN.toUnicode(domain, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException malformed) {
             // Certificates do carry broken punycode; match it as written.
             return domain;
@@ -44,7 +45,7 @@ final class Homoglyphs {
 
     /** The skeleton: NFKD without accents, look-alikes mapped, {@code rn}→{@code m}, {@code vv}→{@code w}, no hyphens. */
     static String skeleton(String text) {
-        String decomposed = Normalizer.normalize(text.toLowerCase(java.util.Locale.ROOT), Normalizer.Form.NFKD);
+        String decomposed = Normalizer.normalize(text.toLowerCase(Locale.ROOT), Normalizer.Form.NFKD);
         StringBuilder out = new StringBuilder(decomposed.length());
         for (int i = 0; i < decomposed.length(); i++) {
             char c = decomposed.charAt(i);

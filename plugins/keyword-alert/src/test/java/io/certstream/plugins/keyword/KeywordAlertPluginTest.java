@@ -44,7 +44,7 @@ class KeywordAlertPluginTest {
 
     private RunningPlugin start(JsonObject config) throws Exception {
         var context = new TestPluginContext(vertx, null, "keyword-alert#1", config, Path.of("unused"), Map.of());
-        return RunningPlugin.start(new KeywordAlertFactory().create(), context)
+        return RunningPlugin.start(new KeywordAlertFactory(), context)
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Alerts as one Slack message: {@code text} (the notification and fallback) plus Block Kit {@code blocks}:
@@ -42,7 +43,7 @@ final class SlackMessage {
         List<String> domains = c.allDomains();
         // Domains may be "*.x": in mrkdwn two asterisks make bold text, so each domain is shown as code.
         String shown = domains.subList(0, Math.min(domains.size(), MAX_DOMAINS_SHOWN)).stream()
-                .map(d -> "`" + escape(d).replace("`", "'") + "`").collect(java.util.stream.Collectors.joining(", "))
+                .map(d -> "`" + escape(d).replace("`", "'") + "`").collect(Collectors.joining(", "))
                 + (domains.size() > MAX_DOMAINS_SHOWN ? " and " + (domains.size() - MAX_DOMAINS_SHOWN) + " more" : "");
         // Not in bold: a wildcard's asterisk would end the bold run.
         return "<" + c.crtShUrl() + "|" + escape(a.matchedDomain()) + "> matched rule `" + escape(a.rule()) + "` (" + a.match() + ")\n"

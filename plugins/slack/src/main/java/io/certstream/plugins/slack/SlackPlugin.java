@@ -8,6 +8,8 @@ import io.certstream.plugin.PluginConfigException;
 import io.certstream.plugin.PluginContext;
 import io.certstream.plugin.PluginMetrics;
 import io.certstream.plugin.Subscription;
+import io.certstream.retry.Backoff;
+import io.certstream.retry.RetryAfter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,11 +36,15 @@ import java.util.regex.Pattern;
  * Slack's {@code Retry-After}, leave again together with those that arrived meanwhile.
  *
  * <p>The webhook URL is a credential (anyone holding it can post to the channel): it comes from
- * {@code webhookUrl} or the environment variable named by {@code webhookUrlEnv} and is never logged;
+ * {@code webhookUrl} or the environment variable named by {@code webhookUrlEnv} and is never logged (the hub
+ * masks it: {@link SlackFactory#secretKeys()});
  * logs name the instance ({@code slack#1}). Best effort: alerts waiting at shutdown are dropped and
  * counted. For delivery that survives restarts, use the webhook plugin.
  */
 final class SlackPlugin implements Plugin {
+    /** Retries of a message Slack did not take (not 429s): 0.5 s, 1 s, 2 s ... up to a minute, on a fixed schedule. */
+    private static final Backoff RETRY = new Backoff(500, 60_000, Backoff.Jitter.NONE);
+
     private PluginContext context;
     private Vertx vertx;
     private Logger log;
@@ -51,7 +58,6 @@ final class SlackPlugin implements Plugin {
     private long timeoutMillis;
     private int maxRetries;
     private Subscription<JsonObject> subscription;
-    private URI webhookUri;
 
     private final ArrayDeque<Alert> waiting = new ArrayDeque<>();
     private final AtomicInteger waitingCount = new AtomicInteger();
@@ -93,7 +99,7 @@ final class SlackPlugin implements Plugin {
         PluginConfig c = PluginConfig.of(context).allowOnly("webhookUrl", "webhookUrlEnv", "filter", "minIntervalMillis",
                 "maxAlertsPerMessage", "queueSize", "timeoutMillis", "maxRetries");
         webhookUrl = c.secret("webhookUrl", "webhookUrlEnv", true);
-        URI uri = webhookUri = c.httpUrl(c.has("webhookUrl") ? "webhookUrl" : "webhookUrlEnv", webhookUrl);
+        URI uri = c.httpUrl(c.has("webhookUrl") ? "webhookUrl" : "webhookUrlEnv", webhookUrl);
         if (!"https".equals(uri.getScheme()) && !"127.0.0.1".equals(uri.getHost()) && !"localhost".equals(uri.getHost())) {
             throw c.error(c.has("webhookUrl") ? "webhookUrl" : "webhookUrlEnv",
                     "must be an https:// URL (Slack webhooks are https://hooks.slack.com/services/...)");
@@ -176,7 +182,8 @@ final class SlackPlugin implements Plugin {
     private void failed(List<Alert> alerts, JsonObject message, int attempt, HttpResponse<Buffer> response, Throwable error) {
         int status = response == null ? 0 : response.statusCode();
         // Slack explains a refusal in the body ("invalid_payload", "no_service", "channel_is_archived").
-        String what = response == null ? redact(String.valueOf(error.getMessage()))
+        // The hub masks the webhook URL (and its path, which Vert.x errors quote) in what this logs: SlackFactory.secretKeys().
+        String what = response == null ? String.valueOf(error.getMessage())
                 : "HTTP " + status + " " + abbreviate(response.bodyAsString());
         if (status == 429) {
             rateLimited.increment();
@@ -199,16 +206,9 @@ final class SlackPlugin implements Plugin {
             done();
             return;
         }
-        long delay = Math.min(60_000, 500L << Math.min(attempt - 1, 7));
+        long delay = RETRY.delayMillis(attempt);
         log.fine(() -> "Slack did not take a message (" + what + "), retry " + attempt + " in " + delay + " ms");
         retry(alerts, message, attempt, delay);
-    }
-
-    /** Vert.x error messages can quote the request path, which holds the webhook's secret. */
-    private String redact(String message) {
-        String out = message.replace(webhookUrl, "<webhook URL>");
-        String path = webhookUri.getRawPath();
-        return path == null || path.length() <= 1 ? out : out.replace(path, "<webhook path>");
     }
 
     private void retry(List<Alert> alerts, JsonObject message, int attempt, long delay) {
@@ -230,11 +230,8 @@ final class SlackPlugin implements Plugin {
 
     /** Slack sends delta seconds; a missing or odd value means one second, Slack's documented pace. */
     static long retryAfterMillis(String header) {
-        try {
-            return Math.min(3_600_000, Math.max(0, (long) (Double.parseDouble(header.trim()) * 1000)));
-        } catch (RuntimeException missingOrOdd) {
-            return 1_000;
-        }
+        long millis = RetryAfter.millis(header, Instant.now());
+        return millis < 0 ? 1_000 : millis;
     }
 
     private static String abbreviate(String body) {

@@ -68,7 +68,7 @@ class SlackPluginTest {
 
     private RunningPlugin slackPlugin(JsonObject config, Map<String, String> env) throws Exception {
         var context = new TestPluginContext(vertx, client, "slack#1", config, Path.of("unused"), env);
-        return get(RunningPlugin.start(new SlackFactory().create(), context));
+        return get(RunningPlugin.start(new SlackFactory(), context));
     }
 
     private JsonObject config() {

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -26,22 +27,22 @@ public final class HttpReceiver {
     }
 
     /** What to answer: a status, extra headers and a body; status 0 is {@link #noAnswer()}. */
-    public record Response(int status, java.util.Map<String, String> headers, String body) {
+    public record Response(int status, Map<String, String> headers, String body) {
         public static Response ok() {
-            return new Response(200, java.util.Map.of(), "ok");
+            return new Response(200, Map.of(), "ok");
         }
 
         public static Response status(int status) {
-            return new Response(status, java.util.Map.of(), "");
+            return new Response(status, Map.of(), "");
         }
 
         /** Reads the request and never answers it: a receiver that hangs, until the client gives up. */
         public static Response noAnswer() {
-            return new Response(0, java.util.Map.of(), "");
+            return new Response(0, Map.of(), "");
         }
 
         public static Response tooManyRequests(int retryAfterSeconds) {
-            return new Response(429, java.util.Map.of("Retry-After", Integer.toString(retryAfterSeconds)), "rate_limited");
+            return new Response(429, Map.of("Retry-After", Integer.toString(retryAfterSeconds)), "rate_limited");
         }
     }
 

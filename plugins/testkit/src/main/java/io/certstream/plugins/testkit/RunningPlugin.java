@@ -2,6 +2,7 @@ package io.certstream.plugins.testkit;
 
 import io.certstream.plugin.Plugin;
 import io.certstream.plugin.PluginContext;
+import io.certstream.plugin.PluginFactory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
@@ -16,6 +17,12 @@ public final class RunningPlugin {
     private RunningPlugin(PluginContext context, String deploymentId) {
         this.context = context;
         this.deploymentId = deploymentId;
+    }
+
+    /** Creates an instance with {@code factory} and starts it; its {@code secretKeys()} are masked as in the hub. */
+    public static Future<RunningPlugin> start(PluginFactory factory, TestPluginContext pluginContext) {
+        pluginContext.maskSecrets(factory.secretKeys());
+        return start(factory.create(), pluginContext);
     }
 
     public static Future<RunningPlugin> start(Plugin plugin, PluginContext pluginContext) {

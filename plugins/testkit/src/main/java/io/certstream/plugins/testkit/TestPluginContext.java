@@ -1,5 +1,7 @@
 package io.certstream.plugins.testkit;
 
+import io.certstream.hub.plugin.QueuedSubscription;
+import io.certstream.hub.plugin.SecretMask;
 import io.certstream.plugin.PluginContext;
 import io.certstream.plugin.PluginMetrics;
 import io.certstream.plugin.Subscription;
@@ -13,12 +15,14 @@ import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 
 /**
  * A {@link PluginContext} over a real Vert.x, as the hub would give it, with environment variables from a map.
- * Subscriptions are received on a context of the test kit's own and handed to the plugin's, as the hub does.
+ * Subscriptions are received on a context of the test kit's own and handed to the plugin's by the hub's own
+ * {@link QueuedSubscription}, as in the hub.
  */
 public final class TestPluginContext implements PluginContext {
     private final Vertx vertx;
@@ -28,8 +32,9 @@ public final class TestPluginContext implements PluginContext {
     private final Path dataDir;
     private final Map<String, String> environment;
     private final PluginMetrics metrics = new PluginMetrics();
-    private final List<Subscription<?>> subscriptions = new CopyOnWriteArrayList<>();
+    private final List<QueuedSubscription<?>> subscriptions = new CopyOnWriteArrayList<>();
     private final Context feed;
+    private volatile SecretMask mask = new SecretMask();
 
     public TestPluginContext(Vertx vertx, WebClient httpClient, String name, JsonObject config, Path dataDir,
                              Map<String, String> environment) {
@@ -44,8 +49,8 @@ public final class TestPluginContext implements PluginContext {
 
     @Override
     public <T> Subscription<T> subscribe(String address, int capacity, Handler<T> handler) {
-        Subscription<T> subscription = Subscription.follow(vertx, feed, vertx.getOrCreateContext(), address, capacity,
-                handler, metrics);
+        QueuedSubscription<T> subscription = QueuedSubscription.follow(vertx, feed, vertx.getOrCreateContext(), address, capacity,
+                handler, metrics).masking(mask);
         subscriptions.add(subscription);
         return subscription;
     }
@@ -53,6 +58,22 @@ public final class TestPluginContext implements PluginContext {
     /** Completes when every subscription made so far receives its address. */
     public Future<Void> subscriptionsRegistered() {
         return Future.all(subscriptions.stream().map(Subscription::registered).toList()).mapEmpty();
+    }
+
+    /**
+     * Masks the values of {@code secretKeys} in this context's config (a factory's {@code secretKeys()}) in every
+     * line the plugin logs, as the hub does; {@link RunningPlugin#start(io.certstream.plugin.PluginFactory,
+     * TestPluginContext)} calls it. Environment values the plugin reads are masked in any case.
+     */
+    public void maskSecrets(Set<String> secretKeys) {
+        SecretMask next = SecretMask.of(secretKeys, config);
+        next.install(logger());
+        mask = next;
+    }
+
+    /** The masking in force, for a test that checks an error the hub would report. */
+    public SecretMask secretMask() {
+        return mask;
     }
 
     /** Cancels every subscription, as the hub does after a plugin stopped. */
@@ -82,7 +103,9 @@ public final class TestPluginContext implements PluginContext {
 
     @Override
     public Logger logger() {
-        return Logger.getLogger("io.certstream.plugin." + name);
+        Logger logger = Logger.getLogger("io.certstream.plugin." + name);
+        mask.install(logger);
+        return logger;
     }
 
     @Override
@@ -97,6 +120,8 @@ public final class TestPluginContext implements PluginContext {
 
     @Override
     public String environment(String variable) {
-        return environment.get(variable);
+        String value = environment.get(variable);
+        mask.add(value, "$" + variable);
+        return value;
     }
 }

@@ -1,5 +1,6 @@
 package io.certstream.plugins.webhook;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,7 +100,7 @@ final class DurableQueue {
         var tail = segments.lastEntry();
         long last = tail.getKey() - 1;
         long goodLength = 0;
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(tail.getValue()))) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(tail.getValue()))) {
             long offset = 0;
             byte[] line;
             while ((line = readLine(in)) != null) {
@@ -126,7 +127,7 @@ final class DurableQueue {
         cursorSegment = segments.floorKey(acked + 1) == null ? segments.firstKey() : segments.floorKey(acked + 1);
         cursorOffset = 0;
         // Skip the acknowledged lines at the head of the first segment.
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(segments.get(cursorSegment)))) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(segments.get(cursorSegment)))) {
             byte[] line;
             while ((line = readLine(in)) != null && parse(line).seq() <= acked) {
                 cursorOffset += line.length + 1;
@@ -203,7 +204,7 @@ final class DurableQueue {
                 }
                 try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
                     ch.position(cursorOffset);
-                    InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(ch));
+                    InputStream in = new BufferedInputStream(Channels.newInputStream(ch));
                     byte[] line;
                     while (out.size() < max && (line = readLine(in)) != null) {
                         Entry e = parse(line);

@@ -2,8 +2,10 @@ package io.certstream.plugins.webhook;
 
 import io.certstream.plugin.PluginConfig;
 import io.certstream.plugin.PluginContext;
+import io.certstream.retry.Backoff;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,7 +35,7 @@ record WebhookConfig(
         boolean alerts = c.oneOf("source", "alerts", "alerts", "certificates").equals("alerts");
         Map<String, String> headers = c.stringMap("headers");
         for (String h : headers.keySet()) {
-            if (h.equalsIgnoreCase("content-type") || h.toLowerCase(java.util.Locale.ROOT).startsWith("x-certstream-")) {
+            if (h.equalsIgnoreCase("content-type") || h.toLowerCase(Locale.ROOT).startsWith("x-certstream-")) {
                 throw c.error("headers." + h, "is set by the webhook itself; remove it");
             }
         }
@@ -52,7 +54,7 @@ record WebhookConfig(
                 c.longValue("batchMillis", 1_000, 0, 3_600_000),
                 c.longValue("timeoutMillis", 10_000, 100, 600_000),
                 c.integer("maxRetries", -1, -1, Integer.MAX_VALUE),
-                new Backoff(initial, max),
+                new Backoff(initial, max, Backoff.Jitter.EQUAL),
                 c.integer("queueSize", 10_000, 1, 10_000_000),
                 c.longValue("spillMaxBytes", 1L << 30, 1L << 16, Long.MAX_VALUE));
     }

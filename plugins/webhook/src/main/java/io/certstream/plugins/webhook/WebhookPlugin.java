@@ -6,6 +6,7 @@ import io.certstream.plugin.PluginConfigException;
 import io.certstream.plugin.PluginContext;
 import io.certstream.plugin.PluginMetrics;
 import io.certstream.plugin.Subscription;
+import io.certstream.retry.RetryAfter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -263,7 +264,8 @@ final class WebhookPlugin implements Plugin {
     private void failed(Batch batch, HttpResponse<Buffer> response, Throwable error) {
         failedAttempts.increment();
         int status = response == null ? 0 : response.statusCode();
-        String what = response == null ? redact(String.valueOf(error.getMessage())) : "HTTP " + status;
+        // The hub masks the URL (its path may hold a token) in what this logs: SecretMask, WebhookFactory.secretKeys().
+        String what = response == null ? String.valueOf(error.getMessage()) : "HTTP " + status;
         boolean rejected = status / 100 == 4 && status != 408 && status != 425 && status != 429;
         boolean exhausted = config.maxRetries() >= 0 && batch.attempts() > config.maxRetries();
         if (rejected || exhausted) {
@@ -278,7 +280,7 @@ final class WebhookPlugin implements Plugin {
             checkStopped();
             return;
         }
-        long retryAfter = response == null ? -1 : Backoff.retryAfterMillis(response.getHeader("Retry-After"), Instant.now());
+        long retryAfter = response == null ? -1 : RetryAfter.millis(response.getHeader("Retry-After"), Instant.now());
         long delay = retryAfter >= 0 ? retryAfter : config.backoff().delayMillis(batch.attempts());
         Level level = batch.attempts() == 1 ? Level.WARNING : Level.FINE;
         log.log(level, () -> "batch " + batch.id() + " (" + batch.size() + " item(s)) to " + config.url().getHost()
@@ -288,13 +290,6 @@ final class WebhookPlugin implements Plugin {
             retryTimer = -1;
             send();
         });
-    }
-
-    /** Vert.x error messages can quote the request path, and a webhook URL may carry a token in it. */
-    private String redact(String message) {
-        String out = message.replace(config.url().toString(), "<webhook URL>");
-        String path = config.url().getRawPath();
-        return path == null || path.length() <= 1 ? out : out.replace(path, "<webhook path>");
     }
 
     private void deadLetter(Batch batch, String why) {

@@ -4,6 +4,7 @@ import io.certstream.plugin.Alert;
 import io.certstream.plugin.BusAddresses;
 import io.certstream.plugin.CertificateSummary;
 import io.certstream.plugin.PluginConfigException;
+import io.certstream.plugin.Subscription;
 import io.certstream.plugins.testkit.Certificates;
 import io.certstream.plugins.testkit.HttpReceiver;
 import io.certstream.plugins.testkit.HttpReceiver.Response;
@@ -22,8 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -69,7 +74,7 @@ class WebhookPluginTest {
 
     private RunningPlugin webhook(JsonObject config, Map<String, String> env) throws Exception {
         var context = new TestPluginContext(vertx, client, "webhook#1", config, dataDir, env);
-        return get(RunningPlugin.start(new WebhookFactory().create(), context));
+        return get(RunningPlugin.start(new WebhookFactory(), context));
     }
 
     private JsonObject config() {
@@ -231,7 +236,7 @@ class WebhookPluginTest {
         publishAlert(2, "r");
         await("next item delivered", 5000, () -> deliveredDomains().size() == 1);
         assertEquals(List.of("d2.example"), deliveredDomains());
-        assertTrue(java.nio.file.Files.readString(dataDir.resolve("dead-letter.jsonl")).contains("d1.example"));
+        assertTrue(Files.readString(dataDir.resolve("dead-letter.jsonl")).contains("d1.example"));
     }
 
     @Test
@@ -302,7 +307,7 @@ class WebhookPluginTest {
                     Alert.of("keyword-alert#1", "r", "keyword", domain, summary).toJson().put("padding", padding));
         }
         var metrics = plugin.context().metrics();
-        String droppedBySubscription = io.certstream.plugin.Subscription.droppedMetric(BusAddresses.ALERTS);
+        String droppedBySubscription = Subscription.droppedMetric(BusAddresses.ALERTS);
         await("every alert delivered or dropped", 30_000, () -> metrics.counter("delivered").count()
                 + metrics.counter("dropped_queue_full").count() + metrics.counter(droppedBySubscription).count() == published);
         // The burst outruns the disk writes: the 10-item intake overflows and says so.
@@ -356,12 +361,12 @@ class WebhookPluginTest {
         get(first.stop());
         // A crash in the middle of a write: half a line, no newline, at the end of the newest segment.
         Path segment;
-        try (var files = java.nio.file.Files.list(dataDir.resolve("queue"))) {
+        try (var files = Files.list(dataDir.resolve("queue"))) {
             segment = files.filter(f -> f.getFileName().toString().startsWith("segment-")).sorted()
                     .reduce((a, b) -> b).orElseThrow();
         }
-        java.nio.file.Files.writeString(segment, "4 {\"plugin\":\"keyword-alert#1\",\"rule\":\"r\",\"matched_dom",
-                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(segment, "4 {\"plugin\":\"keyword-alert#1\",\"rule\":\"r\",\"matched_dom",
+                StandardOpenOption.APPEND);
 
         var second = webhook(config().put("batchSize", 10).put("batchMillis", 20));
         assertEquals(3, second.context().metrics().snapshot().getLong("pending"), "the 3 complete items are kept");
@@ -379,14 +384,14 @@ class WebhookPluginTest {
 
     /** Bytes of the webhook's queue segment files on disk. */
     private long queueBytes() {
-        try (var files = java.nio.file.Files.list(dataDir.resolve("queue"))) {
+        try (var files = Files.list(dataDir.resolve("queue"))) {
             long total = 0;
             for (Path f : files.filter(f -> f.getFileName().toString().startsWith("segment-")).toList()) {
-                total += java.nio.file.Files.size(f);
+                total += Files.size(f);
             }
             return total;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,22 +1,28 @@
-package io.certstream.plugin;
+package io.certstream.hub.plugin;
 
+import io.certstream.hub.testing.LogCapture;
+import io.certstream.plugin.PluginMetrics;
+import io.certstream.plugin.Subscription;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.LogRecord;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The bounded hand-over between the hub's feed and a plugin's context. */
+/** The bounded hand-over between the hub's feed and a plugin's context ({@link QueuedSubscription}). */
 class SubscriptionTest {
     private Vertx vertx;
     private Context plugin;
@@ -35,8 +41,8 @@ class SubscriptionTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private Subscription<Integer> subscription(int capacity) {
-        return new Subscription<>("test.address", plugin, capacity, i -> {
+    private QueuedSubscription<Integer> subscription(int capacity) {
+        return new QueuedSubscription<>("test.address", plugin, capacity, i -> {
             handled.add(i);
             threads.add(Thread.currentThread().getName());
         }, metrics.counter(Subscription.droppedMetric("test.address")));
@@ -67,7 +73,7 @@ class SubscriptionTest {
 
     @Test
     void aPluginThatFallsBehindKeepsTheOldestAndCountsWhatIsDropped() throws Exception {
-        Subscription<Integer> s = subscription(10);
+        QueuedSubscription<Integer> s = subscription(10);
         CountDownLatch release = blockPlugin();
         IntStream.range(0, 100).forEach(s::offer);     // the feed never waits for the plugin
         assertEquals(10, s.queued());
@@ -82,7 +88,7 @@ class SubscriptionTest {
 
     @Test
     void closeHandsOverWhatIsQueuedAndTakesNoMore() throws Exception {
-        Subscription<Integer> s = subscription(1000);
+        QueuedSubscription<Integer> s = subscription(1000);
         CountDownLatch release = blockPlugin();
         IntStream.range(0, 500).forEach(s::offer);
         Promise<Void> closed = Promise.promise();
@@ -96,7 +102,7 @@ class SubscriptionTest {
 
     @Test
     void cancelDiscardsWhatIsQueued() throws Exception {
-        Subscription<Integer> s = subscription(1000);
+        QueuedSubscription<Integer> s = subscription(1000);
         CountDownLatch release = blockPlugin();
         IntStream.range(0, 50).forEach(s::offer);
         s.cancel();
@@ -105,5 +111,24 @@ class SubscriptionTest {
         Thread.sleep(200);
         assertEquals(List.of(), handled);
         assertEquals(0, s.queued());
+    }
+
+    @Test
+    void aHandlerThatFailsIsReportedWithTheSecretsMaskedAndKeepsReceiving() throws Exception {
+        SecretMask mask = SecretMask.of(Set.of("token"), new JsonObject().put("token", "tok-0123456789"));
+        QueuedSubscription<Integer> s = new QueuedSubscription<Integer>("test.address", plugin, 10, i -> {
+            if (i == 0) {
+                throw new IllegalStateException("cannot log in as tok-0123456789");
+            }
+            handled.add(i);
+        }, metrics.counter(Subscription.droppedMetric("test.address"))).masking(mask);
+        try (LogCapture warnings = LogCapture.of(QueuedSubscription.class)) {
+            s.offer(0);
+            s.offer(1);
+            waitFor(1);
+            assertEquals(List.of(1), handled, "the next message still arrives");
+            LogRecord record = warnings.records().get(0);
+            assertEquals("java.lang.IllegalStateException: cannot log in as <secret token>", record.getThrown().toString());
+        }
     }
 }
