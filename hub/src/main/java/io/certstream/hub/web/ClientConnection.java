@@ -10,8 +10,8 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.internal.http.WebSocketInternal;
-import io.vertx.core.net.impl.ConnectionBase;
 
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
@@ -74,14 +74,14 @@ final class ClientConnection {
     /**
      * The socket's Netty pipeline. Vert.x's own sockets expose it ({@link WebSocketInternal}); vertx-web wraps
      * every socket upgraded through a router in a class that does not, but the HTTP connection it was upgraded
-     * from is the same channel (a Vert.x {@link ConnectionBase} for HTTP/1.1, the only version websockets use here).
+     * from is the same channel (Vert.x's {@link HttpServerConnection}, which bridge/VertxInternals closes the same way).
      */
     private static ChannelPipeline pipeline(ServerWebSocket socket, HttpConnection connection) {
         if (socket instanceof WebSocketInternal internal) {
             return internal.channelHandlerContext().pipeline();
         }
-        if (connection instanceof ConnectionBase base) {
-            return base.channel().pipeline();
+        if (connection instanceof HttpServerConnection server) {
+            return server.channelHandlerContext().pipeline();
         }
         return null;
     }
