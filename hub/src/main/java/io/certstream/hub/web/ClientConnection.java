@@ -2,18 +2,13 @@ package io.certstream.hub.web;
 
 import io.certstream.hub.wire.StreamType;
 import io.certstream.hub.metrics.HubMetrics;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.internal.http.WebSocketInternal;
 
-import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
 /**
@@ -23,8 +18,6 @@ import java.util.logging.Logger;
  */
 final class ClientConnection {
     static final short CLOSE_TOO_SLOW = 1013;
-    /** Most frames written to one client before a flush even while its event loop stays busy. */
-    private static final int FLUSH_EVERY = 64;
     private static volatile boolean warnedNoConsolidation;
 
     private final ServerWebSocket socket;
@@ -48,21 +41,11 @@ final class ClientConnection {
         consolidateFlushes(socket, connection);
     }
 
-    /**
-     * Vert.x flushes every frame it writes outside a read of the same connection: one system call per message per
-     * client, which is what bounds fan-out (see docs/performance.md). Netty's {@link FlushConsolidationHandler}, at
-     * the socket end of the pipeline, turns the flushes of one event-loop turn into one (at the latest after
-     * {@value #FLUSH_EVERY} frames), so a burst of messages reaches each client in a few large writes. Written but
-     * unflushed frames count in the channel's outbound buffer, so {@code writeQueueFull()} and the drop policy see
-     * them exactly as before. Between it and the socket, {@link FlushCounter} counts the flushes that remain.
-     */
+    /** Consolidates the socket's flushes ({@link SocketFlushes}); warns once when its pipeline cannot be reached. */
     private static void consolidateFlushes(ServerWebSocket socket, HttpConnection connection) {
         ChannelPipeline pipeline = pipeline(socket, connection);
         if (pipeline != null) {
-            if (pipeline.get(FlushConsolidationHandler.class) == null) {
-                pipeline.addFirst("certstream-flush", new FlushConsolidationHandler(FLUSH_EVERY, true));
-                pipeline.addFirst("certstream-flush-count", FlushCounter.INSTANCE);
-            }
+            SocketFlushes.consolidate(pipeline);
         } else if (!warnedNoConsolidation) {
             // Only a Vert.x upgrade that changed its internals gets here: everything works, one flush per frame.
             warnedNoConsolidation = true;
@@ -84,24 +67,6 @@ final class ClientConnection {
             return server.channelHandlerContext().pipeline();
         }
         return null;
-    }
-
-    /** Socket flushes since start, after consolidation, of every client of this JVM: for tests and profiling. */
-    static long socketFlushes() {
-        return FlushCounter.FLUSHES.sum();
-    }
-
-    /** Counts the flushes that reach the socket (each is a write system call when there is something to write). */
-    @ChannelHandler.Sharable
-    private static final class FlushCounter extends ChannelOutboundHandlerAdapter {
-        static final FlushCounter INSTANCE = new FlushCounter();
-        static final LongAdder FLUSHES = new LongAdder();
-
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            FLUSHES.increment();
-            ctx.flush();
-        }
     }
 
     ServerWebSocket socket() {

@@ -1,5 +1,6 @@
 package io.certstream.hub.web;
 
+import io.certstream.hub.it.BridgeRecorder;
 import io.certstream.hub.testing.LogCapture;
 import io.certstream.hub.testing.RunningHub;
 import io.certstream.plugin.BusAddresses;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Flush consolidation applies to the websockets the hub actually serves (upgraded through its vertx-web router,
- * which wraps them): 100 real clients, a burst of 200 messages, and the socket flushes counted between Netty's
+ * which wraps them, and the SockJS bridge's websocket transport): 100 real clients, a burst of 200 messages, and the socket flushes counted between Netty's
  * consolidation handler and the socket. Without consolidation every frame is flushed (200 x 100 = 20,000); with it a
  * client's burst goes out in a few writes. Fails, too, when the hub cannot reach a socket's pipeline (no counter, no
  * consolidation, and the warning it logs).
@@ -66,7 +68,7 @@ class FlushConsolidationTest {
             Future.all(connecting).await(30, TimeUnit.SECONDS);
             awaitClients(CLIENTS);
 
-            long before = ClientConnection.socketFlushes();
+            long before = SocketFlushes.count();
             // Heartbeats go to every client of every stream and are never shed: a burst the web verticles send as
             // it comes, one bus delivery per message, as they send certificates.
             Buffer message = Buffer.buffer("{\"message_type\":\"heartbeat\",\"timestamp\":1}");
@@ -80,7 +82,7 @@ class FlushConsolidationTest {
                 Thread.sleep(20);
             }
             assertTrue(received.sum() >= (long) CLIENTS * MESSAGES, "every client got the burst: " + received.sum());
-            long flushes = ClientConnection.socketFlushes() - before;
+            long flushes = SocketFlushes.count() - before;
 
             assertEquals(List.of(), log.messages(Level.WARNING), "no socket without consolidation");
             assertTrue(flushes >= CLIENTS, "the flushes of every client's socket are counted after consolidation: " + flushes);
@@ -88,6 +90,38 @@ class FlushConsolidationTest {
             assertTrue(flushes <= (long) CLIENTS * MESSAGES / 10, "a burst of " + MESSAGES + " messages to " + CLIENTS
                     + " clients took " + flushes + " socket flushes (one per frame: " + CLIENTS * MESSAGES + ")");
             client.close().await();
+        }
+    }
+
+    @Test
+    void aBurstReachesEachSockJsWebsocketClientInAFewFlushes() throws Exception {
+        int clients = 20;
+        hub = RunningHub.start(vertx, new JsonObject()).await();
+        List<BridgeRecorder> bridges = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            BridgeRecorder b = BridgeRecorder.connect(vertx, hub.port()).await(30, TimeUnit.SECONDS);
+            b.register(BusAddresses.HEARTBEAT).await(30, TimeUnit.SECONDS);
+            b.sync(Duration.ofSeconds(30));
+            bridges.add(b);
+        }
+        long before = SocketFlushes.count();
+        Buffer message = Buffer.buffer("{\"message_type\":\"heartbeat\",\"timestamp\":1}");
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < MESSAGES; i++) {
+                vertx.eventBus().publish(BusAddresses.HEARTBEAT, message);
+            }
+        });
+        for (BridgeRecorder b : bridges) {
+            b.await(r -> r.bodies(BusAddresses.HEARTBEAT).size() >= MESSAGES, Duration.ofSeconds(30));
+        }
+        long flushes = SocketFlushes.count() - before;
+
+        assertTrue(flushes >= clients, "the flushes of every bridge client's websocket are counted after consolidation: "
+                + flushes);
+        assertTrue(flushes <= (long) clients * MESSAGES / 10, "a burst of " + MESSAGES + " messages to " + clients
+                + " SockJS websocket clients took " + flushes + " socket flushes (one per frame: " + clients * MESSAGES + ")");
+        for (BridgeRecorder b : bridges) {
+            b.close().await(10, TimeUnit.SECONDS);
         }
     }
 
