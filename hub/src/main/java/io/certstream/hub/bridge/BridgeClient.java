@@ -1,6 +1,8 @@
 package io.certstream.hub.bridge;
 
 import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.web.SocketFlushes;
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -42,6 +44,22 @@ final class BridgeClient implements SockJSSocket {
         this.slowMillis = slowMillis;
         this.metrics = metrics;
         this.label = label;
+        consolidateFlushes(socket);
+    }
+
+    /**
+     * Over the websocket transport, the bridge writes a frame per message as the web verticles do, and its flushes
+     * are consolidated the same way ({@link SocketFlushes}). Polling transports answer one request at a time.
+     */
+    private static void consolidateFlushes(SockJSSocket socket) {
+        String uri = socket.uri();
+        RoutingContext upgrade = socket.routingContext();
+        if (uri != null && uri.endsWith("/websocket") && upgrade != null) {
+            ChannelPipeline pipeline = VertxInternals.pipeline(upgrade);
+            if (pipeline != null) {
+                SocketFlushes.consolidate(pipeline);
+            }
+        }
     }
 
     /** Whether the next outbound message may be written; false skips it (and counts a drop). */

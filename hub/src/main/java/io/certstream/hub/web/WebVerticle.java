@@ -8,6 +8,7 @@ import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -117,12 +118,13 @@ public final class WebVerticle extends VerticleBase {
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(LandingPage.html(channel));
             return;
         }
-        ctx.request().toWebSocket().onSuccess(ws -> accept(ws, channel)).onFailure(e ->
+        HttpConnection connection = ctx.request().connection();
+        ctx.request().toWebSocket().onSuccess(ws -> accept(ws, connection, channel)).onFailure(e ->
                 LOG.fine(() -> "websocket upgrade failed: " + e.getMessage()));
     }
 
-    private void accept(ServerWebSocket ws, StreamType channel) {
-        ClientConnection client = new ClientConnection(ws, channel, metrics, config.clientQueueBytes(),
+    private void accept(ServerWebSocket ws, HttpConnection connection, StreamType channel) {
+        ClientConnection client = new ClientConnection(ws, connection, channel, metrics, config.clientQueueBytes(),
                 config.slowClientSeconds() * 1000L);
         clients.get(channel).add(client);
         metrics.clientConnected(channel.label());

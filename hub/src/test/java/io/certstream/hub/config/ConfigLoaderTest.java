@@ -76,8 +76,8 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void maxPendingMessagesDefaultsToTenThousandTakesZeroAndNamesKeyAndFileWhenBad() throws IOException {
-        assertEquals(10_000, ConfigLoader.load(null, Map.of()).server().maxPendingMessages(), "config/hub.json default");
+    void maxPendingMessagesDefaultsToTwoThousandTakesZeroAndNamesKeyAndFileWhenBad() throws IOException {
+        assertEquals(2_000, ConfigLoader.load(null, Map.of()).server().maxPendingMessages(), "config/hub.json default");
         assertEquals(0, ConfigLoader.load(write("{\"server\": {\"maxPendingMessages\": 0}}"), Map.of())
                 .server().maxPendingMessages(), "0: no limit");
         assertEquals(500, ConfigLoader.load(null, Map.of("CERTSTREAM_SERVER_MAXPENDINGMESSAGES", "500"))
