@@ -152,6 +152,17 @@ public final class TreeVerifier {
                 url + ": its entries do not hash to the log's tree of size " + treeSize + " (checked with the hash tiles)", 0)));
     }
 
+    /**
+     * The leaf hashes of data tile {@code index} as the trusted tree has them (its level-0 hash tile, checked up to the
+     * root): what each entry of the data tile must hash to, for reading a tile entry by entry.
+     */
+    public Future<List<byte[]>> leafHashes(LogHttp http, long index) {
+        if (treeSize < 0) {
+            return Future.failedFuture(new IllegalStateException("no trusted tree head yet"));
+        }
+        return tileAt(http, new Tree(treeSize, edge), checkedFullTiles, 0, index);
+    }
+
     /** The hashes of hash tile {@code tile} at {@code level} of {@code tree}, checked up to its root. */
     private Future<List<byte[]>> tileAt(LogHttp http, Tree tree, Map<String, List<byte[]>> checked, int level, long tile) {
         if (tile == TileHashes.count(tree.size(), level) / TilePath.WIDTH) {
