@@ -44,9 +44,22 @@ public final class HubProcess {
 
     /** Writes {@code config} to {@code dir/hub.json} and runs the hub with it until it exits by itself (60 s at most). */
     public static Exit runUntilExit(Path dir, JsonObject config, String runName) throws IOException, InterruptedException {
+        return runUntilExit(dir, config, runName, java.util.Map.of());
+    }
+
+    /** Like {@link #runUntilExit(Path, JsonObject, String)}, with {@code env} added to the hub's environment. */
+    public static Exit runUntilExit(Path dir, JsonObject config, String runName, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         Path configFile = writeConfig(dir, config);
+        return runMain(dir, runName, env, configFile, "--config", configFile.toString());
+    }
+
+    /** Runs {@code Main} with {@code args} (no config file of its own) until it exits, 60 s at most. */
+    public static Exit runMain(Path dir, String runName, java.util.Map<String, String> env, Path configFile, String... args)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
         Path output = dir.resolve(runName + ".log");
-        Process process = launch(configFile, output);
+        Process process = launch(List.of(args), env, output);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("the hub process did not exit within 60 s; see " + output + ":\n" + Files.readString(output));
@@ -62,13 +75,19 @@ public final class HubProcess {
     }
 
     private static Process launch(Path configFile, Path output) throws IOException {
+        return launch(List.of("--config", configFile.toString()), java.util.Map.of(), output);
+    }
+
+    private static Process launch(List<String> args, java.util.Map<String, String> env, Path output) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "io.certstream.hub.Main", "--config", configFile.toString()));
-        return new ProcessBuilder(command)
+                "-cp", System.getProperty("java.class.path"), "io.certstream.hub.Main"));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
+                .redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     public int port() {
