@@ -28,6 +28,7 @@ public final class Main {
               --config FILE  JSON configuration to use on top of the defaults (see config/hub.json and README.md)
               --demo         run offline against two simulated CT logs on 127.0.0.1 (one RFC 6962, one tiled)
                              instead of the real CT logs
+              --version      print the version and the git commit it was built from
               --help         show this help
 
             Plugins: jars in the plugins directory (pluginDir, default ./plugins) are loaded at start-up;
@@ -56,10 +57,15 @@ public final class Main {
                     System.out.print(USAGE);
                     return;
                 }
+                case "--version", "-V" -> {
+                    System.out.println(BuildInfo.describe());
+                    return;
+                }
                 default -> fail("unknown argument: " + args[i] + "\n\n" + USAGE);
             }
         }
         Path file = configFile;
+        Logger.getLogger(Main.class.getName()).info(() -> "Starting " + BuildInfo.describe());
         try {
             // Validate before starting anything, so a bad value stops the hub with a clear message.
             ConfigLoader.load(file, System.getenv());
