@@ -2,8 +2,11 @@ package io.certstream.hub.it;
 
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.bridge.SockJsBridge;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.ExternalTools;
 import io.certstream.hub.testing.HubOnSimulatedLog;
+import io.certstream.hub.testing.LogCapture;
 import io.certstream.model.UpdateType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +74,59 @@ class JsBridgeClientsTest {
             assertTrue(index > previous, "in log order: " + lines);
             previous = index;
         }
+    }
+
+    /**
+     * A frozen client (the Node example stopped with SIGSTOP: its connection stays open, it just never pings or reads)
+     * is closed by the bridge's ping timeout (10 s) on time; neither that nor a client that leaves (SIGTERM) logs an
+     * error (the ping timer once met a ClassCastException every 10 s, and every leaving client an HttpClosedException).
+     */
+    @Test
+    void frozenNodeClientIsClosedOnTimeAndNoClientLogsAnError() throws Exception {
+        Path project = ExternalTools.npmProject(ExternalTools.projectRoot().resolve("examples/js-node"), "js-node");
+        java.util.logging.Logger bridgeLogger = java.util.logging.Logger.getLogger("io.certstream.hub.bridge");
+        bridgeLogger.setLevel(java.util.logging.Level.FINE);
+        try (LogCapture all = LogCapture.of("")) {
+            Process node = new ProcessBuilder("node", "index.js", "http://127.0.0.1:" + fixture.port() + "/eventbus")
+                    .directory(project.toFile()).redirectErrorStream(true)
+                    .redirectOutput(project.resolve("frozen.log").toFile()).start();
+            try {
+                Async.waitFor(Duration.ofSeconds(60), () -> "the Node client did not connect",
+                        () -> fixture.hub().metrics().clients(SockJsBridge.STATS_LABEL) == 1);
+                Thread.sleep(1500); // registered and pinging
+                signal("STOP", node.pid());
+                long frozen = System.nanoTime();
+                Async.waitFor(Duration.ofSeconds(30), () -> "the frozen client is still open",
+                        () -> fixture.hub().metrics().clients(SockJsBridge.STATS_LABEL) == 0);
+                long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - frozen);
+                assertTrue(seconds >= 7 && seconds <= 16, "closed by the 10 s ping timeout, after " + seconds + " s");
+
+                // Thawed, the client reconnects by itself; then it leaves for good.
+                signal("CONT", node.pid());
+                Async.waitFor(Duration.ofSeconds(60), () -> "the thawed client did not reconnect",
+                        () -> fixture.hub().metrics().clients(SockJsBridge.STATS_LABEL) == 1);
+                node.destroy();
+                node.waitFor(10, TimeUnit.SECONDS);
+                Async.waitFor(Duration.ofSeconds(15), () -> "the client that left is still counted",
+                        () -> fixture.hub().metrics().clients(SockJsBridge.STATS_LABEL) == 0);
+                Thread.sleep(500);
+            } finally {
+                signal("CONT", node.pid());
+                node.destroyForcibly();
+                bridgeLogger.setLevel(null);
+            }
+            List<String> errors = all.lines().stream().filter(l -> l.startsWith("SEVERE") || l.startsWith("WARNING")
+                    || l.contains("ClassCastException")).toList();
+            assertEquals(List.of(), errors, "no error for a frozen or a leaving client; all lines: " + all.lines());
+            assertTrue(all.lines().stream().anyMatch(l -> l.startsWith("FINE") && l.contains("no ping for")),
+                    "the bridge closed it for want of pings: " + all.lines());
+            assertTrue(all.lines().stream().anyMatch(l -> l.startsWith("FINE") && l.contains("HttpClosedException")),
+                    "a client leaving is a debug line: " + all.lines());
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start().waitFor();
     }
 
     @Test
