@@ -67,7 +67,9 @@ public record HubConfig(
      */
     public record WatcherConfig(
             StartPosition start, int batchSize, double pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds,
-            long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads, int stalledSeconds, int progressSeconds) {
+            long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads, int stalledSeconds, int progressSeconds,
+            // issue 14: an overall deadline per request; how long positions of logs no longer listed are kept
+            int requestDeadlineSeconds, int forgetPositionsAfterDays) {
         public long pollMillis() {
             return Math.round(pollSeconds * 1000);
         }
@@ -119,7 +121,8 @@ public record HubConfig(
 
         ConfigReader w = root.object("watcher")
                 .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds",
-                        "maxBacklog", "positionSaveSeconds", "verifyTreeHeads", "stalledSeconds", "progressSeconds");
+                        "maxBacklog", "positionSaveSeconds", "verifyTreeHeads", "stalledSeconds", "progressSeconds",
+                        "requestDeadlineSeconds", "forgetPositionsAfterDays");
         WatcherConfig watcher = new WatcherConfig(
                 start(w, "start"),
                 w.integer("batchSize", 1, 10_000),
@@ -131,7 +134,9 @@ public record HubConfig(
                 w.integer("positionSaveSeconds", 1, 3600),
                 w.bool("verifyTreeHeads"),
                 w.integer("stalledSeconds", 1, 86_400),
-                w.integer("progressSeconds", 1, 3600));
+                w.integer("progressSeconds", 1, 3600),
+                w.integer("requestDeadlineSeconds", 1, 3600),
+                w.integer("forgetPositionsAfterDays", 0, 36_500));
 
         List<LogConfig> logs = new ArrayList<>();
         for (ConfigReader log : root.objects("logs")) {

@@ -87,7 +87,7 @@ public abstract class LogWatcher extends VerticleBase {
 
     @Override
     public final Future<?> start() {
-        http = LogHttp.create(vertx, config.requestTimeoutSeconds());
+        http = LogHttp.create(vertx, config.requestTimeoutSeconds(), config.requestDeadlineSeconds(), LogHttp.MAX_RESPONSE_BYTES);
         logger.info(() -> "Watching " + log.name() + " (" + log.kind() + ", " + log.url() + ") from " + position.describe());
         vertx.runOnContext(v -> poll());
         progressTimer = vertx.setPeriodic(config.progressSeconds() * 1000L, t -> logProgress());
