@@ -66,12 +66,14 @@ public final class Main {
         }
         Path file = configFile;
         Logger.getLogger(Main.class.getName()).info(() -> "Starting " + BuildInfo.describe());
+        HubConfig validated = null;
         try {
             // Validate before starting anything, so a bad value stops the hub with a clear message.
-            ConfigLoader.load(file, System.getenv());
+            validated = ConfigLoader.load(file, System.getenv());
         } catch (ConfigException e) {
             fail("configuration error: " + e.getMessage());
         }
+        Path demoState = demo ? freshDemoState(Path.of(validated.stateDir())) : null;
 
         // Vert.x's own meters (HTTP, event bus, pools) land in the registry that /metrics serves.
         PrometheusMetrics prometheus = new PrometheusMetrics();
@@ -95,7 +97,7 @@ public final class Main {
             }
         }, "certstream-shutdown"));
 
-        Future<JsonObject> overrides = demo ? startDemoLog(vertx) : Future.succeededFuture(new JsonObject());
+        Future<JsonObject> overrides = demo ? startDemoLog(vertx, demoState) : Future.succeededFuture(new JsonObject());
         HubMetrics metrics = new HubMetrics(prometheus);
         overrides
                 .compose(o -> {
@@ -118,7 +120,22 @@ public final class Main {
      * Two simulated logs, one followed through its RFC 6962 API and one through its static-ct-api tiled view, both
      * named by the first one's log list, so the demo shows both kinds of watcher at work.
      */
-    private static Future<JsonObject> startDemoLog(Vertx vertx) {
+    /**
+     * The demo's simulated logs listen on new ports each run, so their positions would only pile up as dead URLs in
+     * a real run's {@code positions.json}: the demo keeps its state in {@code <stateDir>/demo}, and its positions
+     * start fresh each run (plugins keep their own state there across demo runs).
+     */
+    private static Path freshDemoState(Path stateDir) {
+        Path dir = stateDir.resolve("demo");
+        try {
+            java.nio.file.Files.deleteIfExists(dir.resolve("positions.json"));
+        } catch (java.io.IOException e) {
+            fail("cannot reset the demo's state in " + dir + ": " + e.getMessage() + " (set stateDir to a writable folder)");
+        }
+        return dir;
+    }
+
+    private static Future<JsonObject> startDemoLog(Vertx vertx, Path stateDir) {
         Future<SimulatedCtLog> tiled = SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
                 .withSeed(2).withDescription("CertStream simulated tiled log"));
         return tiled.compose(t -> SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()))
@@ -126,8 +143,10 @@ public final class Main {
                     log.listAsTiled(tiled.result());
                     Logger.getLogger(Main.class.getName()).info(() -> "Demo mode: simulated CT logs at " + log.url()
                             + " (RFC 6962) and " + tiled.result().tiledUrl() + " (static-ct-api, tiled)"
-                            + " (no internet needed); they issue new certificates every second");
+                            + " (no internet needed); they issue new certificates every second. Demo state: " + stateDir
+                            + " (fresh each run; a real run's positions are not touched)");
                     return new JsonObject()
+                            .put("stateDir", stateDir.toString())
                             .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
                             .put("watcher", new JsonObject().put("start", 0).put("pollSeconds", 1));
                 });

@@ -30,10 +30,13 @@ public final class HubProcess {
     }
 
     /** Writes {@code config} to {@code dir/hub.json}, starts the hub with it and waits until it answers on its port. */
-    public static HubProcess start(Path dir, JsonObject config, String runName) throws IOException, InterruptedException {
+    public static HubProcess start(Path dir, JsonObject config, String runName, String... extraArgs)
+            throws IOException, InterruptedException {
         Path configFile = writeConfig(dir, config);
         Path output = dir.resolve(runName + ".log");
-        HubProcess hub = new HubProcess(launch(configFile, output), config.getJsonObject("server").getInteger("port"), output);
+        List<String> args = new ArrayList<>(List.of("--config", configFile.toString()));
+        args.addAll(List.of(extraArgs));
+        HubProcess hub = new HubProcess(launch(args, java.util.Map.of(), output), config.getJsonObject("server").getInteger("port"), output);
         hub.awaitUp(Duration.ofSeconds(60));
         return hub;
     }
