@@ -93,8 +93,10 @@ public final class LogDirectory extends VerticleBase {
     public Future<?> start() {
         http = WebClient.create(vertx, new WebClientOptions().setUserAgent("certstream-hub").setDecompressionSupported(true));
         if (!config.logList().enabled()) {
+            metrics.logListState(true, null);
             return apply(List.of()).andThen(v -> listApplied.accept(wantedUrls));
         }
+        metrics.logListState(false, "the log list " + config.logList().url() + " has not been read yet");
         scheduledRefresh();
         return Future.succeededFuture();
     }
@@ -127,6 +129,9 @@ public final class LogDirectory extends VerticleBase {
                 .map(json -> LogList.parse(json, config.logList().states(), config.watcher().start()))
                 .onFailure(e -> {
                     boolean first = watches.isEmpty();
+                    if (first) {
+                        metrics.logListState(false, "cannot read the log list " + source + ": " + e.getMessage());
+                    }
                     LOG.warning(() -> "Cannot read the CT log list " + source + ": " + e.getMessage()
                             + (first ? ". Watching the configured logs only" : ". Keeping the logs of the last list read")
                             + "; retrying in a minute (set logList.url to another list or file, or logList.enabled to false).");
@@ -136,6 +141,7 @@ public final class LogDirectory extends VerticleBase {
                 })
                 .compose(logs -> {
                     LOG.info(() -> "Log list " + source + ": " + logs.size() + " logs in states " + config.logList().states());
+                    metrics.logListState(true, null);
                     return apply(logs).andThen(v -> listApplied.accept(wantedUrls));
                 });
     }

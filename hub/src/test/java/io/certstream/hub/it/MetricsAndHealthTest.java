@@ -110,6 +110,34 @@ class MetricsAndHealthTest {
         assertTrue(stalledUrls(failing).containsAll(List.of(deadUrl, log.url())), failing.encode());
     }
 
+    /**
+     * A hub started without network (here: its log list file does not exist yet) watches nothing: /health says
+     * failing (503) with the reason until a list is read, then ok.
+     */
+    @Test
+    void aHubThatWatchesNothingIsFailingUntilALogListIsRead() throws Exception {
+        java.nio.file.Path list = java.nio.file.Files.createTempDirectory("list").resolve("log_list.json");
+        RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("logList", new JsonObject().put("enabled", true).put("url", list.toString()))));
+        HttpResponse<Buffer> response = await(http.get(hub.port(), "127.0.0.1", "/health").send());
+        JsonObject health = response.bodyAsJsonObject();
+        assertEquals(503, response.statusCode(), health.encode());
+        assertEquals("failing", health.getString("status"), health.encode());
+        assertEquals(0, health.getInteger("logs_watched"));
+        assertTrue(health.getString("reason").startsWith("no log is watched: ")
+                && health.getString("reason").contains(list.toString()), health.encode());
+
+        SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(5).withEntriesPerSecond(0)));
+        java.nio.file.Files.writeString(list, io.certstream.hub.sim.LogListDocument.forLogs(List.of(log)).encode());
+        await(hub.refreshLogList());
+        hub.awaitWatcher(log.url(), Duration.ofSeconds(30));
+        response = await(http.get(hub.port(), "127.0.0.1", "/health").send());
+        assertEquals(200, response.statusCode(), response.bodyAsString());
+        assertEquals("ok", response.bodyAsJsonObject().getString("status"), response.bodyAsString());
+        assertEquals(null, response.bodyAsJsonObject().getString("reason"));
+    }
+
     private static List<String> stalledUrls(JsonObject health) {
         return health.getJsonArray("stalled").stream().map(s -> ((JsonObject) s).getString("url")).toList();
     }
