@@ -62,6 +62,16 @@ public final class Rfc6962Watcher extends LogWatcher {
         }
     }
 
+    /** A tree inside a larger head: the log's consistency proof between the two must verify. */
+    @Override
+    protected Future<Boolean> treeHasRoot(LogHttp http, long size, byte[] root, SignedTreeHead head) {
+        if (head.treeSize() == size) {
+            return super.treeHasRoot(http, size, root, head);
+        }
+        return client(http).getSthConsistency(size, head.treeSize()).map(proof ->
+                io.certstream.hub.ct.merkle.MerkleProofs.verifyConsistency(size, head.treeSize(), root, head.rootHash(), proof));
+    }
+
     private TreeHeadMonitor monitor() {
         if (monitor == null) {
             monitor = new TreeHeadMonitor(vertx, log, metrics, client::getSthConsistency);

@@ -103,6 +103,12 @@ public final class TiledWatcher extends LogWatcher {
                 }).onFailure(e -> treeMismatch(e, head)));
     }
 
+    /** The root of a smaller tree, computed from the trusted tree's own hash tiles. */
+    @Override
+    protected Future<Boolean> treeHasRoot(LogHttp http, long size, byte[] root, SignedTreeHead head) {
+        return tree.rootOf(http, size).map(computed -> java.security.MessageDigest.isEqual(computed, root));
+    }
+
     @Override
     protected void acceptedTreeHead(SignedTreeHead head) {
         trusted = head;
