@@ -76,6 +76,24 @@ class JsBridgeClientsTest {
         }
     }
 
+    /** An address the bridge does not serve: the example says the bridge refused it and exits 1, instead of hanging. */
+    @Test
+    void nodeExampleExitsWithStatus1WhenTheBridgeRefusesItsAddress() throws Exception {
+        Path project = ExternalTools.npmProject(ExternalTools.projectRoot().resolve("examples/js-node"), "js-node");
+        Path output = project.resolve("refused.log");
+        Process node = new ProcessBuilder("node", "index.js", "http://127.0.0.1:" + hub.port() + "/eventbus",
+                "--address", "not.a.certstream.address")
+                .directory(project.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the example still runs: " + Files.readString(output));
+            assertEquals(1, node.exitValue(), Files.readString(output));
+            assertTrue(Files.readString(output).contains("bridge refused not.a.certstream.address: access_denied"),
+                    Files.readString(output));
+        } finally {
+            node.destroyForcibly();
+        }
+    }
+
     /**
      * A frozen client (the Node example stopped with SIGSTOP: its connection stays open, it just never pings or reads)
      * is closed by the bridge's ping timeout (10 s) on time; neither that nor a client that leaves (SIGTERM) logs an
