@@ -81,7 +81,7 @@ class JsBridgeClientsTest {
     void nodeExampleExitsWithStatus1WhenTheBridgeRefusesItsAddress() throws Exception {
         Path project = ExternalTools.npmProject(ExternalTools.projectRoot().resolve("examples/js-node"), "js-node");
         Path output = project.resolve("refused.log");
-        Process node = new ProcessBuilder("node", "index.js", "http://127.0.0.1:" + hub.port() + "/eventbus",
+        Process node = new ProcessBuilder("node", "index.js", "http://127.0.0.1:" + fixture.port() + "/eventbus",
                 "--address", "not.a.certstream.address")
                 .directory(project.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
