@@ -10,12 +10,14 @@ import io.certstream.hub.sim.SimulatedLogOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MetricsDomain;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 
+import java.io.IOException;
 import java.net.BindException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -128,8 +130,8 @@ public final class Main {
     private static Path freshDemoState(Path stateDir) {
         Path dir = stateDir.resolve("demo");
         try {
-            java.nio.file.Files.deleteIfExists(dir.resolve("positions.json"));
-        } catch (java.io.IOException e) {
+            Files.deleteIfExists(dir.resolve("positions.json"));
+        } catch (IOException e) {
             fail("cannot reset the demo's state in " + dir + ": " + e.getMessage() + " (set stateDir to a writable folder)");
         }
         return dir;

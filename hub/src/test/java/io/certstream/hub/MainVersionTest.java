@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code --version} of the hub process: its version and the git commit it was built from, also said at start-up. */
 class MainVersionTest {
@@ -39,13 +42,13 @@ class MainVersionTest {
     }
 
     private static String git(String... args) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("git"));
-        command.addAll(java.util.List.of(args));
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             return p.waitFor() == 0 ? out : null;
-        } catch (java.io.IOException noGit) {
+        } catch (IOException noGit) {
             return null;
         }
     }

@@ -7,6 +7,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -23,7 +24,7 @@ public final class CertStreamCli {
 
     /** Entry point of the runnable jar. */
     public static void main(String[] args) {
-        if (java.util.Arrays.asList(args).contains("--version") || java.util.Arrays.asList(args).contains("-V")) {
+        if (Arrays.asList(args).contains("--version") || Arrays.asList(args).contains("-V")) {
             System.out.println(BuildInfo.describe());
             return;
         }

@@ -11,9 +11,13 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
+import io.vertx.core.http.HttpClosedException;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * One SockJS bridge client: the socket the bridge writes to, with a bound on what it has not yet taken. Every write
@@ -26,7 +30,7 @@ final class BridgeClient implements SockJSSocket {
     static final int CLOSE_TOO_SLOW = 1013;
     /** Going away: a client that stopped pinging (frozen, or its network gone) is closed like a slow one. */
     static final int CLOSE_NO_PING = 1001;
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(BridgeClient.class.getName());
+    private static final Logger LOG = Logger.getLogger(BridgeClient.class.getName());
 
     private final SockJSSocket socket;
     private final int queueBytes;
@@ -159,11 +163,11 @@ final class BridgeClient implements SockJSSocket {
     /** A connection closed or reset by the peer or the network: what every leaving client causes. */
     static boolean ordinaryDisconnect(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.core.http.HttpClosedException || t instanceof java.nio.channels.ClosedChannelException) {
+            if (t instanceof HttpClosedException || t instanceof ClosedChannelException) {
                 return true;
             }
             String message = String.valueOf(t.getMessage());
-            if (t instanceof java.io.IOException && (message.contains("Connection reset") || message.contains("Broken pipe"))
+            if (t instanceof IOException && (message.contains("Connection reset") || message.contains("Broken pipe"))
                     || message.contains("Connection was closed")) {
                 return true;
             }

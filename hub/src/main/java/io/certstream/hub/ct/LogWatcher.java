@@ -1,10 +1,10 @@
 package io.certstream.hub.ct;
 
-import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.config.HubConfig.WatcherConfig;
 import io.certstream.hub.decode.DecodePool;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.decode.MalformedEntryException;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.wire.EncodedUpdate;
@@ -14,7 +14,9 @@ import io.certstream.retry.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.LongFunction;
 import java.util.logging.Level;
@@ -92,7 +94,7 @@ public abstract class LogWatcher extends VerticleBase {
      */
     protected Future<Boolean> treeHasRoot(LogHttp http, long size, byte[] root, SignedTreeHead head) {
         return head.treeSize() == size
-                ? Future.succeededFuture(java.security.MessageDigest.isEqual(root, head.rootHash()))
+                ? Future.succeededFuture(MessageDigest.isEqual(root, head.rootHash()))
                 : Future.failedFuture(new LogFetchException(FaultKind.INTERNAL, log.url() + ": cannot check a tree of " + size
                         + " against a head of " + head.treeSize() + " for this kind of log", 0));
     }
@@ -173,7 +175,7 @@ public abstract class LogWatcher extends VerticleBase {
         long size = log.finalTreeSize();
         byte[] root;
         try {
-            root = java.util.Base64.getDecoder().decode(log.finalRootHash());
+            root = Base64.getDecoder().decode(log.finalRootHash());
         } catch (IllegalArgumentException e) {
             finalHeadChecked = true;
             logger.warning(() -> log.name() + ": the log list's final_tree_head sha256_root_hash is not base64; not checked");

@@ -7,15 +7,20 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -46,7 +51,7 @@ public final class PositionStore {
     /** When each log with a position was last watched, epoch millis. */
     private final Map<String, Long> watchedAt = new ConcurrentHashMap<>();
     /** Logs whose unwatched position was already reported. */
-    private final java.util.Set<String> reportedUnwatched = ConcurrentHashMap.newKeySet();
+    private final Set<String> reportedUnwatched = ConcurrentHashMap.newKeySet();
     /** What {@link #current} held at the previous tick: the next periodic save writes this. */
     private volatile Map<String, Long> settled = Map.of();
     private long timer = -1;
@@ -108,7 +113,7 @@ public final class PositionStore {
         }
         try {
             JsonObject watched = new JsonObject(Files.readString(file, StandardCharsets.UTF_8)).getJsonObject("watched", new JsonObject());
-            Map<String, Long> times = new java.util.HashMap<>();
+            Map<String, Long> times = new HashMap<>();
             for (String url : watched.fieldNames()) {
                 times.put(url, watched.getLong(url));
             }
@@ -123,14 +128,14 @@ public final class PositionStore {
      * Positions of other logs are reported once, and forgotten once they have not been watched for
      * {@code forgetAfterMillis} (0: at once).
      */
-    public void retainWatched(java.util.Set<String> watched, long forgetAfterMillis, long nowMillis) {
+    public void retainWatched(Set<String> watched, long forgetAfterMillis, long nowMillis) {
         watched.forEach(url -> {
             watchedAt.put(url, nowMillis);
             reportedUnwatched.remove(url);
         });
-        java.util.List<String> unwatched = new java.util.ArrayList<>();
-        java.util.List<String> forgotten = new java.util.ArrayList<>();
-        for (String url : new java.util.TreeSet<>(current.keySet())) {
+        List<String> unwatched = new ArrayList<>();
+        List<String> forgotten = new ArrayList<>();
+        for (String url : new TreeSet<>(current.keySet())) {
             if (watched.contains(url)) {
                 continue;
             }
@@ -153,7 +158,7 @@ public final class PositionStore {
         if (!forgotten.isEmpty()) {
             LOG.info(() -> "Forgot the saved positions of " + forgotten.size() + " logs not watched for " + days + " days "
                     + forgotten + " (watcher.forgetPositionsAfterDays)");
-            Map<String, Long> kept = new java.util.HashMap<>(settled);
+            Map<String, Long> kept = new HashMap<>(settled);
             forgotten.forEach(kept::remove);
             settled = Map.copyOf(kept);
         }

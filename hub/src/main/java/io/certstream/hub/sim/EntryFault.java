@@ -1,6 +1,7 @@
 package io.certstream.hub.sim;
 
 import java.util.Arrays;
+import java.util.Random;
 
 /**
  * Ways one entry of a simulated log can be served broken, each as independent logs have been seen to serve them,
@@ -94,7 +95,7 @@ public enum EntryFault {
     /** Bytes that are nothing: the same every time, so that a served entry does not change between requests. */
     private static byte[] noise(int n) {
         byte[] bytes = new byte[n];
-        new java.util.Random(n).nextBytes(bytes);
+        new Random(n).nextBytes(bytes);
         return bytes;
     }
 }

@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -195,7 +196,7 @@ public final class SimulatedCtLog {
      * earlier set; an empty set ends it. Independent of {@link #injectFaults}.
      */
     public void corruptEntries(Set<Long> indexes) {
-        Map<Long, EntryFault> faulty = new java.util.HashMap<>();
+        Map<Long, EntryFault> faulty = new HashMap<>();
         indexes.forEach(index -> faulty.put(index, EntryFault.LEAF_VERSION));
         corruptEntries(faulty);
     }

@@ -19,6 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.certstream.hub.testing.LogCapture;
+import java.util.Set;
 
 class PositionStoreTest {
     private final Vertx vertx = Vertx.vertx();
@@ -80,16 +82,16 @@ class PositionStoreTest {
         store.advance("https://gone.example", 20);
         long day = 86_400_000L;
         long now = System.currentTimeMillis();
-        try (io.certstream.hub.testing.LogCapture output = io.certstream.hub.testing.LogCapture.of(PositionStore.class)) {
-            store.retainWatched(java.util.Set.of("https://kept.example"), 30 * day, now);
-            store.retainWatched(java.util.Set.of("https://kept.example"), 30 * day, now + day);
+        try (LogCapture output = LogCapture.of(PositionStore.class)) {
+            store.retainWatched(Set.of("https://kept.example"), 30 * day, now);
+            store.retainWatched(Set.of("https://kept.example"), 30 * day, now + day);
             assertEquals(1, output.matching("Keeping the saved positions of 1 logs", "https://gone.example").size(),
                     "reported once: " + output.lines());
             assertEquals(OptionalLong.of(20), store.position("https://gone.example"), "kept while younger than 30 days");
             await(store.flush());
             assertTrue(Files.readString(dir.resolve("positions.json")).contains("https://gone.example"));
 
-            store.retainWatched(java.util.Set.of("https://kept.example"), 30 * day, now + 31 * day);
+            store.retainWatched(Set.of("https://kept.example"), 30 * day, now + 31 * day);
             assertEquals(1, output.matching("Forgot the saved positions of 1 logs", "https://gone.example").size(),
                     output.lines().toString());
         }

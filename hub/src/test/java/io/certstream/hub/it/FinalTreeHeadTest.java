@@ -25,6 +25,7 @@ import static io.certstream.hub.it.HubStreamsTest.await;
 import static io.certstream.hub.testing.Async.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.certstream.hub.metrics.FaultKind;
 
 /**
  * A read-only log whose list entry names its final tree head (size 10; the log itself has grown to 16): once the
@@ -79,7 +80,7 @@ class FinalTreeHeadTest {
             assertEquals(FINAL, event.getLong("tree_size"));
             assertEquals(url, event.getJsonObject("log").getString("url"));
             assertEquals(0, metrics.checks("final_tree_head_verified"));
-            assertTrue(metrics.errors(io.certstream.hub.metrics.FaultKind.INTEGRITY_TREE_HEAD) >= 1, metrics.toJson().encodePrettily());
+            assertTrue(metrics.errors(FaultKind.INTEGRITY_TREE_HEAD) >= 1, metrics.toJson().encodePrettily());
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.certstream.hub.it;
 
+import io.certstream.hub.bridge.SockJsBridge;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.sim.SimulatedLogOptions;
-import io.certstream.hub.bridge.SockJsBridge;
 import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.ExternalTools;
 import io.certstream.hub.testing.HubOnSimulatedLog;
@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The JavaScript examples against a real hub on the simulated log, with the real npm packages: the Node example
@@ -102,8 +104,8 @@ class JsBridgeClientsTest {
     @Test
     void frozenNodeClientIsClosedOnTimeAndNoClientLogsAnError() throws Exception {
         Path project = ExternalTools.npmProject(ExternalTools.projectRoot().resolve("examples/js-node"), "js-node");
-        java.util.logging.Logger bridgeLogger = java.util.logging.Logger.getLogger("io.certstream.hub.bridge");
-        bridgeLogger.setLevel(java.util.logging.Level.FINE);
+        Logger bridgeLogger = Logger.getLogger("io.certstream.hub.bridge");
+        bridgeLogger.setLevel(Level.FINE);
         try (LogCapture all = LogCapture.of("")) {
             Process node = new ProcessBuilder("node", "index.js", "http://127.0.0.1:" + fixture.port() + "/eventbus")
                     .directory(project.toFile()).redirectErrorStream(true)

@@ -26,6 +26,8 @@ import static io.certstream.hub.testing.Async.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.certstream.hub.ct.PositionStore;
+import java.io.IOException;
 
 /**
  * The hub follows its log list as the list changes: a log list file (given as a plain path) rewritten by the test,
@@ -126,7 +128,7 @@ class LogListLifecycleTest {
     void aDepartedLogsPositionIsReportedOnceKeptAndForgottenAfterItsAge() throws Exception {
         awaitAtIndex(first, INITIAL);
         Path positions = Path.of(hub.config().stateDir(), "positions.json");
-        try (LogCapture output = LogCapture.of(io.certstream.hub.ct.PositionStore.class)) {
+        try (LogCapture output = LogCapture.of(PositionStore.class)) {
             writeList(LogListDocument.forLogs(List.of(second)));
             await(hub.refreshLogList());
             await(hub.refreshLogList());
@@ -138,7 +140,7 @@ class LogListLifecycleTest {
         await(hub.stop());
 
         // With watcher.forgetPositionsAfterDays 0, the next hub on the same state forgets it at once, in the file too.
-        try (LogCapture output = LogCapture.of(io.certstream.hub.ct.PositionStore.class)) {
+        try (LogCapture output = LogCapture.of(PositionStore.class)) {
             hub = await(RunningHub.start(vertx, new JsonObject()
                     .put("logList", new JsonObject().put("enabled", true).put("url", listFile.toString()))
                     .put("stateDir", hub.config().stateDir())
@@ -152,7 +154,7 @@ class LogListLifecycleTest {
     private static String text(Path file) {
         try {
             return Files.readString(file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "";
         }
     }

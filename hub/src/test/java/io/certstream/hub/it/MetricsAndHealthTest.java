@@ -5,11 +5,11 @@ import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.RunningHub;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.certstream.hub.sim.LogListDocument;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** {@code /metrics} in Prometheus format and {@code /health} listing stalled logs, on a real hub and simulated log. */
 class MetricsAndHealthTest {
@@ -116,7 +119,7 @@ class MetricsAndHealthTest {
      */
     @Test
     void aHubThatWatchesNothingIsFailingUntilALogListIsRead() throws Exception {
-        java.nio.file.Path list = java.nio.file.Files.createTempDirectory("list").resolve("log_list.json");
+        Path list = Files.createTempDirectory("list").resolve("log_list.json");
         RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
                 .put("logList", new JsonObject().put("enabled", true).put("url", list.toString()))));
         HttpResponse<Buffer> response = await(http.get(hub.port(), "127.0.0.1", "/health").send());
@@ -129,7 +132,7 @@ class MetricsAndHealthTest {
 
         SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
                 .withInitialSize(5).withEntriesPerSecond(0)));
-        java.nio.file.Files.writeString(list, io.certstream.hub.sim.LogListDocument.forLogs(List.of(log)).encode());
+        Files.writeString(list, LogListDocument.forLogs(List.of(log)).encode());
         await(hub.refreshLogList());
         hub.awaitWatcher(log.url(), Duration.ofSeconds(30));
         response = await(http.get(hub.port(), "127.0.0.1", "/health").send());

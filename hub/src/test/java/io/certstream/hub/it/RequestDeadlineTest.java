@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static io.certstream.hub.testing.Async.waitFor;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.certstream.hub.metrics.FaultKind;
 
 /**
  * A log that answers every request a byte at a time (never silent long enough for the idle timeout, never over the
@@ -49,7 +50,7 @@ class RequestDeadlineTest {
                 .put("watcher", new JsonObject().put("requestDeadlineSeconds", 1).put("requestTimeoutSeconds", 30))));
         long started = System.nanoTime();
         waitFor(Duration.ofSeconds(15), () -> "no timeout counted: " + hub.metrics().toJson(),
-                () -> hub.metrics().logs().get(url) != null && hub.metrics().logs().get(url).errors(io.certstream.hub.metrics.FaultKind.TIMEOUT) >= 1);
+                () -> hub.metrics().logs().get(url) != null && hub.metrics().logs().get(url).errors(FaultKind.TIMEOUT) >= 1);
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(millis < 10_000, "cut at the 1 s deadline, long before the 30 s idle timeout: " + millis + " ms");
         waitFor(Duration.ofSeconds(10), () -> "the hub did not close the trickling request", () -> closedByHub.get() >= 1);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,7 +37,7 @@ public final class HubProcess {
         Path output = dir.resolve(runName + ".log");
         List<String> args = new ArrayList<>(List.of("--config", configFile.toString()));
         args.addAll(List.of(extraArgs));
-        HubProcess hub = new HubProcess(launch(args, java.util.Map.of(), output), config.getJsonObject("server").getInteger("port"), output);
+        HubProcess hub = new HubProcess(launch(args, Map.of(), output), config.getJsonObject("server").getInteger("port"), output);
         hub.awaitUp(Duration.ofSeconds(60));
         return hub;
     }
@@ -47,18 +48,18 @@ public final class HubProcess {
 
     /** Writes {@code config} to {@code dir/hub.json} and runs the hub with it until it exits by itself (60 s at most). */
     public static Exit runUntilExit(Path dir, JsonObject config, String runName) throws IOException, InterruptedException {
-        return runUntilExit(dir, config, runName, java.util.Map.of());
+        return runUntilExit(dir, config, runName, Map.of());
     }
 
     /** Like {@link #runUntilExit(Path, JsonObject, String)}, with {@code env} added to the hub's environment. */
-    public static Exit runUntilExit(Path dir, JsonObject config, String runName, java.util.Map<String, String> env)
+    public static Exit runUntilExit(Path dir, JsonObject config, String runName, Map<String, String> env)
             throws IOException, InterruptedException {
         Path configFile = writeConfig(dir, config);
         return runMain(dir, runName, env, configFile, "--config", configFile.toString());
     }
 
     /** Runs {@code Main} with {@code args} (no config file of its own) until it exits, 60 s at most. */
-    public static Exit runMain(Path dir, String runName, java.util.Map<String, String> env, Path configFile, String... args)
+    public static Exit runMain(Path dir, String runName, Map<String, String> env, Path configFile, String... args)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path output = dir.resolve(runName + ".log");
@@ -78,10 +79,10 @@ public final class HubProcess {
     }
 
     private static Process launch(Path configFile, Path output) throws IOException {
-        return launch(List.of("--config", configFile.toString()), java.util.Map.of(), output);
+        return launch(List.of("--config", configFile.toString()), Map.of(), output);
     }
 
-    private static Process launch(List<String> args, java.util.Map<String, String> env, Path output) throws IOException {
+    private static Process launch(List<String> args, Map<String, String> env, Path output) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "io.certstream.hub.Main"));

@@ -1,19 +1,20 @@
 package io.certstream.hub.ct.rfc6962;
 
+import io.certstream.hub.config.HubConfig.WatcherConfig;
 import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.LogWatcher;
 import io.certstream.hub.ct.PositionStore;
 import io.certstream.hub.ct.SignedTreeHead;
-import io.certstream.hub.config.HubConfig.WatcherConfig;
+import io.certstream.hub.ct.UpdateSink;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
-import io.certstream.hub.ct.UpdateSink;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
+import io.certstream.hub.ct.merkle.MerkleProofs;
 import java.util.logging.Logger;
 
 /**
@@ -69,7 +70,7 @@ public final class Rfc6962Watcher extends LogWatcher {
             return super.treeHasRoot(http, size, root, head);
         }
         return client(http).getSthConsistency(size, head.treeSize()).map(proof ->
-                io.certstream.hub.ct.merkle.MerkleProofs.verifyConsistency(size, head.treeSize(), root, head.rootHash(), proof));
+                MerkleProofs.verifyConsistency(size, head.treeSize(), root, head.rootHash(), proof));
     }
 
     private TreeHeadMonitor monitor() {

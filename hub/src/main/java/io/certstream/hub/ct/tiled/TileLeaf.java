@@ -1,16 +1,20 @@
 package io.certstream.hub.ct.tiled;
 
 import io.certstream.hub.ct.Sha256;
-import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.decode.MalformedEntryException;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.decode.TlsReader;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * One entry of a static-ct-api data tile:
@@ -77,9 +81,9 @@ public record TileLeaf(long index, long timestamp, int entryType, byte[] timesta
      * lost with it when two break in a row). Slow (a parse attempt per byte of a broken entry), so only for such tiles.
      */
     public static List<Checked> parseChecked(byte[] tile, long firstIndex, int width, List<byte[]> expected, String where) {
-        java.util.Map<java.nio.ByteBuffer, java.util.TreeSet<Integer>> byHash = new java.util.HashMap<>();
+        Map<ByteBuffer, TreeSet<Integer>> byHash = new HashMap<>();
         for (int j = 0; j < width; j++) {
-            byHash.computeIfAbsent(java.nio.ByteBuffer.wrap(expected.get(j)), h -> new java.util.TreeSet<>()).add(j);
+            byHash.computeIfAbsent(ByteBuffer.wrap(expected.get(j)), h -> new TreeSet<>()).add(j);
         }
         List<Checked> out = new ArrayList<>(width);
         int pos = 0;
@@ -89,7 +93,7 @@ public record TileLeaf(long index, long timestamp, int entryType, byte[] timesta
             TlsReader in = readerAt(tile, pos, where);
             try {
                 TileLeaf leaf = read(in, firstIndex + i);
-                if (java.util.Arrays.equals(leaf.leafHash(), expected.get(i))) {
+                if (Arrays.equals(leaf.leafHash(), expected.get(i))) {
                     out.add(new Checked(leaf, null));
                     pos = in.position();
                     i++;
@@ -110,7 +114,7 @@ public record TileLeaf(long index, long timestamp, int entryType, byte[] timesta
                 TlsReader at = readerAt(tile, p, where);
                 try {
                     TileLeaf candidate = read(at, -1);
-                    java.util.TreeSet<Integer> js = byHash.get(java.nio.ByteBuffer.wrap(candidate.leafHash()));
+                    TreeSet<Integer> js = byHash.get(ByteBuffer.wrap(candidate.leafHash()));
                     Integer j = js == null ? null : js.higher(i);
                     if (j != null) {
                         found = j;

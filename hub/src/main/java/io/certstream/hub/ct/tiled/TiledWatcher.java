@@ -7,17 +7,18 @@ import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.LogWatcher;
 import io.certstream.hub.ct.PositionStore;
-import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.ct.TreeHeadVerifier;
+import io.certstream.hub.ct.UpdateSink;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.decode.MalformedEntryException;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
-import io.certstream.hub.ct.UpdateSink;
 import io.vertx.core.Future;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -106,7 +107,7 @@ public final class TiledWatcher extends LogWatcher {
     /** The root of a smaller tree, computed from the trusted tree's own hash tiles. */
     @Override
     protected Future<Boolean> treeHasRoot(LogHttp http, long size, byte[] root, SignedTreeHead head) {
-        return tree.rootOf(http, size).map(computed -> java.security.MessageDigest.isEqual(computed, root));
+        return tree.rootOf(http, size).map(computed -> MessageDigest.isEqual(computed, root));
     }
 
     @Override

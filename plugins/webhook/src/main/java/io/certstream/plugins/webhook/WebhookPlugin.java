@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 
+import io.vertx.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -162,7 +163,7 @@ final class WebhookPlugin implements Plugin {
      * else the bare payload, posted with {@code <queue id>-<seq>} (see {@link Batch}).
      */
     private void offer(String id, String payload) {
-        offer(id == null ? payload : "{\"id\":" + io.vertx.core.json.Json.encode(id) + ",\"data\":" + payload + "}");
+        offer(id == null ? payload : "{\"id\":" + Json.encode(id) + ",\"data\":" + payload + "}");
     }
 
     private void offer(String payload) {
