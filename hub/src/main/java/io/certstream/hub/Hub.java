@@ -103,7 +103,9 @@ public final class Hub extends VerticleBase {
                         config.watcher().positionSaveSeconds() * 1000L))
                 .compose(store -> {
                     positions = store;
-                    directory = new LogDirectory(config, metrics, log -> watcherFor(log, decoder, publisher));
+                    directory = new LogDirectory(config, metrics, log -> watcherFor(log, decoder, publisher),
+                            watched -> store.retainWatched(watched,
+                                    config.watcher().forgetPositionsAfterDays() * 86_400_000L, System.currentTimeMillis()));
                     return vertx.deployVerticle(directory);
                 });
     }

@@ -10,12 +10,14 @@ import io.certstream.hub.sim.SimulatedLogOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MetricsDomain;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 
+import java.io.IOException;
 import java.net.BindException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -30,6 +32,7 @@ public final class Main {
                              instead of the real CT logs
               --check-config validate the configuration, print it as in effect (secrets masked) and exit:
                              status 0 when it is valid, 2 when not (for deployment scripts)
+              --version      print the version and the git commit it was built from
               --help         show this help
 
             Plugins: jars in the plugins directory (pluginDir, default ./plugins) are loaded at start-up;
@@ -60,6 +63,10 @@ public final class Main {
                     System.out.print(USAGE);
                     return;
                 }
+                case "--version", "-V" -> {
+                    System.out.println(BuildInfo.describe());
+                    return;
+                }
                 default -> fail("unknown argument: " + args[i] + "\n\n" + USAGE);
             }
         }
@@ -67,12 +74,15 @@ public final class Main {
         if (checkConfig) {
             System.exit(CheckConfig.run(file, System.getenv(), System.out, System.err));
         }
+        Logger.getLogger(Main.class.getName()).info(() -> "Starting " + BuildInfo.describe());
+        HubConfig validated = null;
         try {
             // Validate before starting anything, so a bad value stops the hub with a clear message.
-            ConfigLoader.load(file, System.getenv());
+            validated = ConfigLoader.load(file, System.getenv());
         } catch (ConfigException e) {
             fail("configuration error: " + e.getMessage());
         }
+        Path demoState = demo ? freshDemoState(Path.of(validated.stateDir())) : null;
 
         // Vert.x's own meters (HTTP, event bus, pools) land in the registry that /metrics serves.
         PrometheusMetrics prometheus = new PrometheusMetrics();
@@ -96,7 +106,7 @@ public final class Main {
             }
         }, "certstream-shutdown"));
 
-        Future<JsonObject> overrides = demo ? startDemoLog(vertx) : Future.succeededFuture(new JsonObject());
+        Future<JsonObject> overrides = demo ? startDemoLog(vertx, demoState) : Future.succeededFuture(new JsonObject());
         HubMetrics metrics = new HubMetrics(prometheus);
         overrides
                 .compose(o -> {
@@ -119,7 +129,22 @@ public final class Main {
      * Two simulated logs, one followed through its RFC 6962 API and one through its static-ct-api tiled view, both
      * named by the first one's log list, so the demo shows both kinds of watcher at work.
      */
-    private static Future<JsonObject> startDemoLog(Vertx vertx) {
+    /**
+     * The demo's simulated logs listen on new ports each run, so their positions would only pile up as dead URLs in
+     * a real run's {@code positions.json}: the demo keeps its state in {@code <stateDir>/demo}, and its positions
+     * start fresh each run (plugins keep their own state there across demo runs).
+     */
+    private static Path freshDemoState(Path stateDir) {
+        Path dir = stateDir.resolve("demo");
+        try {
+            Files.deleteIfExists(dir.resolve("positions.json"));
+        } catch (IOException e) {
+            fail("cannot reset the demo's state in " + dir + ": " + e.getMessage() + " (set stateDir to a writable folder)");
+        }
+        return dir;
+    }
+
+    private static Future<JsonObject> startDemoLog(Vertx vertx, Path stateDir) {
         Future<SimulatedCtLog> tiled = SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
                 .withSeed(2).withDescription("CertStream simulated tiled log"));
         return tiled.compose(t -> SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()))
@@ -127,8 +152,10 @@ public final class Main {
                     log.listAsTiled(tiled.result());
                     Logger.getLogger(Main.class.getName()).info(() -> "Demo mode: simulated CT logs at " + log.url()
                             + " (RFC 6962) and " + tiled.result().tiledUrl() + " (static-ct-api, tiled)"
-                            + " (no internet needed); they issue new certificates every second");
+                            + " (no internet needed); they issue new certificates every second. Demo state: " + stateDir
+                            + " (fresh each run; a real run's positions are not touched)");
                     return new JsonObject()
+                            .put("stateDir", stateDir.toString())
                             .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
                             .put("watcher", new JsonObject().put("start", 0).put("pollSeconds", 1));
                 });

@@ -86,7 +86,9 @@ public record HubConfig(
     public record WatcherConfig(
             StartPosition start, int batchSize, double pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds,
             long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads, int stalledSeconds, int progressSeconds,
-            double operatorRequestsPerSecond, int fetchConcurrency) {
+            double operatorRequestsPerSecond, int fetchConcurrency,
+            // issue 14: an overall deadline per request; how long positions of logs no longer listed are kept
+            int requestDeadlineSeconds, int forgetPositionsAfterDays) {
         public long pollMillis() {
             return Math.round(pollSeconds * 1000);
         }
@@ -143,7 +145,8 @@ public record HubConfig(
         ConfigReader w = root.object("watcher")
                 .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds",
                         "maxBacklog", "positionSaveSeconds", "verifyTreeHeads", "stalledSeconds", "progressSeconds",
-                        "operatorRequestsPerSecond", "fetchConcurrency");
+                        "operatorRequestsPerSecond", "fetchConcurrency",
+                        "requestDeadlineSeconds", "forgetPositionsAfterDays");
         WatcherConfig watcher = new WatcherConfig(
                 start(w, "start"),
                 w.integer("batchSize", 1, 10_000),
@@ -157,7 +160,9 @@ public record HubConfig(
                 w.integer("stalledSeconds", 1, 86_400),
                 w.integer("progressSeconds", 1, 3600),
                 w.decimal("operatorRequestsPerSecond", 0, 10_000),
-                w.integer("fetchConcurrency", 1, 16));
+                w.integer("fetchConcurrency", 1, 16),
+                w.integer("requestDeadlineSeconds", 1, 3600),
+                w.integer("forgetPositionsAfterDays", 0, 36_500));
 
         List<LogConfig> logs = new ArrayList<>();
         for (ConfigReader log : root.objects("logs")) {

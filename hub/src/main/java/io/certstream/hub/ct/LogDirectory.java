@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -41,6 +42,9 @@ public final class LogDirectory extends VerticleBase {
     private final Set<String> unsupported = new HashSet<>();
     private WebClient http;
     private boolean warnedUnsupported;
+    /** Told the URLs of every log watched, each time the log list was read (or when there is none to read). */
+    private final Consumer<Set<String>> listApplied;
+    private Set<String> wantedUrls = Set.of();
 
     /** One log's watcher over time. */
     private static final class Watch {
@@ -70,17 +74,29 @@ public final class LogDirectory extends VerticleBase {
      *                       or nothing when this hub cannot watch that kind of log
      */
     public LogDirectory(HubConfig config, HubMetrics metrics, Function<CtLog, Optional<Deployable>> watcherFactory) {
+        this(config, metrics, watcherFactory, urls -> { });
+    }
+
+    /**
+     * @param listApplied told the URLs of every log watched after each log list read (with {@code logList.enabled}
+     *                    false: once, at start), e.g. so that saved positions of logs gone for long are forgotten
+     */
+    public LogDirectory(HubConfig config, HubMetrics metrics, Function<CtLog, Optional<Deployable>> watcherFactory,
+                        Consumer<Set<String>> listApplied) {
         this.config = config;
         this.metrics = metrics;
         this.watcherFactory = watcherFactory;
+        this.listApplied = listApplied;
     }
 
     @Override
     public Future<?> start() {
         http = WebClient.create(vertx, new WebClientOptions().setUserAgent("certstream-hub").setDecompressionSupported(true));
         if (!config.logList().enabled()) {
-            return apply(List.of());
+            metrics.logListState(true, null);
+            return apply(List.of()).andThen(v -> listApplied.accept(wantedUrls));
         }
+        metrics.logListState(false, "the log list " + config.logList().url() + " has not been read yet");
         scheduledRefresh();
         return Future.succeededFuture();
     }
@@ -127,6 +143,9 @@ public final class LogDirectory extends VerticleBase {
                 })
                 .onFailure(e -> {
                     boolean first = watches.isEmpty();
+                    if (first) {
+                        metrics.logListState(false, "cannot read the log list " + e.getMessage());
+                    }
                     LOG.warning(() -> "Cannot read the CT log list " + e.getMessage()
                             + (first ? ". Watching the configured logs only" : ". Keeping the logs of the last list read")
                             + "; retrying in a minute (set logList.url to another list or file, or logList.enabled to false).");
@@ -137,7 +156,8 @@ public final class LogDirectory extends VerticleBase {
                 .compose(logs -> {
                     LOG.info(() -> "Log list " + source + ": " + logs.size() + " logs in states " + config.logList().states()
                             + (config.logList().selection().selectsAll() ? "" : ", selected by " + config.logList().selection()));
-                    return apply(logs);
+                    metrics.logListState(true, null);
+                    return apply(logs).andThen(v -> listApplied.accept(wantedUrls));
                 });
     }
 
@@ -162,6 +182,7 @@ public final class LogDirectory extends VerticleBase {
         for (HubConfig.LogConfig c : config.logs()) {
             wanted.put(c.url(), new CtLog(c.url(), c.name(), c.operator(), c.kind(), c.key(), null, c.start()));
         }
+        wantedUrls = Set.copyOf(wanted.keySet());
         List<Future<Void>> changes = new ArrayList<>();
         for (Map.Entry<String, Watch> entry : new ArrayList<>(watches.entrySet())) {
             String url = entry.getKey();

@@ -79,14 +79,16 @@ public final class LogList {
             return;
         }
         Long finalTreeSize = null;
+        String finalRootHash = null;
         if (stateName.equals("readonly")) {
             JsonObject head = state.getJsonObject("readonly").getJsonObject("final_tree_head");
             if (head != null && head.getValue("tree_size") instanceof Number n) {
                 finalTreeSize = n.longValue();
+                finalRootHash = head.getValue("sha256_root_hash") instanceof String root ? root : null;
             }
         }
         String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         String name = log.getString("description", trimmed);
-        logs.add(new CtLog(trimmed, name, operator, kind, log.getString("key"), finalTreeSize, start));
+        logs.add(new CtLog(trimmed, name, operator, kind, log.getString("key"), finalTreeSize, start, finalRootHash));
     }
 }

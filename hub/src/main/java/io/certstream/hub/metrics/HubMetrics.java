@@ -27,6 +27,8 @@ public final class HubMetrics {
     private final Map<String, PluginEntry> plugins = new ConcurrentHashMap<>();
     private final PrometheusMetrics prometheus;
     private final AccessMetrics access;
+    /** Null once a log list was read (or none is to be read); else why none was, for /health. */
+    private volatile String logListProblem = "the hub has not started watching yet";
 
     private record PluginEntry(String type, PluginMetrics metrics) {
     }
@@ -153,6 +155,20 @@ public final class HubMetrics {
     }
 
     /** Called once a second by a timer: feeds the certificates-per-second figure. */
+    /**
+     * Whether a log list has been read (or none is configured): until one is, a hub that watches no log is failing.
+     *
+     * @param problem why no list was read yet, or null
+     */
+    public void logListState(boolean read, String problem) {
+        logListProblem = read ? null : problem;
+    }
+
+    /** Why no log list was read yet (failing /health while no log is watched), or null. */
+    public String logListProblem() {
+        return logListProblem;
+    }
+
     public void sample() {
         long now = System.nanoTime();
         rate.sample(published.sum(), now);

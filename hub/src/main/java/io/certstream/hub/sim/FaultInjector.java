@@ -25,7 +25,7 @@ final class FaultInjector {
 
     private final Vertx vertx;
     private final AtomicReference<Active> plan = new AtomicReference<>();
-    private final AtomicReference<Set<Long>> corrupted = new AtomicReference<>(Set.of());
+    private final AtomicReference<Map<Long, EntryFault>> corrupted = new AtomicReference<>(Map.of());
     private final AtomicLong staleTreeSize = new AtomicLong(-1);
     private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
     private final AtomicReference<RequestRateLimit> rateLimit = new AtomicReference<>();
@@ -43,13 +43,14 @@ final class FaultInjector {
         plan.set(new Active(faults, new Random(faults.seed()), new ArrayList<>(EnumSet.copyOf(faults.kinds()))));
     }
 
-    /** Until called again, get-entries serves {@code indexes} with a leaf_input no decoder accepts. */
-    void corrupt(Set<Long> indexes) {
-        corrupted.set(Set.copyOf(indexes));
+    /** Until called again, both views serve the entry at each index broken as its {@link EntryFault} says. */
+    void corrupt(Map<Long, EntryFault> entries) {
+        corrupted.set(Map.copyOf(entries));
     }
 
-    boolean corrupted(long index) {
-        return corrupted.get().contains(index);
+    /** How the entry at {@code index} is served broken, or null. */
+    EntryFault corrupted(long index) {
+        return corrupted.get().get(index);
     }
 
     /** The log serves its (validly signed) tree head of {@code treeSize}, older than the tree; -1 ends it. */

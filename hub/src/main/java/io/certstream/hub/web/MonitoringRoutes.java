@@ -32,7 +32,9 @@ public final class MonitoringRoutes {
 
     /**
      * {@code status} is {@code ok} when no log is stalled, {@code degraded} when some are (still 200: the other logs
-     * stream), {@code failing} (503) when every watched log is stalled.
+     * stream), {@code failing} (503) when every watched log is stalled, or when no log is watched at all (a hub
+     * started without network: the log list cannot be read; or a list and config that name no log), with the
+     * {@code reason}.
      */
     static JsonObject health(HubMetrics metrics, long stalledMillis, long now) {
         JsonArray stalled = new JsonArray();
@@ -45,7 +47,15 @@ public final class MonitoringRoutes {
         });
         int watched = metrics.logs().size();
         String status = stalled.isEmpty() ? "ok" : stalled.size() == watched ? "failing" : "degraded";
-        return new JsonObject()
+        JsonObject health = new JsonObject();
+        if (watched == 0) {
+            // Nothing streams: not "ok", whatever the cause.
+            String problem = metrics.logListProblem();
+            status = "failing";
+            health.put("reason", "no log is watched: " + (problem != null ? problem
+                    : "the log list names no log in logList.states and logs is empty"));
+        }
+        return health
                 .put("status", status)
                 .put("logs_watched", watched)
                 .put("logs_stalled", stalled.size())

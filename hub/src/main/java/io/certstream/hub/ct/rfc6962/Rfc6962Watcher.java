@@ -1,19 +1,20 @@
 package io.certstream.hub.ct.rfc6962;
 
+import io.certstream.hub.config.HubConfig.WatcherConfig;
 import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.LogWatcher;
 import io.certstream.hub.ct.PositionStore;
 import io.certstream.hub.ct.SignedTreeHead;
-import io.certstream.hub.config.HubConfig.WatcherConfig;
+import io.certstream.hub.ct.UpdateSink;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
-import io.certstream.hub.ct.UpdateSink;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
+import io.certstream.hub.ct.merkle.MerkleProofs;
 import java.util.logging.Logger;
 
 /**
@@ -60,6 +61,16 @@ public final class Rfc6962Watcher extends LogWatcher {
         if (config.verifyTreeHeads()) {
             monitor().check(head);
         }
+    }
+
+    /** A tree inside a larger head: the log's consistency proof between the two must verify. */
+    @Override
+    protected Future<Boolean> treeHasRoot(LogHttp http, long size, byte[] root, SignedTreeHead head) {
+        if (head.treeSize() == size) {
+            return super.treeHasRoot(http, size, root, head);
+        }
+        return client(http).getSthConsistency(size, head.treeSize()).map(proof ->
+                MerkleProofs.verifyConsistency(size, head.treeSize(), root, head.rootHash(), proof));
     }
 
     private TreeHeadMonitor monitor() {
