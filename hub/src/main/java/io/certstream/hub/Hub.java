@@ -16,6 +16,7 @@ import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.hub.plugin.PluginHost;
 import io.certstream.hub.publish.DeliveryLag;
+import io.certstream.hub.publish.ReplayBuffer;
 import io.certstream.hub.bridge.BridgeChannels;
 import io.certstream.hub.web.LivePage;
 import io.certstream.hub.publish.OverloadWarning;
@@ -64,7 +65,10 @@ public final class Hub extends VerticleBase {
         UpdatePublisher.registerCodec(vertx);
         BridgeChannels.registerCodec(vertx.eventBus());
         BridgeChannels bridgeChannels = new BridgeChannels(vertx.eventBus());
-        UpdatePublisher publisher = new UpdatePublisher(vertx, metrics, bridgeChannels);
+        HubConfig.StreamsConfig streams = config.server().streams();
+        ReplayBuffer replay = new ReplayBuffer(streams.replayMinutes() * 60_000L, streams.replayMaxMegabytes() * (1L << 20));
+        UpdatePublisher publisher = new UpdatePublisher(vertx, metrics, bridgeChannels, replay,
+                streams.dedupWindowMinutes(), streams.dedupMaxEntries());
         LogEntryDecoder decoder = new LogEntryDecoder();
 
         int instances = config.server().instances() > 0
@@ -91,7 +95,7 @@ public final class Hub extends VerticleBase {
                 .compose(id -> vertx.deployVerticle(() -> {
                     // Each instance measures its own event loop's backlog; its SockJS bridge shares the loop.
                     DeliveryLag backlog = new DeliveryLag(publisher, config.server().maxPendingMessages());
-                    return new WebVerticle(config.server(), metrics, backlog,
+                    return new WebVerticle(config.server(), metrics, backlog, replay,
                             router -> routes(router, bridgeChannels, backlog),
                             new AccessGate(access, limits, metrics.access(), tls));
                 }, new DeploymentOptions().setInstances(instances)))

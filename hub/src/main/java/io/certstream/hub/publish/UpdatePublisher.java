@@ -10,11 +10,23 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
+import io.certstream.hub.wire.Cursor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Puts decoded certificates on the event bus: the object for in-JVM plugins, the serialized text per channel. */
+/**
+ * Puts decoded certificates on the event bus: the object for in-JVM plugins, the serialized text per channel, and
+ * for the web front a {@link Published} on {@link #PUBLISHED}. Publication is where each message gets its cursor
+ * (written into its bytes once), is checked against the dedup window and is kept for replay; it runs under one
+ * lock, so cursors, the replay buffer and the bus deliveries share one order.
+ */
 public final class UpdatePublisher implements UpdateSink {
+    /** Local-only address of {@link Published} messages, read by the web verticles. Not part of the public API. */
+    public static final String PUBLISHED = "certstream.internal.published";
     /**
      * Vert.x copies a {@code Buffer} body for every local consumer (its default codec assumes consumers may write to
      * it); the stream texts are never written after serialization, so every consumer gets the same bytes.
@@ -27,16 +39,31 @@ public final class UpdatePublisher implements UpdateSink {
     private final UpdateSink next;
     /** Updates published so far; each web verticle compares it with what it has taken off the bus ({@link DeliveryLag}). */
     private final AtomicLong published = new AtomicLong();
+    private final DedupWindow dedup;
+    private final ReplayBuffer replay;
+    private final Map<String, Integer> logIds = new HashMap<>();
+    private long lastStamp;
 
+    /** Without replay, and dedup over 15 minutes (tests, benchmarks). */
     public UpdatePublisher(Vertx vertx, HubMetrics metrics) {
-        this(vertx, metrics, null);
+        this(vertx, metrics, null, new ReplayBuffer(0, 0), 15, 1_000_000);
     }
 
-    /** @param next also gets every update, after it is on the stream addresses (the bridge channels); may be null */
-    public UpdatePublisher(Vertx vertx, HubMetrics metrics, UpdateSink next) {
+    /**
+     * @param next   also gets every update, after it is on the stream addresses (the bridge channels); may be null
+     * @param replay where published messages are kept for resuming clients
+     */
+    public UpdatePublisher(Vertx vertx, HubMetrics metrics, UpdateSink next, ReplayBuffer replay,
+                           int dedupWindowMinutes, long dedupMaxEntries) {
         this.bus = vertx.eventBus();
         this.metrics = metrics;
         this.next = next;
+        this.replay = replay;
+        this.dedup = new DedupWindow(dedupWindowMinutes, dedupMaxEntries);
+    }
+
+    public ReplayBuffer replay() {
+        return replay;
     }
 
     /**
@@ -54,22 +81,44 @@ public final class UpdatePublisher implements UpdateSink {
         } catch (IllegalStateException alreadyRegistered) {
             // as above
         }
+        try {
+            vertx.eventBus().registerDefaultCodec(Published.class, new LocalCodec<>("certstream-published"));
+        } catch (IllegalStateException alreadyRegistered) {
+            // as above
+        }
     }
 
+    /** Called by every watcher, on its own context: the lock gives all of them one order. */
     @Override
-    public void publish(List<EncodedUpdate> updates) {
-        for (EncodedUpdate u : updates) {
+    public synchronized void publish(List<EncodedUpdate> updates) {
+        long now = System.currentTimeMillis();
+        List<EncodedUpdate> stamped = new ArrayList<>(updates.size());
+        for (EncodedUpdate plain : updates) {
+            // Strictly increasing even if the clock steps back or more than 65536 messages share a millisecond.
+            lastStamp = Math.max(Cursor.stamp(now, 0), lastStamp + 1);
+            Cursor cursor = new Cursor(lastStamp, logId(plain.update().source().url()), plain.update().certIndex());
+            String text = cursor.toString();
+            EncodedUpdate u = plain.withCursor(text);
+            boolean duplicate = !dedup.firstSeen(u.update().leaf().sha256(), now);
+            Published p = new Published(cursor, text, duplicate, u);
+            replay.append(p, now);
+            stamped.add(u);
             // Counted before it is on the bus, so a consumer never sees a message the count does not include.
             published.incrementAndGet();
             bus.publish(BusAddresses.UPDATES, u.update());
             bus.publish(BusAddresses.FULL, u.full(), SHARED);
             bus.publish(BusAddresses.LITE, u.lite(), SHARED);
             bus.publish(BusAddresses.DOMAINS_ONLY, u.domainsOnly(), SHARED);
+            bus.publish(PUBLISHED, p);
         }
         if (next != null) {
-            next.publish(updates);
+            next.publish(stamped);
         }
         metrics.published(updates.size());
+    }
+
+    private int logId(String url) {
+        return logIds.computeIfAbsent(url, Cursor::logId);
     }
 
     /** How many updates were published (each on every stream address) since this publisher was made. */
