@@ -17,6 +17,7 @@ import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.hub.plugin.PluginHost;
 import io.certstream.hub.publish.DeliveryLag;
 import io.certstream.hub.publish.ReplayBuffer;
+import io.certstream.hub.publish.ReplayFile;
 import io.certstream.hub.bridge.BridgeChannels;
 import io.certstream.hub.web.LivePage;
 import io.certstream.hub.publish.OverloadWarning;
@@ -47,6 +48,7 @@ public final class Hub extends VerticleBase {
     private final HubMetrics metrics;
     private final Consumer<Router> extraRoutes;
     private PositionStore positions;
+    private ReplayBuffer replay;
     private volatile LogDirectory directory;
 
     public Hub(HubConfig config, HubMetrics metrics) {
@@ -66,7 +68,7 @@ public final class Hub extends VerticleBase {
         BridgeChannels.registerCodec(vertx.eventBus());
         BridgeChannels bridgeChannels = new BridgeChannels(vertx.eventBus());
         HubConfig.StreamsConfig streams = config.server().streams();
-        ReplayBuffer replay = new ReplayBuffer(streams.replayMinutes() * 60_000L, streams.replayMaxMegabytes() * (1L << 20));
+        replay = new ReplayBuffer(streams.replayMinutes() * 60_000L, streams.replayMaxMegabytes() * (1L << 20));
         UpdatePublisher publisher = new UpdatePublisher(vertx, metrics, bridgeChannels, replay,
                 streams.dedupWindowMinutes(), streams.dedupMaxEntries());
         LogEntryDecoder decoder = new LogEntryDecoder();
@@ -91,7 +93,12 @@ public final class Hub extends VerticleBase {
 
         // Plugins first: a bad plugin config stops the hub before it opens its port or reads any log,
         // and every plugin is listening before the first certificate is published.
-        return vertx.deployVerticle(new PluginHost(config, metrics))
+        // What the previous run saved for replay is back before any client can ask for it.
+        return vertx.executeBlocking(() -> {
+                    new ReplayFile(Path.of(config.stateDir())).load(replay, System.currentTimeMillis());
+                    return null;
+                })
+                .compose(v -> vertx.deployVerticle(new PluginHost(config, metrics)))
                 .compose(id -> vertx.deployVerticle(() -> {
                     // Each instance measures its own event loop's backlog; its SockJS bridge shares the loop.
                     DeliveryLag backlog = new DeliveryLag(publisher, config.server().maxPendingMessages());
@@ -121,8 +128,13 @@ public final class Hub extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        // Watchers are children of this deployment and stop first; what they reached is saved for the next run.
-        return positions == null ? Future.succeededFuture() : positions.close();
+        // Watchers are children of this deployment and stop first; what they reached is saved for the next run,
+        // and so is what was published, for clients that resume after the restart.
+        Future<?> saved = replay == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+            new ReplayFile(Path.of(config.stateDir())).save(replay);
+            return null;
+        });
+        return saved.compose(v -> positions == null ? Future.succeededFuture() : positions.close());
     }
 
     private void routes(Router router, BridgeChannels bridgeChannels, DeliveryLag backlog) {

@@ -26,7 +26,7 @@ public final class ReplayBuffer {
         this.replayMillis = replayMillis;
         this.maxBytes = maxBytes;
         // What was published before this hub started is not kept: a cursor from then resumes with a gap notice.
-        this.newestDropped = new Cursor(Cursor.stamp(System.currentTimeMillis(), 0), 0, -1);
+        this.newestDropped = new Cursor(Cursor.stamp(System.currentTimeMillis(), 0), 0, 0);
     }
 
     /** What a resume from a cursor finds: the entries after it (at most a page), and whether some were lost. */
@@ -77,6 +77,33 @@ public final class ReplayBuffer {
             out.add(at(from + i));
         }
         return new Page(out, gap, from + n < size);
+    }
+
+    /** Everything kept, oldest first, and the newest cursor dropped before it (for {@link ReplayFile}). */
+    synchronized List<Published> snapshot() {
+        List<Published> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add(at(i));
+        }
+        return out;
+    }
+
+    synchronized Cursor newestDropped() {
+        return newestDropped;
+    }
+
+    /**
+     * Puts back what a previous run saved at its orderly stop, before anything is published: the buffer then covers
+     * the time the hub was down too (nothing was published meanwhile), and {@code newestDropped} is the saved run's.
+     */
+    synchronized void restore(List<Published> entries, Cursor droppedBefore, long nowMillis) {
+        if (size > 0) {
+            throw new IllegalStateException("restore before the first publication");
+        }
+        newestDropped = droppedBefore;
+        for (Published p : entries) {
+            append(p, nowMillis);
+        }
     }
 
     /** The newest entry's cursor, or null when empty. */

@@ -92,6 +92,10 @@ public final class UpdatePublisher implements UpdateSink {
     @Override
     public synchronized void publish(List<EncodedUpdate> updates) {
         long now = System.currentTimeMillis();
+        if (lastStamp == 0 && replay.newest() != null) {
+            // Restored from the previous run: continue after its cursors even if the clock went back.
+            lastStamp = replay.newest().stamp();
+        }
         List<EncodedUpdate> stamped = new ArrayList<>(updates.size());
         for (EncodedUpdate plain : updates) {
             // Strictly increasing even if the clock steps back or more than 65536 messages share a millisecond.
@@ -100,7 +104,7 @@ public final class UpdatePublisher implements UpdateSink {
             String text = cursor.toString();
             EncodedUpdate u = plain.withCursor(text);
             boolean duplicate = !dedup.firstSeen(u.update().leaf().sha256(), now);
-            Published p = new Published(cursor, text, duplicate, u);
+            Published p = Published.of(cursor, text, duplicate, u);
             replay.append(p, now);
             stamped.add(u);
             // Counted before it is on the bus, so a consumer never sees a message the count does not include.

@@ -118,7 +118,7 @@ final class Audience {
 
     private void deliverByDomain(Published p, SharedFrames frames, boolean[] shed, long now) {
         List<Group> matched = null;
-        for (String domain : p.update().update().leaf().allDomains()) {
+        for (String domain : p.facts().domains()) {
             for (String name = StreamFilter.normalizedCertName(domain); name != null; name = StreamFilter.parent(name)) {
                 List<Group> found = byDomain.get(name);
                 if (found == null) {

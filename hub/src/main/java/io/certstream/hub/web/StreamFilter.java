@@ -1,10 +1,8 @@
 package io.certstream.hub.web;
 
 import io.certstream.hub.publish.Published;
-import io.certstream.model.CertificateUpdate;
 import io.certstream.model.UpdateType;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -41,7 +39,7 @@ record StreamFilter(Set<String> domains, String match, UpdateType type, String l
         if (domains.isEmpty()) {
             return true;
         }
-        for (String domain : p.update().update().leaf().allDomains()) {
+        for (String domain : p.facts().domains()) {
             for (String suffix = normalizedCertName(domain); suffix != null; suffix = parent(suffix)) {
                 if (domains.contains(suffix)) {
                     return true;
@@ -53,19 +51,18 @@ record StreamFilter(Set<String> domains, String match, UpdateType type, String l
 
     /** Everything but {@code domains}: what is left to check once the domain index has found this filter. */
     boolean testExceptDomains(Published p, Pattern compiled) {
-        CertificateUpdate u = p.update().update();
+        Published.Facts f = p.facts();
         if (dedup && p.duplicate()) {
             return false;
         }
-        if (type != null && u.updateType() != type) {
+        if (type != null && f.type() != type) {
             return false;
         }
-        if (log != null && !contains(u.source().name(), log) && !contains(u.source().url(), log)) {
+        if (log != null && !contains(f.logName(), log) && !contains(f.logUrl(), log)) {
             return false;
         }
         if (compiled != null) {
-            List<String> all = u.leaf().allDomains();
-            for (String d : all) {
+            for (String d : f.domains()) {
                 if (compiled.matcher(d).find()) {
                     return true;
                 }

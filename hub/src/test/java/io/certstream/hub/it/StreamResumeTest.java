@@ -92,6 +92,31 @@ class StreamResumeTest {
     }
 
     @Test
+    void resumesAcrossAnOrderlyHubRestartWithinReplayMinutes() throws Exception {
+        int port = RunningHub.freePort();
+        String stateDir = java.nio.file.Files.createTempDirectory("certstream-state").toString();
+        JsonObject config = new JsonObject().put("server", new JsonObject().put("port", port)).put("stateDir", stateDir)
+                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", 0)));
+        hub = await(RunningHub.start(vertx, config));
+        StreamRecorder before = connect("/");
+        await(log.append(20));
+        before.await(m -> updates(m) >= 20, WAIT);
+        String fifth = before.messages("certificate_update").get(4).getString("cursor");
+        await(hub.stop());
+
+        hub = await(RunningHub.start(vertx, config));
+        await(log.append(10));
+        Async.waitFor(WAIT, "the restarted hub published the 10 new entries", () -> hub.metrics().published() >= 10);
+        StreamRecorder after = connect("/?since=" + fifth);
+        after.await(m -> updates(m) >= 25, WAIT);
+        assertEquals(LongStream.range(5, 30).boxed().toList(), indexes(after),
+                "15 saved at the stop and replayed from the state folder, then 10 published after the restart");
+        assertEquals(0, after.messages("gap").size());
+        String newest = after.messages("certificate_update").get(24).getString("cursor");
+        assertTrue(newest.compareTo(fifth) > 0, "cursors keep increasing across the restart");
+    }
+
+    @Test
     void aCursorOlderThanTheBufferGetsAGapNoticeThenTheOldestKept() throws Exception {
         startHub(log);
         await(log.append(10));
