@@ -142,8 +142,9 @@ public final class Hub extends VerticleBase {
             // One bridge per web verticle instance (its consumers live on that instance's event loop).
             router.route(SockJsBridge.PATH + "/*").subRouter(new SockJsBridge(vertx, bridgeChannels, metrics, backlog,
                     config.server().clientQueueBytes(), config.server().slowClientSeconds() * 1000L).router());
-            LivePage.mount(router);
         }
+        // The /live page reads /sse, not the bridge.
+        LivePage.mount(router);
         // /metrics and /health go through the extra-routes hook, so WebVerticle itself stays about streams.
         MonitoringRoutes.mount(router, metrics, config.watcher().stalledSeconds() * 1000L);
         extraRoutes.accept(router);
