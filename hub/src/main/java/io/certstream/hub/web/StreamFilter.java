@@ -63,13 +63,79 @@ record StreamFilter(Set<String> domains, String match, UpdateType type, String l
         }
         if (compiled != null) {
             for (String d : f.domains()) {
-                if (compiled.matcher(d).find()) {
+                if (find(compiled, d)) {
                     return true;
                 }
             }
             return false;
         }
         return true;
+    }
+
+    /** Most characters one regex may read in one domain: a catastrophically backtracking regex gives up, not the loop. */
+    static final int REGEX_BUDGET = 100_000;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StreamFilter.class.getName());
+    private static volatile boolean warnedBudget;
+
+    /**
+     * {@code match=} runs on the event loop, on every certificate: a client's regex that backtracks exponentially
+     * must not stall everyone. The domain is handed to the regex through a {@link CharSequence} that counts the
+     * characters read and stops the match beyond {@link #REGEX_BUDGET} (a normal regex reads a domain a few times).
+     */
+    static boolean find(Pattern regex, String domain) {
+        try {
+            return regex.matcher(new Budgeted(domain)).find();
+        } catch (Budgeted.Exhausted e) {
+            if (!warnedBudget) {
+                warnedBudget = true;
+                LOG.warning("match=" + regex.pattern() + " read more than " + REGEX_BUDGET + " characters of \"" + domain
+                        + "\" and was stopped (counted as no match); such regexes cost every client CPU");
+            }
+            return false;
+        }
+    }
+
+    private static final class Budgeted implements CharSequence {
+        static final class Exhausted extends RuntimeException {
+            Exhausted() {
+                super(null, null, false, false);
+            }
+        }
+
+        private final String text;
+        private final int[] budget;
+
+        Budgeted(String text) {
+            this(text, new int[] {REGEX_BUDGET});
+        }
+
+        private Budgeted(String text, int[] budget) {
+            this.text = text;
+            this.budget = budget;
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--budget[0] < 0) {
+                throw new Exhausted();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new Budgeted(text.substring(start, end), budget);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     /** The compiled {@link #match}, or null. Compiled by the caller once per group (the record compares the text). */
