@@ -4,6 +4,7 @@ import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.ExternalTools;
+import io.certstream.hub.testing.RawWebSocket;
 import io.certstream.hub.testing.RunningHub;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -63,6 +64,22 @@ class CompressionTest {
         JsonObject r = measure(false, "/domains-only");
         assertEquals("", r.getJsonObject("deflate").getString("extensions"));
         assertEquals(r.getJsonObject("plain").getLong("wireBytes"), r.getJsonObject("deflate").getLong("wireBytes"));
+    }
+
+    @Test
+    void reservedBitsFromAClientThatNegotiatedNothingAreIgnoredWhileCompressionIsOnOffer() throws Exception {
+        RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("server", new JsonObject().put("heartbeatSeconds", 1))
+                .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", 0)))));
+        // Netty accepts RSV bits once the server offers an extension, whether or not this client took it (a
+        // hub without compression closes with 1002, see BadInputTest): the frame is ignored like any client text.
+        try (RawWebSocket ws = RawWebSocket.connect(hub.port(), "/", 0)) {
+            ws.sendFrame(0xF1, new byte[4], true);
+            RawWebSocket.Frame next = ws.readFrame();
+            assertEquals(0x1, next.opcode(), "still receives messages (a heartbeat within a second)");
+            next = ws.readFrame();
+            assertEquals(0x1, next.opcode(), "and the next one");
+        }
     }
 
     private JsonObject measure(boolean compression, String path) throws Exception {
