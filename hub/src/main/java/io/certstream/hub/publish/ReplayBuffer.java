@@ -33,10 +33,13 @@ public final class ReplayBuffer {
     public record Page(List<Published> entries, Gap gap, boolean more) {
     }
 
-    /** Messages after {@code since} that are no longer kept; {@code oldest} is the first that is. */
-    public record Gap(Cursor since, Cursor oldest) {
+    /**
+     * Messages after {@code since} that are no longer kept; {@code oldest} is the first that is, or null when
+     * nothing is kept yet (then {@code lostUpTo}, the newest message dropped or the hub's start, ends the gap).
+     */
+    public record Gap(Cursor since, Cursor oldest, Cursor lostUpTo) {
         public double missingSeconds() {
-            return Math.max(0, oldest.millis() - since.millis()) / 1000.0;
+            return Math.max(0, (oldest != null ? oldest : lostUpTo).millis() - since.millis()) / 1000.0;
         }
     }
 
@@ -68,8 +71,8 @@ public final class ReplayBuffer {
     public synchronized Page after(Cursor since, int max) {
         int from = firstAfter(since);
         Gap gap = null;
-        if (from == 0 && size > 0 && newestDropped != null && since.compareTo(newestDropped) < 0) {
-            gap = new Gap(since, at(0).cursor());
+        if (from == 0 && newestDropped != null && since.compareTo(newestDropped) < 0) {
+            gap = new Gap(since, size > 0 ? at(0).cursor() : null, newestDropped);
         }
         int n = Math.min(max, size - from);
         List<Published> out = new ArrayList<>(Math.max(n, 0));

@@ -42,7 +42,8 @@ final class Replay {
         ReplayBuffer.Page page = buffer.after(after, PAGE);
         if (first && page.gap() != null) {
             ReplayBuffer.Gap gap = page.gap();
-            subscriber.writeNotice(WireFormat.gap(gap.since().toString(), gap.oldest().toString(), gap.missingSeconds()));
+            subscriber.writeNotice(WireFormat.gap(gap.since().toString(),
+                    gap.oldest() == null ? null : gap.oldest().toString(), gap.missingSeconds()));
         }
         first = false;
         for (Published p : page.entries()) {

@@ -156,6 +156,7 @@ public final class WireFormat {
             g.writeStartObject();
             g.writeStringField("message_type", "gap");
             g.writeStringField("since", since);
+            // null: nothing kept yet (a hub that has just started after a crash); what comes next is live.
             g.writeStringField("oldest", oldestKept);
             g.writeNumberField("missing_seconds", Math.round(missingSeconds * 1000) / 1000.0);
             g.writeStringField("message", "messages published between the two cursors are no longer kept by the hub"
