@@ -26,9 +26,10 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * The CertStream web front: websockets at {@code /}, {@code /full-stream} and {@code /domains-only} fed from the
- * bus, plus {@code example.json}, {@code latest.json} and {@code /stats}. Several instances share the port (Vert.x
- * spreads connections across them), each writing the bus's already-serialized buffers to its own clients.
+ * The CertStream web front: websockets at {@code /}, {@code /full-stream} and {@code /domains-only} and server-sent
+ * events at {@code /sse}, with their query filters and resume (docs/streams.md), fed from the bus, plus
+ * {@code example.json}, {@code latest.json} and {@code /stats}. Several instances share the port (Vert.x spreads
+ * connections across them), each writing the bus's already-serialized buffers to its own clients.
  */
 public final class WebVerticle extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(WebVerticle.class.getName());
