@@ -8,7 +8,8 @@ package io.certstream.hub.publish;
  *
  * <p>Memory is bounded: keys live in one open-addressing table of longs per minute (8 bytes a slot, at most half
  * full), a minute's table is dropped as it leaves the window, and when {@code maxEntries} keys are held the oldest
- * minute goes early (the window shrinks, never the memory grows): at most about {@code 16 * maxEntries} bytes.
+ * minute goes early (the window shrinks, never the memory grows): 16 bytes a key, up to 32 just after a table
+ * grows, so at most about {@code 32 * maxEntries} bytes.
  * Called under the publisher's lock.
  */
 final class DedupWindow {
