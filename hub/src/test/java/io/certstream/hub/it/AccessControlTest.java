@@ -98,6 +98,28 @@ class AccessControlTest {
     }
 
     @Test
+    void sseStreamsNeedATokenAndCountWithTheWebsockets() throws Exception {
+        RunningHub hub = hub(new JsonObject().put("maxConnectionsPerIp", 2).put("tokens", new JsonArray().add(TOKEN)));
+        RawHttp anonymous = RawHttp.get(hub.port(), "/sse?stream=lite");
+        assertEquals(401, anonymous.status, anonymous.body);
+        RawHttp sse = RawHttp.get(hub.port(), "/sse?stream=lite&token=" + TOKEN);
+        open.add(sse);
+        assertEquals(200, sse.status);
+        assertTrue(sse.headers.get("content-type").startsWith("text/event-stream"), sse.headers.toString());
+        assertEquals(101, upgrade(hub, "/", "Authorization: Bearer " + TOKEN).status);
+        RawHttp third = RawHttp.get(hub.port(), "/sse?stream=domains-only", "Authorization: Bearer " + TOKEN);
+        assertEquals(429, third.status, "an SSE stream and a websocket already hold this address's two places");
+        assertEquals("max_connections_per_ip", new JsonObject(third.body).getString("reason"));
+        assertEquals(2, access(hub).getLong("connections"));
+        JsonObject refused = access(hub).getJsonObject("refused");
+        assertEquals(1, refused.getLong("unauthorized"));
+        assertEquals(1, refused.getLong("max_connections_per_ip"));
+
+        sse.close();
+        Async.waitFor(Duration.ofSeconds(5), "the closed SSE stream to be released", () -> access(hub).getLong("connections") == 1);
+    }
+
+    @Test
     void withoutTrustForwardedForTheHeaderIsIgnored() throws Exception {
         RunningHub hub = hub(new JsonObject().put("maxConnectionsPerIp", 1));
         assertEquals(101, upgrade(hub, "/").status);

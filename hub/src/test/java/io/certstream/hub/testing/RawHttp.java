@@ -65,8 +65,8 @@ public final class RawHttp implements AutoCloseable {
                 headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
             }
         }
-        if (status == 101) {
-            return new RawHttp(socket, status, headers, "");
+        if (status == 101 || headers.getOrDefault("content-type", "").startsWith("text/event-stream")) {
+            return new RawHttp(socket, status, headers, ""); // a stream: left open for the caller to read or close
         }
         String body = "";
         String length = headers.get("content-length");
