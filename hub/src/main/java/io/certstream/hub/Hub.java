@@ -1,6 +1,13 @@
 package io.certstream.hub;
 
+import io.certstream.hub.cluster.ClusterBus;
+import io.certstream.hub.cluster.ClusterNode;
+import io.certstream.hub.cluster.ClusterView;
+import io.certstream.hub.cluster.OwnedWatcher;
+import io.certstream.hub.cluster.SharedPositions;
+import io.certstream.hub.config.ConfigException;
 import io.certstream.hub.config.HubConfig;
+import io.certstream.hub.ct.UpdateSink;
 import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogDirectory;
 import io.certstream.hub.ct.PositionStore;
@@ -27,6 +34,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.ext.web.Router;
 
 import java.nio.file.Path;
@@ -60,14 +68,22 @@ public final class Hub extends VerticleBase {
         UpdatePublisher.registerCodec(vertx);
         BridgeChannels.registerCodec(vertx.eventBus());
         BridgeChannels bridgeChannels = new BridgeChannels(vertx.eventBus());
-        UpdatePublisher publisher = new UpdatePublisher(vertx, metrics, bridgeChannels);
+        ClusterNode node = config.cluster().enabled() ? ClusterNode.of(vertx, config.cluster()) : null;
+        ClusterBus clusterBus = node == null ? null : new ClusterBus(vertx, node);
+        // On a cluster node what the watchers here decode also goes, once per node, to the other nodes' clients.
+        UpdateSink next = node == null ? bridgeChannels : updates -> {
+            bridgeChannels.publish(updates);
+            clusterBus.publish(updates);
+        };
+        UpdatePublisher publisher = new UpdatePublisher(vertx, metrics, next);
         LogEntryDecoder decoder = new LogEntryDecoder();
 
         int instances = config.server().instances() > 0
                 ? config.server().instances()
                 : Runtime.getRuntime().availableProcessors();
-        vertx.setPeriodic(config.server().heartbeatSeconds() * 1000L, t -> vertx.eventBus()
-                .publish(BusAddresses.HEARTBEAT, WireFormat.heartbeat(System.currentTimeMillis() / 1000)));
+        // Local only: on a cluster every node beats for its own clients.
+        vertx.setPeriodic(config.server().heartbeatSeconds() * 1000L, t -> vertx.eventBus().publish(BusAddresses.HEARTBEAT,
+                WireFormat.heartbeat(System.currentTimeMillis() / 1000), new DeliveryOptions().setLocalOnly(true)));
         OverloadWarning overload = new OverloadWarning(metrics, config.server().maxPendingMessages());
         vertx.setPeriodic(1000, t -> {
             metrics.sample();
@@ -90,7 +106,37 @@ public final class Hub extends VerticleBase {
                         config.watcher().positionSaveSeconds() * 1000L))
                 .compose(store -> {
                     positions = store;
-                    directory = new LogDirectory(config, metrics, log -> watcherFor(log, decoder, publisher));
+                    if (node == null) {
+                        directory = new LogDirectory(config, metrics, log -> watcherFor(log, decoder, publisher));
+                        return vertx.deployVerticle(directory);
+                    }
+                    return startClustered(node, clusterBus, decoder, publisher, bridgeChannels);
+                });
+    }
+
+    /**
+     * A cluster node (docs/cluster.md): receives the other nodes' certificates, watches only the logs the cluster
+     * gives it, from the shared positions, and reassigns the logs whenever the members change.
+     */
+    private Future<String> startClustered(ClusterNode node, ClusterBus clusterBus, LogEntryDecoder decoder,
+                                          UpdatePublisher publisher, BridgeChannels bridgeChannels) {
+        java.util.Optional<String> duplicate = node.duplicateName();
+        if (duplicate.isPresent()) {
+            return Future.failedFuture(new ConfigException("cluster.nodeName \"" + node.name() + "\" is already used by the member at "
+                    + duplicate.get() + ": give every node its own name"));
+        }
+        return clusterBus.receive(node, publisher, bridgeChannels, metrics)
+                .compose(v -> SharedPositions.open(vertx, node, positions))
+                .compose(shared -> {
+                    ClusterView view = new ClusterView(node, shared, clusterBus);
+                    view.bind(metrics.prometheus().registry());
+                    metrics.cluster(view);
+                    directory = new LogDirectory(config, metrics, log -> watchable(log)
+                            ? Optional.of(new OwnedWatcher(log.url(), shared, () -> watcherFor(log, decoder, publisher).orElseThrow()))
+                            : Optional.empty(), node);
+                    node.onMembersChanged(() -> directory.reassign());
+                    java.util.logging.Logger.getLogger(Hub.class.getName()).info(() -> "Cluster: node " + node.name()
+                            + " is up; members " + node.memberNames());
                     return vertx.deployVerticle(directory);
                 });
     }
@@ -120,6 +166,10 @@ public final class Hub extends VerticleBase {
 
     private LogMetrics logMetrics(CtLog log) {
         return metrics.log(log.name(), log.url(), log.kind());
+    }
+
+    private static boolean watchable(CtLog log) {
+        return LogSource.RFC6962.equals(log.kind()) || LogSource.TILED.equals(log.kind());
     }
 
     private Optional<Deployable> watcherFor(CtLog log, LogEntryDecoder decoder, UpdatePublisher publisher) {

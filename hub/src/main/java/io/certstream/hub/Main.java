@@ -9,6 +9,9 @@ import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.certstream.hub.cluster.ClusterSetup;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
@@ -23,12 +26,15 @@ import java.util.logging.Logger;
 /** {@code java -jar certstream-hub.jar [--config FILE] [--demo]}: loads the configuration and runs the hub. */
 public final class Main {
     private static final String USAGE = """
-            Usage: java -jar hub/target/certstream-hub.jar [--config FILE] [--demo]
+            Usage: java -jar hub/target/certstream-hub.jar [--config FILE] [--demo] [--demo-log] [--cluster-node N]
 
-              --config FILE  JSON configuration to use on top of the defaults (see config/hub.json and README.md)
-              --demo         run offline against two simulated CT logs on 127.0.0.1 (one RFC 6962, one tiled)
-                             instead of the real CT logs
-              --help         show this help
+              --config FILE     JSON configuration to use on top of the defaults (see config/hub.json and README.md)
+              --demo            run offline against two simulated CT logs on 127.0.0.1 (one RFC 6962, one tiled)
+                                instead of the real CT logs
+              --demo-log        run only the demo's simulated CT logs, on 127.0.0.1:8090, for a demo cluster
+              --cluster-node N  with --demo: run node N (1..3) of a three-node demo cluster on this machine,
+                                following the logs of --demo-log: port 808N, cluster port 570N (docs/cluster.md)
+              --help            show this help
 
             Plugins: jars in the plugins directory (pluginDir, default ./plugins) are loaded at start-up;
             configure instances under "plugins" (see config/plugins/README.md).
@@ -43,6 +49,8 @@ public final class Main {
         OneLineLogFormat.install();
         Path configFile = null;
         boolean demo = false;
+        boolean demoLog = false;
+        int clusterNode = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> {
@@ -52,6 +60,13 @@ public final class Main {
                     configFile = Path.of(args[++i]);
                 }
                 case "--demo" -> demo = true;
+                case "--demo-log" -> demoLog = true;
+                case "--cluster-node" -> {
+                    if (i + 1 >= args.length || !args[i + 1].matches("[1-3]")) {
+                        fail("--cluster-node needs a node number, 1, 2 or 3\n\n" + USAGE);
+                    }
+                    clusterNode = Integer.parseInt(args[++i]);
+                }
                 case "--help", "-h" -> {
                     System.out.print(USAGE);
                     return;
@@ -59,23 +74,68 @@ public final class Main {
                 default -> fail("unknown argument: " + args[i] + "\n\n" + USAGE);
             }
         }
+        if (clusterNode > 0 && !demo) {
+            fail("--cluster-node is for the demo cluster: use it with --demo (a real cluster is configured under \"cluster\", see docs/cluster.md)");
+        }
+        if (demoLog) {
+            DemoCluster.runLogs();
+            return;
+        }
         Path file = configFile;
+        // --cluster-node: the node's ports, name and members, and the shared simulated logs instead of its own.
+        JsonObject nodeOverrides = clusterNode > 0 ? DemoCluster.node(clusterNode) : new JsonObject();
+        boolean ownDemoLog = demo && clusterNode == 0;
+        HubConfig checked = null;
         try {
             // Validate before starting anything, so a bad value stops the hub with a clear message.
-            ConfigLoader.load(file, System.getenv());
+            checked = ConfigLoader.load(file, System.getenv(), nodeOverrides, "--cluster-node");
         } catch (ConfigException e) {
             fail("configuration error: " + e.getMessage());
         }
 
         // Vert.x's own meters (HTTP, event bus, pools) land in the registry that /metrics serves.
         PrometheusMetrics prometheus = new PrometheusMetrics();
-        Vertx vertx = Vertx.builder()
+        VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                 // Not the event bus: Vert.x would look up a meter per address for every message each consumer gets
                 // (a few per cent of the hub's CPU during catch-up); the hub counts what it publishes and drops itself.
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-                        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
-                .withMetrics(new MicrometerMetricsFactory(prometheus.registry()))
-                .build();
+                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
+        VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus.registry()));
+        Future<Vertx> started;
+        if (checked.cluster().enabled()) {
+            started = startClustered(builder, options, checked.cluster());
+        } else {
+            started = Future.succeededFuture(builder.build());
+        }
+        started.onFailure(e -> fail(e instanceof ConfigException ? "configuration error: " + e.getMessage() : e.getMessage()))
+                .onSuccess(vertx -> run(vertx, prometheus, file, nodeOverrides, ownDemoLog));
+    }
+
+    /** Joins (or forms) the cluster: Vert.x clustered with Hazelcast, as configured under "cluster". */
+    private static Future<Vertx> startClustered(VertxBuilder builder, VertxOptions options, HubConfig.ClusterConfig cluster) {
+        com.hazelcast.config.Config hazelcast;
+        try {
+            hazelcast = ClusterSetup.hazelcastConfig(cluster);
+        } catch (ConfigException e) {
+            return Future.failedFuture(e);
+        }
+        Logger.getLogger(Main.class.getName()).info(() -> "Cluster: starting node " + cluster.name() + " on "
+                + cluster.host() + ":" + cluster.port() + ", members " + cluster.members());
+        options.getEventBusOptions().setHost(cluster.host().equals("0.0.0.0") ? null : cluster.host()).setPort(0);
+        return builder.withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered()
+                .recover(e -> Future.failedFuture(new ConfigException("cannot join the cluster as " + cluster.name()
+                        + " on " + cluster.host() + ":" + cluster.port() + ": " + rootMessage(e)
+                        + " (is cluster.port in use by another program or node? is cluster.host an address of this machine?)")));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
+    }
+
+    private static void run(Vertx vertx, PrometheusMetrics prometheus, Path file, JsonObject nodeOverrides, boolean demo) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Straight to stderr: java.util.logging resets its handlers in a shutdown hook of its own, so log
             // records made from here may never be printed.
@@ -89,11 +149,11 @@ public final class Main {
             }
         }, "certstream-shutdown"));
 
-        Future<JsonObject> overrides = demo ? startDemoLog(vertx) : Future.succeededFuture(new JsonObject());
+        Future<JsonObject> overrides = demo ? startDemoLog(vertx) : Future.succeededFuture(nodeOverrides);
         HubMetrics metrics = new HubMetrics(prometheus);
         overrides
                 .compose(o -> {
-                    HubConfig config = ConfigLoader.load(file, System.getenv(), o, "--demo");
+                    HubConfig config = ConfigLoader.load(file, System.getenv(), o, demo ? "--demo" : "--cluster-node");
                     return vertx.deployVerticle(new Hub(config, metrics)).map(config);
                 })
                 .onSuccess(Main::banner)

@@ -20,7 +20,12 @@ public final class UpdatePublisher implements UpdateSink {
      * it); the stream texts are never written after serialization, so every consumer gets the same bytes.
      */
     private static final String SHARED_BUFFER_CODEC = "certstream-shared-buffer";
-    private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(SHARED_BUFFER_CODEC);
+    /**
+     * Local only: in a cluster every node has its own web verticles and plugins, and the texts reach other nodes once
+     * per node through {@code cluster.ClusterBus}, never per consumer. Costs nothing on a single hub.
+     */
+    private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(SHARED_BUFFER_CODEC).setLocalOnly(true);
+    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
     private final EventBus bus;
     private final HubMetrics metrics;
     /** Where each update goes next (the bridge channels), after the stream addresses; may be null. */
@@ -61,7 +66,7 @@ public final class UpdatePublisher implements UpdateSink {
         for (EncodedUpdate u : updates) {
             // Counted before it is on the bus, so a consumer never sees a message the count does not include.
             published.incrementAndGet();
-            bus.publish(BusAddresses.UPDATES, u.update());
+            bus.publish(BusAddresses.UPDATES, u.update(), LOCAL);
             bus.publish(BusAddresses.FULL, u.full(), SHARED);
             bus.publish(BusAddresses.LITE, u.lite(), SHARED);
             bus.publish(BusAddresses.DOMAINS_ONLY, u.domainsOnly(), SHARED);
@@ -70,6 +75,22 @@ public final class UpdatePublisher implements UpdateSink {
             next.publish(updates);
         }
         metrics.published(updates.size());
+    }
+
+    /**
+     * Certificates decoded on another cluster node: their texts go to this node's websocket clients. The objects for
+     * plugins stay on the node that decoded them (its plugins handle them, once per cluster).
+     */
+    public void publishForwarded(Buffer full, Buffer lite, Buffer domainsOnly) {
+        published.incrementAndGet();
+        bus.publish(BusAddresses.FULL, full, SHARED);
+        bus.publish(BusAddresses.LITE, lite, SHARED);
+        bus.publish(BusAddresses.DOMAINS_ONLY, domainsOnly, SHARED);
+    }
+
+    /** Counts {@code count} certificates that arrived from another cluster node (certificates/s in /stats). */
+    public void countForwarded(int count) {
+        metrics.published(count);
     }
 
     /** How many updates were published (each on every stream address) since this publisher was made. */

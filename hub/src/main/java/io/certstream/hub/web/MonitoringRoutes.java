@@ -1,5 +1,6 @@
 package io.certstream.hub.web;
 
+import io.certstream.hub.metrics.ClusterStats;
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.hub.metrics.LogMetrics;
 import io.vertx.core.http.HttpHeaders;
@@ -45,7 +46,16 @@ public final class MonitoringRoutes {
         });
         int watched = metrics.logs().size();
         String status = stalled.isEmpty() ? "ok" : stalled.size() == watched ? "failing" : "degraded";
-        return new JsonObject()
+        JsonObject health = new JsonObject();
+        ClusterStats cluster = metrics.cluster();
+        if (cluster != null) {
+            // A log nobody in the cluster watches is as bad as a stalled one (docs/cluster.md).
+            java.util.Set<String> unowned = cluster.unowned();
+            status = !unowned.isEmpty() && status.equals("ok") ? "degraded" : status;
+            health.put("cluster", new JsonObject().put("node", cluster.node()).put("owners", cluster.owners())
+                    .put("unowned", new JsonArray(java.util.List.copyOf(unowned))));
+        }
+        return health
                 .put("status", status)
                 .put("logs_watched", watched)
                 .put("logs_stalled", stalled.size())

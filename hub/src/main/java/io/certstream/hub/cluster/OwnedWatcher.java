@@ -1,0 +1,35 @@
+package io.certstream.hub.cluster;
+
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+import java.util.function.Supplier;
+
+/**
+ * A log's watcher on the cluster node that owns the log: first takes the cluster's position for the log, then
+ * deploys the watcher (made only then, so it starts from that position) as its child. Undeploying it stops the
+ * watcher and tells the shared positions this node no longer writes the log's position.
+ */
+public final class OwnedWatcher extends VerticleBase {
+    private final String url;
+    private final SharedPositions positions;
+    private final Supplier<Deployable> watcher;
+
+    public OwnedWatcher(String url, SharedPositions positions, Supplier<Deployable> watcher) {
+        this.url = url;
+        this.positions = positions;
+        this.watcher = watcher;
+    }
+
+    @Override
+    public Future<?> start() {
+        return positions.resume(url).compose(v -> vertx.deployVerticle(watcher.get()));
+    }
+
+    @Override
+    public Future<?> stop() {
+        positions.released(url);
+        return Future.succeededFuture();
+    }
+}
