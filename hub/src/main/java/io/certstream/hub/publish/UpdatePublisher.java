@@ -30,6 +30,8 @@ public final class UpdatePublisher implements UpdateSink {
     private final HubMetrics metrics;
     /** Where each update goes next (the bridge channels), after the stream addresses; may be null. */
     private final UpdateSink next;
+    /** A cluster node: plugins get their own copy of the texts decoded here (see {@link #decodedHere}). */
+    private final boolean clustered;
     /** Updates published so far; each web verticle compares it with what it has taken off the bus ({@link DeliveryLag}). */
     private final AtomicLong published = new AtomicLong();
 
@@ -42,6 +44,7 @@ public final class UpdatePublisher implements UpdateSink {
         this.bus = vertx.eventBus();
         this.metrics = metrics;
         this.next = next;
+        this.clustered = vertx.isClustered();
     }
 
     /**
@@ -70,11 +73,29 @@ public final class UpdatePublisher implements UpdateSink {
             bus.publish(BusAddresses.FULL, u.full(), SHARED);
             bus.publish(BusAddresses.LITE, u.lite(), SHARED);
             bus.publish(BusAddresses.DOMAINS_ONLY, u.domainsOnly(), SHARED);
+            if (clustered) {
+                bus.publish(decodedHere(BusAddresses.FULL), u.full(), SHARED);
+                bus.publish(decodedHere(BusAddresses.LITE), u.lite(), SHARED);
+                bus.publish(decodedHere(BusAddresses.DOMAINS_ONLY), u.domainsOnly(), SHARED);
+            }
         }
         if (next != null) {
             next.publish(updates);
         }
         metrics.published(updates.size());
+    }
+
+    /**
+     * Where a cluster node's plugins take a stream from: the stream addresses also carry the certificates other nodes
+     * decoded (for this node's clients), but each plugin instance handles only those decoded on its own node, so
+     * that the cluster as a whole delivers each certificate once per plugin instance (docs/cluster.md). Other
+     * addresses are unchanged ({@code certstream.updates} only ever carries certificates decoded here).
+     */
+    public static String decodedHere(String address) {
+        return switch (address) {
+            case BusAddresses.FULL, BusAddresses.LITE, BusAddresses.DOMAINS_ONLY -> address + ".decoded-here";
+            default -> address;
+        };
     }
 
     /**

@@ -3,8 +3,8 @@ package io.certstream.hub.it;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.Async;
+import io.certstream.hub.testing.HubCluster;
 import io.certstream.hub.testing.HubProcess;
-import io.certstream.hub.testing.RunningHub;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,9 +24,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
+import static io.certstream.hub.testing.HubCluster.awaitOwners;
+import static io.certstream.hub.testing.HubCluster.gaps;
+import static io.certstream.hub.testing.HubCluster.owners;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -66,8 +67,8 @@ class ClusterFailoverTest {
             logs.add(await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
                     .withSeed(10 + i).withInitialSize(10).withEntriesPerSecond(15).withBatchCap(32))));
         }
-        JsonObject[] configs = clusterConfigs(dir, logs.stream().map(SimulatedCtLog::url).toList(), new JsonObject());
-        startAll(configs, "run1");
+        JsonObject[] configs = HubCluster.configs(logs.stream().map(SimulatedCtLog::url).toList(), FAILOVER_SECONDS, new JsonObject());
+        System.arraycopy(HubCluster.startAll(dir, configs, "run1"), 0, nodes, 0, 3);
         awaitOwners(nodes[0], 3, 3);
 
         // The node owning the first log dies; the clients are on the other two.
@@ -99,7 +100,7 @@ class ClusterFailoverTest {
         }
 
         // The killed node comes back and takes a log again (one log per node).
-        nodes[victim] = HubProcess.start(dir.resolve("n" + (victim + 1)), configs[victim], "run2");
+        nodes[victim] = HubCluster.start(dir, configs, victim, "run2");
         awaitOwners(nodes[a], 3, 3);
         Map<String, String> afterRejoin = owners(nodes[victim]);
         assertTrue(afterRejoin.containsValue(victimName), "the rejoined node owns a log again: " + afterRejoin);
@@ -112,8 +113,7 @@ class ClusterFailoverTest {
         for (StreamRecorder client : List.of(onA, onB)) {
             for (SimulatedCtLog log : logs) {
                 TreeSet<Long> seen = indexes(client.messages(), log.url());
-                List<Long> gaps = seen.stream().filter(i -> i > seen.first() && !seen.contains(i - 1)).toList();
-                assertEquals(List.of(), gaps, "indexes of " + log.url() + " missing just before these (seen "
+                assertEquals(List.of(), gaps(seen), "indexes of " + log.url() + " missing just before these (seen "
                         + seen.first() + ".." + seen.last() + ")");
             }
         }
@@ -125,79 +125,6 @@ class ClusterFailoverTest {
         assertEquals(new JsonArray(), health.getJsonObject("cluster").getJsonArray("unowned"), health.encodePrettily());
         String metrics = nodes[b].get("/metrics").body();
         assertTrue(metrics.contains("certstream_cluster_members 3.0"), "cluster gauges in /metrics");
-    }
-
-    /** One config per node: its own ports, name and state folder; the same members and logs. */
-    static JsonObject[] clusterConfigs(Path dir, List<String> logUrls, JsonObject extra) throws Exception {
-        JsonArray members = new JsonArray();
-        int[] clusterPorts = new int[3];
-        for (int i = 0; i < 3; i++) {
-            clusterPorts[i] = RunningHub.freePort();
-            members.add("127.0.0.1:" + clusterPorts[i]);
-        }
-        JsonArray logConfigs = new JsonArray();
-        for (int i = 0; i < logUrls.size(); i++) {
-            logConfigs.add(new JsonObject().put("url", logUrls.get(i)).put("name", "log" + i).put("start", 0));
-        }
-        JsonObject[] configs = new JsonObject[3];
-        for (int i = 0; i < 3; i++) {
-            configs[i] = new JsonObject()
-                    .put("server", new JsonObject().put("host", "127.0.0.1").put("port", RunningHub.freePort()).put("instances", 1))
-                    .put("logList", new JsonObject().put("enabled", false))
-                    .put("logs", logConfigs)
-                    .put("watcher", new JsonObject().put("pollSeconds", 0.5).put("maxBackoffSeconds", 1)
-                            .put("batchSize", 32).put("positionSaveSeconds", 1))
-                    .put("stateDir", Files.createTempDirectory("certstream-cluster-n" + (i + 1)).toString())
-                    .put("cluster", new JsonObject().put("enabled", true).put("nodeName", "n" + (i + 1))
-                            .put("host", "127.0.0.1").put("port", clusterPorts[i]).put("members", members)
-                            .put("failoverSeconds", FAILOVER_SECONDS))
-                    .mergeIn(extra, true);
-        }
-        return configs;
-    }
-
-    private void startAll(JsonObject[] configs, String run) throws Exception {
-        for (int i = 0; i < 3; i++) {
-            nodes[i] = HubProcess.start(dir.resolve("n" + (i + 1)), configs[i], run);
-        }
-    }
-
-    /** Waits until {@code node} sees {@code members} members and {@code logCount} logs each owned by a distinct node. */
-    static void awaitOwners(HubProcess node, int members, int logCount) throws InterruptedException {
-        Async.waitFor(WAIT, () -> "the cluster did not settle: " + safeStats(node), () -> {
-            JsonObject cluster = clusterOf(node);
-            Map<String, String> owners = owners(node);
-            return cluster != null && cluster.getJsonArray("members").size() == members && owners.size() == logCount
-                    && !owners.containsValue(null) && new HashSet<>(owners.values()).size() == Math.min(members, logCount);
-        });
-    }
-
-    private static String safeStats(HubProcess node) {
-        JsonObject cluster = clusterOf(node);
-        return cluster == null ? "no answer" : cluster.encodePrettily();
-    }
-
-    /** The "cluster" object of the node's /stats; null when it does not answer. */
-    static JsonObject clusterOf(HubProcess node) {
-        try {
-            return node.stats().getJsonObject("cluster");
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    /** Log URL -> owning node name (null: nobody), as the shared map on {@code node} says; empty if it does not answer. */
-    static Map<String, String> owners(HubProcess node) {
-        JsonObject cluster = clusterOf(node);
-        if (cluster == null) {
-            return Map.of();
-        }
-        JsonObject logs = cluster.getJsonObject("logs");
-        Map<String, String> owners = new HashMap<>();
-        for (String url : logs.fieldNames()) {
-            owners.put(url, logs.getJsonObject(url).getString("owner"));
-        }
-        return owners;
     }
 
     private boolean everyLogSeen(List<JsonObject> messages, int atLeast) {
