@@ -132,7 +132,7 @@ public final class Hub extends VerticleBase {
                     view.bind(metrics.prometheus().registry());
                     metrics.cluster(view);
                     directory = new LogDirectory(config, metrics, log -> watchable(log)
-                            ? Optional.of(new OwnedWatcher(log.url(), shared, () -> watcherFor(log, decoder, publisher).orElseThrow()))
+                            ? Optional.of(new OwnedWatcher(log, shared, () -> watcherFor(log, decoder, publisher).orElseThrow()))
                             : Optional.empty(), node);
                     node.onMembersChanged(() -> directory.reassign());
                     java.util.logging.Logger.getLogger(Hub.class.getName()).info(() -> "Cluster: node " + node.name()

@@ -1,5 +1,6 @@
 package io.certstream.hub.cluster;
 
+import io.certstream.hub.ct.CtLog;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -12,24 +13,24 @@ import java.util.function.Supplier;
  * watcher and tells the shared positions this node no longer writes the log's position.
  */
 public final class OwnedWatcher extends VerticleBase {
-    private final String url;
+    private final CtLog log;
     private final SharedPositions positions;
     private final Supplier<Deployable> watcher;
 
-    public OwnedWatcher(String url, SharedPositions positions, Supplier<Deployable> watcher) {
-        this.url = url;
+    public OwnedWatcher(CtLog log, SharedPositions positions, Supplier<Deployable> watcher) {
+        this.log = log;
         this.positions = positions;
         this.watcher = watcher;
     }
 
     @Override
     public Future<?> start() {
-        return positions.resume(url).compose(v -> vertx.deployVerticle(watcher.get()));
+        return positions.resume(log).compose(v -> vertx.deployVerticle(watcher.get()));
     }
 
     @Override
     public Future<?> stop() {
-        positions.released(url);
+        positions.released(log.url());
         return Future.succeededFuture();
     }
 }

@@ -1,5 +1,6 @@
 package io.certstream.hub.cluster;
 
+import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.PositionStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -50,17 +50,18 @@ public final class SharedPositions {
         });
     }
 
-    /** This node starts watching {@code url}: takes the cluster's position for it into the local store. */
-    public Future<Void> resume(String url) {
+    /** This node starts watching {@code log}: takes the cluster's position for it into the local store. */
+    public Future<Void> resume(CtLog log) {
+        String url = log.url();
         return map.get(url).map(entry -> {
             long next = entry == null ? -1 : entry.getLong("next", -1L);
             if (next >= 0) {
                 local.advance(url, next);
                 LOG.info(() -> "Cluster: taking over " + url + " at index " + next + " (left by " + entry.getString("owner") + ")");
             }
-            OptionalLong start = local.position(url);
+            // Until the watcher has published, the position to share is where it starts (-1: the tree head, unknown).
             long[] history = new long[LAG_TICKS];
-            java.util.Arrays.fill(history, start.orElse(-1));
+            java.util.Arrays.fill(history, local.startIndex(log));
             watching.put(url, history);
             return null;
         });
