@@ -135,8 +135,15 @@ public final class Hub extends VerticleBase {
                             ? Optional.of(new OwnedWatcher(log, shared, () -> watcherFor(log, decoder, publisher).orElseThrow()))
                             : Optional.empty(), node);
                     node.onMembersChanged(() -> directory.reassign());
-                    java.util.logging.Logger.getLogger(Hub.class.getName()).info(() -> "Cluster: node " + node.name()
-                            + " is up; members " + node.memberNames());
+                    java.util.logging.Logger log = java.util.logging.Logger.getLogger(Hub.class.getName());
+                    if (node.memberNames().size() == 1 && config.cluster().members().size() > 1) {
+                        // Not silent: alone, this node watches every log until the others join (then they merge).
+                        log.warning(() -> "Cluster: node " + node.name() + " found no other member of cluster.members "
+                                + config.cluster().members() + " and runs alone, watching every log; the others join"
+                                + " when they answer (check cluster.members and cluster.host on every node if they never do)");
+                    } else {
+                        log.info(() -> "Cluster: node " + node.name() + " is up; members " + node.memberNames());
+                    }
                     return vertx.deployVerticle(directory);
                 });
     }

@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.certstream.hub.cluster.ClusterSetup;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
@@ -102,37 +101,13 @@ public final class Main {
         VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus.registry()));
         Future<Vertx> started;
         if (checked.cluster().enabled()) {
-            started = startClustered(builder, options, checked.cluster());
+            // Only here does anything of Hazelcast load: a single hub never touches it.
+            started = ClusterSetup.startVertx(builder, options, checked.cluster());
         } else {
             started = Future.succeededFuture(builder.build());
         }
         started.onFailure(e -> fail(e instanceof ConfigException ? "configuration error: " + e.getMessage() : e.getMessage()))
                 .onSuccess(vertx -> run(vertx, prometheus, file, nodeOverrides, ownDemoLog));
-    }
-
-    /** Joins (or forms) the cluster: Vert.x clustered with Hazelcast, as configured under "cluster". */
-    private static Future<Vertx> startClustered(VertxBuilder builder, VertxOptions options, HubConfig.ClusterConfig cluster) {
-        com.hazelcast.config.Config hazelcast;
-        try {
-            hazelcast = ClusterSetup.hazelcastConfig(cluster);
-        } catch (ConfigException e) {
-            return Future.failedFuture(e);
-        }
-        Logger.getLogger(Main.class.getName()).info(() -> "Cluster: starting node " + cluster.name() + " on "
-                + cluster.host() + ":" + cluster.port() + ", members " + cluster.members());
-        options.getEventBusOptions().setHost(cluster.host().equals("0.0.0.0") ? null : cluster.host()).setPort(0);
-        return builder.withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered()
-                .recover(e -> Future.failedFuture(new ConfigException("cannot join the cluster as " + cluster.name()
-                        + " on " + cluster.host() + ":" + cluster.port() + ": " + rootMessage(e)
-                        + " (is cluster.port in use by another program or node? is cluster.host an address of this machine?)")));
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
     }
 
     private static void run(Vertx vertx, PrometheusMetrics prometheus, Path file, JsonObject nodeOverrides, boolean demo) {

@@ -7,11 +7,17 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.certstream.hub.config.ConfigException;
 import io.certstream.hub.config.HubConfig.ClusterConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.Logger;
 
 /**
  * The Hazelcast configuration of a cluster node: Vert.x's own defaults (its maps for the event bus), TCP-IP join on
@@ -22,12 +28,42 @@ import java.nio.file.Path;
  * the file sets them.
  */
 public final class ClusterSetup {
+    private static final Logger LOG = Logger.getLogger(ClusterSetup.class.getName());
     /** Hazelcast member attribute carrying {@code cluster.nodeName}, read by every node for /stats and /health. */
     static final String NODE_NAME_ATTRIBUTE = "certstream.node";
     /** Cluster name: members of another Hazelcast cluster (another application) are never joined. */
     static final String CLUSTER_NAME = "certstream";
 
     private ClusterSetup() {
+    }
+
+    /**
+     * Joins (or forms) the cluster: Vert.x clustered with Hazelcast. Fails with a {@link ConfigException} naming
+     * the keys to check when the node cannot join (e.g. {@code cluster.port} in use).
+     */
+    public static Future<Vertx> startVertx(VertxBuilder builder, VertxOptions options, ClusterConfig cluster) {
+        Config hazelcast;
+        try {
+            hazelcast = hazelcastConfig(cluster);
+        } catch (ConfigException e) {
+            return Future.failedFuture(e);
+        }
+        LOG.info(() -> "Cluster: starting node " + cluster.name() + " on " + cluster.host() + ":" + cluster.port()
+                + ", members " + cluster.members());
+        // The clustered event bus listens on a free port of the same interface; its address travels in Hazelcast.
+        options.getEventBusOptions().setHost(cluster.host().equals("0.0.0.0") ? null : cluster.host()).setPort(0);
+        return builder.with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered()
+                .recover(e -> Future.failedFuture(new ConfigException("cannot join the cluster as " + cluster.name()
+                        + " on " + cluster.host() + ":" + cluster.port() + ": " + rootMessage(e)
+                        + " (is cluster.port in use by another program or node? is cluster.host an address of this machine?)")));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
     }
 
     public static Config hazelcastConfig(ClusterConfig cluster) {
