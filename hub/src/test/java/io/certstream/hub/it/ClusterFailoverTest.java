@@ -78,6 +78,9 @@ class ClusterFailoverTest {
         int b = (victim + 2) % 3;
         StreamRecorder onA = await(StreamRecorder.connect(vertx, nodes[a].port(), "/"));
         StreamRecorder onB = await(StreamRecorder.connect(vertx, nodes[b].port(), "/"));
+        // A bridge client too: its channels get the other nodes' certificates as well.
+        BridgeRecorder bridge = await(BridgeRecorder.connect(vertx, nodes[a].port()));
+        await(bridge.register("certstream.lite.all"));
         for (StreamRecorder client : List.of(onA, onB)) {
             client.await(m -> everyLogSeen(m, 20), WAIT);
         }
@@ -117,6 +120,9 @@ class ClusterFailoverTest {
                         + seen.first() + ".." + seen.last() + ")");
             }
         }
+        bridge.await(r -> logs.stream().allMatch(l -> r.bodies("certstream.lite.all").stream().anyMatch(body ->
+                l.url().equals(((JsonObject) body).getJsonObject("data").getJsonObject("source").getString("url")))), WAIT);
+        bridge.close();
         // Every node serves the other nodes' certificates: the clients saw all three logs, whoever owned them.
         JsonObject cluster = nodes[a].stats().getJsonObject("cluster");
         assertEquals(3, cluster.getJsonArray("members").size(), cluster.encodePrettily());
