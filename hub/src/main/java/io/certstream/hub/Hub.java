@@ -134,7 +134,6 @@ public final class Hub extends VerticleBase {
                     directory = new LogDirectory(config, metrics, log -> watchable(log)
                             ? Optional.of(new OwnedWatcher(log, shared, () -> watcherFor(log, decoder, publisher).orElseThrow()))
                             : Optional.empty(), node);
-                    node.onMembersChanged(() -> directory.reassign());
                     java.util.logging.Logger log = java.util.logging.Logger.getLogger(Hub.class.getName());
                     if (node.memberNames().size() == 1 && config.cluster().members().size() > 1) {
                         // Not silent: alone, this node watches every log until the others join (then they merge).
@@ -144,7 +143,11 @@ public final class Hub extends VerticleBase {
                     } else {
                         log.info(() -> "Cluster: node " + node.name() + " is up; members " + node.memberNames());
                     }
-                    return vertx.deployVerticle(directory);
+                    return vertx.deployVerticle(directory).onSuccess(deployed -> {
+                        // Listening once the directory runs; the reassign covers a change between its start and here.
+                        node.onMembersChanged(() -> directory.reassign());
+                        directory.reassign();
+                    });
                 });
     }
 

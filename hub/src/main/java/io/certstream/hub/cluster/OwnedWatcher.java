@@ -25,7 +25,9 @@ public final class OwnedWatcher extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return positions.resume(log).compose(v -> vertx.deployVerticle(watcher.get()));
+        // A watcher that did not start must not keep this node's name on the log: /health then shows it unowned.
+        return positions.resume(log).compose(v -> vertx.deployVerticle(watcher.get()))
+                .onFailure(e -> positions.released(log.url()));
     }
 
     @Override
