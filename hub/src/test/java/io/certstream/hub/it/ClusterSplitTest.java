@@ -65,7 +65,10 @@ class ClusterSplitTest {
         HubProcess owner = nodes[Integer.parseInt(ownerName.substring(1)) - 1];
         HubProcess other = owner == nodes[0] ? nodes[1] : nodes[0];
         StreamRecorder client = await(StreamRecorder.connect(vertx, other.port(), "/"));
+        // And one on the node to be paused: after the merge one of the two gets the log from the other node.
+        StreamRecorder onPaused = await(StreamRecorder.connect(vertx, owner.port(), "/"));
         client.await(m -> indexes(m, log.url()).size() >= 20, WAIT);
+        onPaused.await(m -> indexes(m, log.url()).size() >= 20, WAIT);
 
         paused = owner.process().pid();
         signal("STOP", paused);
@@ -83,9 +86,11 @@ class ClusterSplitTest {
         HubCluster.awaitOwners(other, 2, 1);
         HubCluster.awaitOwners(owner, 2, 1);
         long target = log.size() + 30;
-        client.await(m -> lastIndex(m, log.url()) >= target, WAIT);
-        TreeSet<Long> seen = indexes(client.messages(), log.url());
-        assertEquals(List.of(), HubCluster.gaps(seen), "indexes missing just before these (seen " + seen.first() + ".." + seen.last() + ")");
+        for (StreamRecorder c : List.of(client, onPaused)) {
+            c.await(m -> lastIndex(m, log.url()) >= target, WAIT);
+            TreeSet<Long> seen = indexes(c.messages(), log.url());
+            assertEquals(List.of(), HubCluster.gaps(seen), "indexes missing just before these (seen " + seen.first() + ".." + seen.last() + ")");
+        }
         assertEquals(HubCluster.owners(other), HubCluster.owners(owner), "both halves agree on the owner after the merge");
     }
 
