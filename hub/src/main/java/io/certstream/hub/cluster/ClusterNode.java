@@ -83,6 +83,20 @@ public final class ClusterNode implements LogOwnership {
                 .collect(Collectors.toSet());
     }
 
+    /** How a log given away is handed over ({@link SharedPositions#handOver}); set once the shared map is open. */
+    private volatile SharedPositions positions;
+
+    void handOverThrough(SharedPositions positions) {
+        this.positions = positions;
+    }
+
+    @Override
+    public io.vertx.core.Future<Void> handOver(String url) {
+        SharedPositions p = positions;
+        // Bounded: a new owner that never takes over (it died too) does not keep this watcher forever.
+        return p == null ? io.vertx.core.Future.succeededFuture() : p.handOver(url, config.failoverSeconds() * 2000L);
+    }
+
     /** Calls {@code change} (on a Hazelcast thread) whenever the members change or this node merged after a split. */
     public void onMembersChanged(Runnable change) {
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {

@@ -3,11 +3,13 @@ package io.certstream.hub.cluster;
 import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.PositionStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -27,16 +29,20 @@ public final class SharedPositions {
     private static final int LAG_TICKS = 2;
     private static final long TICK_MILLIS = 1000;
 
+    private final Vertx vertx;
     private final AsyncMap<String, JsonObject> map;
     private final PositionStore local;
     private final String node;
     /** Logs this node watches now, each with the positions of the last ticks (oldest first). */
     private final Map<String, long[]> watching = new ConcurrentHashMap<>();
+    /** Logs given to another node whose watcher here still runs ({@link #handOver}): their position stays this node's. */
+    private final Set<String> handingOver = ConcurrentHashMap.newKeySet();
     /** The whole map as last read: for /stats and /health, and for the copy to disk. */
     private volatile Map<String, JsonObject> view = Map.of();
     private boolean warned;
 
-    private SharedPositions(AsyncMap<String, JsonObject> map, PositionStore local, String node) {
+    private SharedPositions(Vertx vertx, AsyncMap<String, JsonObject> map, PositionStore local, String node) {
+        this.vertx = vertx;
         this.map = map;
         this.local = local;
         this.node = node;
@@ -44,7 +50,8 @@ public final class SharedPositions {
 
     public static Future<SharedPositions> open(Vertx vertx, ClusterNode node, PositionStore local) {
         return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).map(map -> {
-            SharedPositions positions = new SharedPositions(map, local, node.name());
+            SharedPositions positions = new SharedPositions(vertx, map, local, node.name());
+            node.handOverThrough(positions);
             vertx.setPeriodic(TICK_MILLIS, t -> positions.tick());
             return positions;
         });
@@ -70,6 +77,39 @@ public final class SharedPositions {
     /** This node stopped watching {@code url} (its watcher has stopped). */
     public void released(String url) {
         watching.remove(url);
+        handingOver.remove(url);
+    }
+
+    /**
+     * This node gives {@code url} to another (its watcher still runs): stops writing the log's position and completes
+     * once the new owner's shared position is not ahead of what this node has published, so that this node's clients,
+     * who get the new owner's certificates from its shared position on, miss none in between. That is at once for a
+     * plain move (the new owner resumes from this node's lagging position); after a split the node giving the log away
+     * may first have to catch up with the other side. At most {@code maxMillis}.
+     */
+    public Future<Void> handOver(String url, long maxMillis) {
+        watching.remove(url);
+        handingOver.add(url);
+        Promise<Void> done = Promise.promise();
+        awaitTakenOver(url, System.currentTimeMillis() + maxMillis, done);
+        return done.future().andThen(v -> handingOver.remove(url));
+    }
+
+    private void awaitTakenOver(String url, long deadline, Promise<Void> done) {
+        map.get(url).onComplete(ar -> {
+            JsonObject entry = ar.succeeded() ? ar.result() : null;
+            long published = local.position(url).orElse(-1);
+            long theirs = entry == null ? -1 : entry.getLong("next", -1L);
+            if (entry != null && !node.equals(entry.getString("owner")) && theirs >= 0 && theirs <= published) {
+                done.complete();
+            } else if (System.currentTimeMillis() > deadline) {
+                LOG.warning(() -> "Cluster: " + url + " was given to another node, which has not taken it over from index "
+                        + published + " in time (its shared position: " + entry + "); stopping here anyway");
+                done.complete();
+            } else {
+                vertx.setTimer(250, t -> awaitTakenOver(url, deadline, done));
+            }
+        });
     }
 
     /** The last read of the whole map. */
@@ -91,7 +131,7 @@ public final class SharedPositions {
             warned = false;
             entries.forEach((url, entry) -> {
                 long next = entry.getLong("next", -1L);
-                if (next >= 0 && !watching.containsKey(url)) {
+                if (next >= 0 && !watching.containsKey(url) && !handingOver.contains(url)) {
                     local.advance(url, next); // saved to this node's disk with its own positions
                 }
             });

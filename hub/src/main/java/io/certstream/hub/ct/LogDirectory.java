@@ -189,7 +189,10 @@ public final class LogDirectory extends VerticleBase {
                 LOG.info(() -> "No longer watching " + gone.name() + " (" + url + "): " + (listed.containsKey(url)
                         ? "another cluster node watches it now"
                         : "it left the log list or its state is not one of logList.states " + config.logList().states()));
-                changes.add(watch.then(() -> stopWatcher(watch)).andThen(v -> {
+                // Moved to another cluster node: this watcher runs on until that node has taken over.
+                boolean movedAway = listed.containsKey(url);
+                changes.add(watch.then(() -> (movedAway && watch.deploymentId != null ? ownership.handOver(url)
+                        : Future.<Void>succeededFuture()).compose(v -> stopWatcher(watch))).andThen(v -> {
                     // Unless it came back meanwhile: then its new watcher, queued after this, makes fresh metrics.
                     if (watch.wanted == null) {
                         metrics.forget(url);

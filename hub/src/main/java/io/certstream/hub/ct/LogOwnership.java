@@ -1,5 +1,7 @@
 package io.certstream.hub.ct;
 
+import io.vertx.core.Future;
+
 import java.util.Collection;
 import java.util.Set;
 
@@ -12,4 +14,12 @@ public interface LogOwnership {
 
     /** The URLs among {@code urls} this hub watches. */
     Set<String> owned(Collection<String> urls);
+
+    /**
+     * This hub no longer owns {@code url} but its watcher still runs: completes when the watcher may stop (a cluster
+     * node waits until the new owner has taken over from where this one stands, so that its clients miss nothing).
+     */
+    default Future<Void> handOver(String url) {
+        return Future.succeededFuture();
+    }
 }
