@@ -72,7 +72,8 @@ public final class HubCluster {
 
     /** Starts node {@code i} (0..2) with its config in {@code dir/n<i+1>}. */
     public static HubProcess start(Path dir, JsonObject[] configs, int i, String run) throws Exception {
-        return HubProcess.start(dir.resolve("n" + (i + 1)), configs[i], run);
+        // Three JVMs starting Hazelcast at once on two cores: more time than a single hub needs.
+        return HubProcess.start(dir.resolve("n" + (i + 1)), configs[i], run, Duration.ofSeconds(120));
     }
 
     /** Waits until {@code node} sees {@code members} members and {@code logCount} logs, each owned, spread over the members. */

@@ -31,10 +31,15 @@ public final class HubProcess {
 
     /** Writes {@code config} to {@code dir/hub.json}, starts the hub with it and waits until it answers on its port. */
     public static HubProcess start(Path dir, JsonObject config, String runName) throws IOException, InterruptedException {
+        return start(dir, config, runName, Duration.ofSeconds(60));
+    }
+
+    /** As {@link #start(Path, JsonObject, String)}, waiting up to {@code timeout} (a cluster node also joins its cluster). */
+    public static HubProcess start(Path dir, JsonObject config, String runName, Duration timeout) throws IOException, InterruptedException {
         Path configFile = writeConfig(dir, config);
         Path output = dir.resolve(runName + ".log");
         HubProcess hub = new HubProcess(launch(configFile, output), config.getJsonObject("server").getInteger("port"), output);
-        hub.awaitUp(Duration.ofSeconds(60));
+        hub.awaitUp(timeout);
         return hub;
     }
 
