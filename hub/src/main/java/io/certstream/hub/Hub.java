@@ -40,6 +40,7 @@ import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * The hub: deploys the web front, the log directory (which deploys one watcher per log) and the timers that
@@ -120,7 +121,7 @@ public final class Hub extends VerticleBase {
      */
     private Future<String> startClustered(ClusterNode node, ClusterBus clusterBus, LogEntryDecoder decoder,
                                           UpdatePublisher publisher, BridgeChannels bridgeChannels) {
-        java.util.Optional<String> duplicate = node.duplicateName();
+        Optional<String> duplicate = node.duplicateName();
         if (duplicate.isPresent()) {
             return Future.failedFuture(new ConfigException("cluster.nodeName \"" + node.name() + "\" is already used by the member at "
                     + duplicate.get() + ": give every node its own name"));
@@ -134,7 +135,7 @@ public final class Hub extends VerticleBase {
                     directory = new LogDirectory(config, metrics, log -> watchable(log)
                             ? Optional.of(new OwnedWatcher(log, shared, () -> watcherFor(log, decoder, publisher).orElseThrow()))
                             : Optional.empty(), node);
-                    java.util.logging.Logger log = java.util.logging.Logger.getLogger(Hub.class.getName());
+                    Logger log = Logger.getLogger(Hub.class.getName());
                     if (node.memberNames().size() == 1 && config.cluster().members().size() > 1) {
                         // Not silent: alone, this node watches every log until the others join (then they merge).
                         log.warning(() -> "Cluster: node " + node.name() + " found no other member of cluster.members "

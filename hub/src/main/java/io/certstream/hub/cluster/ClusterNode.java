@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import io.vertx.core.Future;
+import java.util.Optional;
 
 /**
  * This hub as a member of the cluster: its name, the members Hazelcast knows now, and which logs it owns
@@ -64,7 +66,7 @@ public final class ClusterNode implements LogOwnership {
     }
 
     /** The name of another member sharing this node's name, if any: two nodes must not answer to one name. */
-    public java.util.Optional<String> duplicateName() {
+    public Optional<String> duplicateName() {
         Member self = hazelcast.getCluster().getLocalMember();
         return hazelcast.getCluster().getMembers().stream()
                 .filter(m -> !m.getUuid().equals(self.getUuid()) && name().equals(nameOf(m)))
@@ -91,10 +93,10 @@ public final class ClusterNode implements LogOwnership {
     }
 
     @Override
-    public io.vertx.core.Future<Void> handOver(String url) {
+    public Future<Void> handOver(String url) {
         SharedPositions p = positions;
         // Bounded: a new owner that never takes over (it died too) does not keep this watcher forever.
-        return p == null ? io.vertx.core.Future.succeededFuture() : p.handOver(url, config.failoverSeconds() * 2000L);
+        return p == null ? Future.succeededFuture() : p.handOver(url, config.failoverSeconds() * 2000L);
     }
 
     /** Calls {@code change} (on a Hazelcast thread) whenever the members change or this node merged after a split. */

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * The cluster as this node sees it, for {@code /stats} ("cluster"), {@code /health} and {@code /metrics}: its name,
@@ -71,7 +72,7 @@ public final class ClusterView implements ClusterStats {
     @Override
     public JsonObject toJson() {
         JsonObject logs = new JsonObject();
-        new java.util.TreeMap<>(positions.view()).forEach((url, entry) -> logs.put(url, new JsonObject()
+        new TreeMap<>(positions.view()).forEach((url, entry) -> logs.put(url, new JsonObject()
                 .put("owner", owner(url))
                 .put("assigned_to", node.assignedName(url))
                 .put("next_index", entry.getLong("next"))));

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import java.util.Arrays;
 
 /**
  * Every log's position in the cluster-wide map {@value #MAP} (a Hazelcast IMap: each entry has a backup copy on
@@ -68,7 +69,7 @@ public final class SharedPositions {
             }
             // Until the watcher has published, the position to share is where it starts (-1: the tree head, unknown).
             long[] history = new long[LAG_TICKS];
-            java.util.Arrays.fill(history, local.startIndex(log));
+            Arrays.fill(history, local.startIndex(log));
             watching.put(url, history);
             return null;
         });

@@ -10,6 +10,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
 
 /**
  * {@code GET /metrics} (Prometheus text format, via vertx-micrometer's scraping handler) and {@code GET /health}
@@ -50,10 +52,10 @@ public final class MonitoringRoutes {
         ClusterStats cluster = metrics.cluster();
         if (cluster != null) {
             // A log nobody in the cluster watches is as bad as a stalled one (docs/cluster.md).
-            java.util.Set<String> unowned = cluster.unowned();
+            Set<String> unowned = cluster.unowned();
             status = !unowned.isEmpty() && status.equals("ok") ? "degraded" : status;
             health.put("cluster", new JsonObject().put("node", cluster.node()).put("owners", cluster.owners())
-                    .put("unowned", new JsonArray(java.util.List.copyOf(unowned))));
+                    .put("unowned", new JsonArray(List.copyOf(unowned))));
         }
         return health
                 .put("status", status)

@@ -11,6 +11,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** Three hub JVMs ({@link HubProcess}) clustered on 127.0.0.1, and what their /stats say about the cluster. */
 public final class HubCluster {
@@ -53,9 +57,9 @@ public final class HubCluster {
 
     /** Starts the three nodes at once (each in {@code dir/n<i+1>}), so the test waits for one JVM start, not three. */
     public static HubProcess[] startAll(Path dir, JsonObject[] configs, String run) throws Exception {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(configs.length);
+        ExecutorService pool = Executors.newFixedThreadPool(configs.length);
         try {
-            List<java.util.concurrent.Future<HubProcess>> started = new java.util.ArrayList<>();
+            List<Future<HubProcess>> started = new ArrayList<>();
             for (int i = 0; i < configs.length; i++) {
                 int n = i;
                 started.add(pool.submit(() -> start(dir, configs, n, run)));
