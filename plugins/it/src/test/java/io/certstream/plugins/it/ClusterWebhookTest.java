@@ -15,8 +15,11 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import static io.certstream.plugins.it.KeywordWebhookAcceptanceTest.get;
 import static io.certstream.plugins.testkit.HttpReceiver.await;
@@ -95,9 +98,11 @@ class ClusterWebhookTest {
         TreeSet<Long> seen = delivered(receiver);
         assertEquals(List.of(), HubCluster.gaps(seen), "indexes missing just before these");
         assertEquals(0L, seen.first());
-        List<Long> all = deliveredList(receiver);
-        // Duplicates: the new owner replays from the shared position (a couple of seconds at 15/s).
-        assertTrue(all.size() - seen.size() < 200, (all.size() - seen.size()) + " duplicates");
+        // Duplicates, but bounded: an index comes at most from the owner, the next owner's replay (from the shared
+        // position; in a young cluster possibly from further back, see docs/cluster.md) and the returning node's queue.
+        Map<Long, Long> times = deliveredList(receiver).stream().collect(Collectors.groupingBy(i -> i, Collectors.counting()));
+        long most = Collections.max(times.values());
+        assertTrue(most <= 3, "an index delivered " + most + " times");
     }
 
     private static TreeSet<Long> delivered(HttpReceiver receiver) {
