@@ -57,5 +57,14 @@ eb.onopen = () => {
   });
 };
 eb.onclose = () => console.error(`disconnected from ${options.url}; retrying`);
-eb.onerror = (e) => console.error(`bridge error: ${e && (e.body || e.message) || e}`);
+// The bridge refuses a registration with {"type":"err","body":"access_denied"}, which names no address: the client
+// library hands it to onerror, never to the handler's callback. The only thing this program asks for is its address.
+eb.onerror = (e) => {
+  const reason = e && (e.body || e.message) || e;
+  if (reason === 'access_denied' || reason === 'rejected') {
+    console.error(`bridge refused ${options.address}: ${reason} (see the hub's README, "Event-bus bridge", for the addresses)`);
+    process.exit(1);
+  }
+  console.error(`bridge error: ${reason}`);
+};
 process.on('SIGINT', () => { eb.close(); process.exit(0); });

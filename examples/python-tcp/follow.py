@@ -42,14 +42,19 @@ def main():
     address = sys.argv[3] if len(sys.argv) > 3 else "certstream.lite.all"
     count = int(sys.argv[4]) if len(sys.argv) > 4 else None
 
-    sock = socket.create_connection((host, port))
+    try:
+        sock = socket.create_connection((host, port), timeout=10)
+    except OSError as e:
+        sys.exit(f"cannot connect to the hub's TCP event-bus bridge at {host}:{port}: {e.strerror or e}. "
+                 f"Is the hub running with its TCP bridge on, e.g. CERTSTREAM_BRIDGE_TCPPORT={port} ./certstream-hub --demo ?")
+    sock.settimeout(None)  # the stream may be quiet for a while: heartbeats come every 30 s
     send(sock, {"type": "register", "address": address})
     print(f"following {address} on {host}:{port}", file=sys.stderr, flush=True)
     received, last_ping = 0, time.monotonic()
     while count is None or received < count:
         frame = receive(sock)
         if frame.get("type") == "err":
-            sys.exit(f"bridge error: {frame.get('message')}")
+            sys.exit(f"bridge refused {address}: {frame.get('message')} (see the hub's README for the addresses)")
         body = frame.get("body") or {}
         if body.get("message_type") == "certificate_update":
             data = body["data"]
@@ -67,3 +72,5 @@ if __name__ == "__main__":
         main()
     except KeyboardInterrupt:
         pass
+    except (ConnectionError, OSError) as e:
+        sys.exit(f"lost the connection to the hub: {e}")

@@ -6,8 +6,12 @@ import io.certstream.hub.cluster.ClusterView;
 import io.certstream.hub.cluster.OwnedWatcher;
 import io.certstream.hub.cluster.SharedPositions;
 import io.certstream.hub.config.ConfigException;
-import io.certstream.hub.config.HubConfig;
 import io.certstream.hub.ct.UpdateSink;
+import io.certstream.hub.config.AccessConfig;
+import io.certstream.hub.config.HubConfig;
+import io.certstream.hub.web.AccessGate;
+import io.certstream.hub.web.ConnectionLimits;
+import io.certstream.hub.web.TlsFiles;
 import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogDirectory;
 import io.certstream.hub.ct.PositionStore;
@@ -39,6 +43,7 @@ import io.vertx.ext.web.Router;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -86,6 +91,13 @@ public final class Hub extends VerticleBase {
         vertx.setPeriodic(config.server().heartbeatSeconds() * 1000L, t -> vertx.eventBus().publish(BusAddresses.HEARTBEAT,
                 WireFormat.heartbeat(System.currentTimeMillis() / 1000), new DeliveryOptions().setLocalOnly(true)));
         OverloadWarning overload = new OverloadWarning(metrics, config.server().maxPendingMessages());
+        // Access control: the connection counts are shared by all instances, each instance has its own gate.
+        AccessConfig access = config.server().access();
+        ConnectionLimits limits = new ConnectionLimits(access, metrics.access());
+        TlsFiles tls = access.tls() == null ? null : new TlsFiles(access.tls());
+        if (tls != null) {
+            tls.watch(vertx, metrics.access());
+        }
         vertx.setPeriodic(1000, t -> {
             metrics.sample();
             overload.check(System.currentTimeMillis());
@@ -98,17 +110,20 @@ public final class Hub extends VerticleBase {
                     // Each instance measures its own event loop's backlog; its SockJS bridge shares the loop.
                     DeliveryLag backlog = new DeliveryLag(publisher, config.server().maxPendingMessages());
                     return new WebVerticle(config.server(), metrics, backlog,
-                            router -> routes(router, bridgeChannels, backlog));
+                            router -> routes(router, bridgeChannels, backlog),
+                            new AccessGate(access, limits, metrics.access(), tls));
                 }, new DeploymentOptions().setInstances(instances)))
                 .compose(id -> config.bridge().tcpPort() == 0 ? Future.succeededFuture(id)
                         : vertx.deployVerticle(new TcpBridgeVerticle(config.bridge().tcpHost(), config.bridge().tcpPort(),
-                                bridgeChannels, metrics, config.server().clientQueueBytes())))
+                                bridgeChannels, metrics, config.server().clientQueueBytes(),
+                                tls == null ? null : tls.keyCert(), access.allowedIps())))
                 .compose(id -> PositionStore.open(vertx, Path.of(config.stateDir()),
                         config.watcher().positionSaveSeconds() * 1000L))
                 .compose(store -> {
                     positions = store;
                     if (node == null) {
-                        directory = new LogDirectory(config, metrics, log -> watcherFor(log, decoder, publisher));
+                        directory = new LogDirectory(config, metrics, log -> watcherFor(log, decoder, publisher),
+                                this::retainWatched);
                         return vertx.deployVerticle(directory);
                     }
                     return startClustered(node, clusterBus, decoder, publisher, bridgeChannels);
@@ -134,7 +149,7 @@ public final class Hub extends VerticleBase {
                     metrics.cluster(view);
                     directory = new LogDirectory(config, metrics, log -> watchable(log)
                             ? Optional.of(new OwnedWatcher(log, shared, () -> watcherFor(log, decoder, publisher).orElseThrow()))
-                            : Optional.empty(), node);
+                            : Optional.empty(), this::retainWatched, node);
                     Logger log = Logger.getLogger(Hub.class.getName());
                     if (node.memberNames().size() == 1 && config.cluster().members().size() > 1) {
                         // Not silent: alone, this node watches every log until the others join (then they merge).
@@ -150,6 +165,11 @@ public final class Hub extends VerticleBase {
                         directory.reassign();
                     });
                 });
+    }
+
+    /** Forgets the saved positions of logs no longer listed for {@code watcher.forgetPositionsAfterDays}. */
+    private void retainWatched(Set<String> watched) {
+        positions.retainWatched(watched, config.watcher().forgetPositionsAfterDays() * 86_400_000L, System.currentTimeMillis());
     }
 
     /** Re-reads the log list now instead of at the next {@code logList.refreshMinutes}; see {@link LogDirectory#refresh()}. */

@@ -12,12 +12,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.certstream.hub.cluster.ClusterSetup;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MetricsDomain;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 
+import java.io.IOException;
 import java.net.BindException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -33,6 +35,9 @@ public final class Main {
               --demo-log        run only the demo's simulated CT logs, on 127.0.0.1:8090, for a demo cluster
               --cluster-node N  with --demo: run node N (1..3) of a three-node demo cluster on this machine,
                                 following the logs of --demo-log: port 808N, cluster port 570N (docs/cluster.md)
+              --check-config    validate the configuration, print it as in effect (secrets masked) and exit:
+                                status 0 when it is valid, 2 when not (for deployment scripts)
+              --version         print the version and the git commit it was built from
               --help            show this help
 
             Plugins: jars in the plugins directory (pluginDir, default ./plugins) are loaded at start-up;
@@ -50,6 +55,7 @@ public final class Main {
         boolean demo = false;
         boolean demoLog = false;
         int clusterNode = 0;
+        boolean checkConfig = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> {
@@ -66,8 +72,13 @@ public final class Main {
                     }
                     clusterNode = Integer.parseInt(args[++i]);
                 }
+                case "--check-config" -> checkConfig = true;
                 case "--help", "-h" -> {
                     System.out.print(USAGE);
+                    return;
+                }
+                case "--version", "-V" -> {
+                    System.out.println(BuildInfo.describe());
                     return;
                 }
                 default -> fail("unknown argument: " + args[i] + "\n\n" + USAGE);
@@ -81,16 +92,21 @@ public final class Main {
             return;
         }
         Path file = configFile;
+        if (checkConfig) {
+            System.exit(CheckConfig.run(file, System.getenv(), System.out, System.err));
+        }
+        Logger.getLogger(Main.class.getName()).info(() -> "Starting " + BuildInfo.describe());
         // --cluster-node: the node's ports, name and members, and the shared simulated logs instead of its own.
         JsonObject nodeOverrides = clusterNode > 0 ? DemoCluster.node(clusterNode) : new JsonObject();
         boolean ownDemoLog = demo && clusterNode == 0;
-        HubConfig checked = null;
+        HubConfig validated = null;
         try {
             // Validate before starting anything, so a bad value stops the hub with a clear message.
-            checked = ConfigLoader.load(file, System.getenv(), nodeOverrides, "--cluster-node");
+            validated = ConfigLoader.load(file, System.getenv(), nodeOverrides, "--cluster-node");
         } catch (ConfigException e) {
             fail("configuration error: " + e.getMessage());
         }
+        Path demoState = ownDemoLog ? freshDemoState(Path.of(validated.stateDir())) : null;
 
         // Vert.x's own meters (HTTP, event bus, pools) land in the registry that /metrics serves.
         PrometheusMetrics prometheus = new PrometheusMetrics();
@@ -100,17 +116,19 @@ public final class Main {
                 .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
         VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus.registry()));
         Future<Vertx> started;
-        if (checked.cluster().enabled()) {
+        if (validated.cluster().enabled()) {
             // Only here does anything of Hazelcast load: a single hub never touches it.
-            started = ClusterSetup.startVertx(builder, options, checked.cluster());
+            started = ClusterSetup.startVertx(builder, options, validated.cluster());
         } else {
             started = Future.succeededFuture(builder.build());
         }
         started.onFailure(e -> fail(e instanceof ConfigException ? "configuration error: " + e.getMessage() : e.getMessage()))
-                .onSuccess(vertx -> run(vertx, prometheus, file, nodeOverrides, ownDemoLog));
+                .onSuccess(vertx -> run(vertx, prometheus, file, nodeOverrides, demoState));
     }
 
-    private static void run(Vertx vertx, PrometheusMetrics prometheus, Path file, JsonObject nodeOverrides, boolean demo) {
+    /** @param demoState the state folder of {@code --demo}'s own simulated logs; null without them */
+    private static void run(Vertx vertx, PrometheusMetrics prometheus, Path file, JsonObject nodeOverrides, Path demoState) {
+        boolean demo = demoState != null;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Straight to stderr: java.util.logging resets its handlers in a shutdown hook of its own, so log
             // records made from here may never be printed.
@@ -124,7 +142,7 @@ public final class Main {
             }
         }, "certstream-shutdown"));
 
-        Future<JsonObject> overrides = demo ? startDemoLog(vertx) : Future.succeededFuture(nodeOverrides);
+        Future<JsonObject> overrides = demo ? startDemoLog(vertx, demoState) : Future.succeededFuture(nodeOverrides);
         HubMetrics metrics = new HubMetrics(prometheus);
         overrides
                 .compose(o -> {
@@ -147,7 +165,22 @@ public final class Main {
      * Two simulated logs, one followed through its RFC 6962 API and one through its static-ct-api tiled view, both
      * named by the first one's log list, so the demo shows both kinds of watcher at work.
      */
-    private static Future<JsonObject> startDemoLog(Vertx vertx) {
+    /**
+     * The demo's simulated logs listen on new ports each run, so their positions would only pile up as dead URLs in
+     * a real run's {@code positions.json}: the demo keeps its state in {@code <stateDir>/demo}, and its positions
+     * start fresh each run (plugins keep their own state there across demo runs).
+     */
+    private static Path freshDemoState(Path stateDir) {
+        Path dir = stateDir.resolve("demo");
+        try {
+            Files.deleteIfExists(dir.resolve("positions.json"));
+        } catch (IOException e) {
+            fail("cannot reset the demo's state in " + dir + ": " + e.getMessage() + " (set stateDir to a writable folder)");
+        }
+        return dir;
+    }
+
+    private static Future<JsonObject> startDemoLog(Vertx vertx, Path stateDir) {
         Future<SimulatedCtLog> tiled = SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
                 .withSeed(2).withDescription("CertStream simulated tiled log"));
         return tiled.compose(t -> SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()))
@@ -155,8 +188,10 @@ public final class Main {
                     log.listAsTiled(tiled.result());
                     Logger.getLogger(Main.class.getName()).info(() -> "Demo mode: simulated CT logs at " + log.url()
                             + " (RFC 6962) and " + tiled.result().tiledUrl() + " (static-ct-api, tiled)"
-                            + " (no internet needed); they issue new certificates every second");
+                            + " (no internet needed); they issue new certificates every second. Demo state: " + stateDir
+                            + " (fresh each run; a real run's positions are not touched)");
                     return new JsonObject()
+                            .put("stateDir", stateDir.toString())
                             .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
                             .put("watcher", new JsonObject().put("start", 0).put("pollSeconds", 1));
                 });
@@ -165,15 +200,18 @@ public final class Main {
     private static void banner(HubConfig config) {
         String host = config.server().host().equals("0.0.0.0") ? "localhost" : config.server().host();
         String base = host + ":" + config.server().port();
+        boolean tls = config.server().access().tls() != null;
+        String ws = tls ? "wss://" : "ws://";
+        String http = tls ? "https://" : "http://";
         Logger.getLogger(Main.class.getName()).info(() -> "CertStream hub is up:\n"
-                + "    ws://" + base + "/              lite stream\n"
-                + "    ws://" + base + "/full-stream   full stream (DER and chain)\n"
-                + "    ws://" + base + "/domains-only  domains only\n"
-                + "    http://" + base + "/stats       logs, positions, clients, certificates/s\n"
-                + "    http://" + base + "/metrics     Prometheus metrics\n"
-                + "    http://" + base + "/health      which logs are stalled"
+                + "    " + ws + base + "/              lite stream\n"
+                + "    " + ws + base + "/full-stream   full stream (DER and chain)\n"
+                + "    " + ws + base + "/domains-only  domains only\n"
+                + "    " + http + base + "/stats       logs, positions, clients, certificates/s\n"
+                + "    " + http + base + "/metrics     Prometheus metrics\n"
+                + "    " + http + base + "/health      which logs are stalled"
                 + (config.bridge().sockjs()
-                    ? "\n    http://" + base + "/live        live table in the browser (SockJS event-bus bridge at /eventbus)" : "")
+                    ? "\n    " + http + base + "/live        live table in the browser (SockJS event-bus bridge at /eventbus)" : "")
                 + (config.bridge().tcpPort() > 0
                     ? "\n    tcp://" + config.bridge().tcpHost() + ":" + config.bridge().tcpPort() + "       TCP event-bus bridge (docs/bridge.md)" : ""));
     }

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An RFC 6962 log for load tests: a real Merkle tree with consistency proofs, signed tree heads and a Chrome v3
@@ -46,6 +47,9 @@ final class BacklogLog extends VerticleBase {
     private volatile long liveAppended;
     private long liveTimer = -1;
     private JsonObject cachedSth;
+    /** Requests served, to say how often each server polls the log. */
+    final LongAdder sthRequests = new LongAdder();
+    final LongAdder entriesRequests = new LongAdder();
 
     BacklogLog(EntryPool pool, int backlog, int batchCap, int maxLiveEntries) {
         this.pool = pool;
@@ -87,9 +91,14 @@ final class BacklogLog extends VerticleBase {
         return backlog;
     }
 
-    /** Makes the backlog visible in the next tree head. */
+    /** Makes the backlog (and whatever was appended since) visible in the next tree head. */
     void openGate() {
         context.runOnContext(v -> visibleSize = tree.size());
+    }
+
+    /** Shows an empty log again, to a new server that is to catch up from index 0 once its client is connected. */
+    void closeGate() {
+        context.runOnContext(v -> visibleSize = 0);
     }
 
     /**
@@ -136,7 +145,14 @@ final class BacklogLog extends VerticleBase {
     }
 
     private void handle(HttpServerRequest request) {
-        switch (request.path()) {
+        // A log URL ending in '/' may come back as '//ct/v1/...' from clients that append the path as it is.
+        String path = request.path().replaceFirst("^/+", "/");
+        if (path.equals("/ct/v1/get-sth")) {
+            sthRequests.increment();
+        } else if (path.equals("/ct/v1/get-entries")) {
+            entriesRequests.increment();
+        }
+        switch (path) {
             case "/ct/v1/get-sth" -> json(request, sth().toBuffer());
             case "/ct/v1/get-entries" -> getEntries(request);
             case "/ct/v1/get-sth-consistency" -> consistency(request);

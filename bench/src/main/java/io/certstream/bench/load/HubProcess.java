@@ -1,6 +1,7 @@
 package io.certstream.bench.load;
 
-import com.sun.management.OperatingSystemMXBean;
+import io.vertx.core.json.JsonObject;
+
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -13,6 +14,11 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,62 +27,132 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The hub under test, in its own JVM so that its CPU, heap and RSS are its own: started from this JVM's class
- * path ({@code io.certstream.hub.Main --config FILE}), its output in {@code hub.log}, observed through JMX
- * (heap, CPU time, GC) and {@code /proc} (RSS).
+ * path ({@code io.certstream.hub.Main --config FILE}), its output in {@code hub.log}, observed through {@code /proc}
+ * (CPU time, RSS) and, unless told not to, JMX (heap, GC). The JMX agent costs the hub a few MiB and threads, so
+ * the side-by-side runs ({@code --server}) leave it off and report the heap as unknown.
  */
-final class HubProcess implements AutoCloseable {
+final class HubProcess implements ServerProcess {
     private final Process process;
     private final int jmxPort;
+    private final int port;
+    private final Path log;
+    private final HttpClient http = HttpClient.newHttpClient();
     private JMXConnector jmx;
     private MemoryMXBean memory;
-    private OperatingSystemMXBean os;
     private List<GarbageCollectorMXBean> gcs;
     private List<MemoryPoolMXBean> heapPools;
 
-    private HubProcess(Process process, int jmxPort) {
+    private HubProcess(Process process, int jmxPort, int port, Path log) {
         this.process = process;
         this.jmxPort = jmxPort;
+        this.port = port;
+        this.log = log;
     }
 
-    /** @param heapAfterGc heap in use after the last collection: the live data, what a smaller heap must hold */
-    record Sample(long wallMillis, double cpuSeconds, long heapUsed, long heapCommitted, long heapMax, long rssBytes,
-                  long gcCount, long gcMillis, long heapAfterGc) {
-    }
-
-    static HubProcess start(Path config, Path log, List<String> jvmArgs) throws IOException {
-        int jmxPort = freePort();
+    /** @param jmx observe the heap through JMX (adds the JMX agent to the hub's JVM) */
+    static HubProcess start(Path config, Path log, List<String> jvmArgs, int port, boolean jmx) throws IOException {
+        int jmxPort = jmx ? freePort() : -1;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
-        command.add("-Dcom.sun.management.jmxremote.port=" + jmxPort);
-        command.add("-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort);
-        command.add("-Dcom.sun.management.jmxremote.authenticate=false");
-        command.add("-Dcom.sun.management.jmxremote.ssl=false");
-        command.add("-Dcom.sun.management.jmxremote.host=127.0.0.1");
-        command.add("-Djava.rmi.server.hostname=127.0.0.1");
+        if (jmx) {
+            command.add("-Dcom.sun.management.jmxremote.port=" + jmxPort);
+            command.add("-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort);
+            command.add("-Dcom.sun.management.jmxremote.authenticate=false");
+            command.add("-Dcom.sun.management.jmxremote.ssl=false");
+            command.add("-Dcom.sun.management.jmxremote.host=127.0.0.1");
+            command.add("-Djava.rmi.server.hostname=127.0.0.1");
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.certstream.hub.Main");
         command.add("--config");
         command.add(config.toString());
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        return new HubProcess(process, jmxPort);
+                .redirectOutput(log.toFile());
+        if (!jmx) {
+            // What ./certstream-hub sets (the side-by-side runs measure the hub as it ships).
+            builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        }
+        Process process = builder.start();
+        return new HubProcess(process, jmxPort, port, log);
     }
 
-    long pid() {
+    @Override
+    public String name() {
+        return "hub";
+    }
+
+    @Override
+    public long pid() {
         return process.pid();
     }
 
-    boolean alive() {
+    @Override
+    public boolean alive() {
         return process.isAlive();
     }
 
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void awaitReady(long timeoutMillis) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (true) {
+            try {
+                stats();
+                break;
+            } catch (Exception e) {
+                if (!alive() || System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("the hub did not come up on port " + port + "; see " + log, e);
+                }
+                Thread.sleep(200);
+            }
+        }
+        if (jmxPort > 0) {
+            attach(30_000);
+        }
+    }
+
+    /** The hub's {@code /stats}. */
+    JsonObject stats() throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stats"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("/stats answered " + r.statusCode());
+        }
+        return new JsonObject(r.body());
+    }
+
+    @Override
+    public Counts counts() {
+        JsonObject clients = new JsonObject();
+        JsonObject dropped = new JsonObject();
+        try {
+            JsonObject endpoints = stats().getJsonObject("endpoints", new JsonObject());
+            for (String name : endpoints.fieldNames()) {
+                // Both ways the hub drops: for one slow reader (its queue is full) and for an overloaded web event
+                // loop (server.maxPendingMessages); either way the message is counted, never silently lost.
+                JsonObject e = endpoints.getJsonObject(name);
+                clients.put(name, e.getLong("clients", 0L));
+                dropped.put(name, e.getLong("dropped_messages", 0L) + e.getLong("dropped_overload", 0L));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("the hub's /stats cannot be read: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return new Counts(clients, dropped);
+    }
+
     /** Connects JMX, retrying while the JVM starts. */
-    void attach(long timeoutMillis) throws Exception {
+    private void attach(long timeoutMillis) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (true) {
             try {
@@ -84,8 +160,6 @@ final class HubProcess implements AutoCloseable {
                         new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"));
                 MBeanServerConnection c = jmx.getMBeanServerConnection();
                 memory = ManagementFactory.newPlatformMXBeanProxy(c, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
-                os = ManagementFactory.newPlatformMXBeanProxy(c, ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
-                        OperatingSystemMXBean.class);
                 gcs = ManagementFactory.getPlatformMXBeans(c, GarbageCollectorMXBean.class);
                 heapPools = ManagementFactory.getPlatformMXBeans(c, MemoryPoolMXBean.class).stream()
                         .filter(p -> p.getType() == MemoryType.HEAP).toList();
@@ -103,7 +177,13 @@ final class HubProcess implements AutoCloseable {
         }
     }
 
-    Sample sample() throws IOException {
+    @Override
+    public Sample sample() throws IOException {
+        long pid = process.pid();
+        if (memory == null) {
+            return new Sample(System.currentTimeMillis(), ServerProcess.cpuSeconds(pid), -1, -1, -1,
+                    ServerProcess.rssBytes(pid), -1, -1, -1);
+        }
         MemoryUsage heap = memory.getHeapMemoryUsage();
         long gcCount = 0;
         long gcMillis = 0;
@@ -111,8 +191,8 @@ final class HubProcess implements AutoCloseable {
             gcCount += Math.max(0, gc.getCollectionCount());
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
-        return new Sample(System.currentTimeMillis(), os.getProcessCpuTime() / 1e9, heap.getUsed(), heap.getCommitted(), heap.getMax(), rss(),
-                gcCount, gcMillis, heapAfterGc());
+        return new Sample(System.currentTimeMillis(), ServerProcess.cpuSeconds(pid), heap.getUsed(), heap.getCommitted(),
+                heap.getMax(), ServerProcess.rssBytes(pid), gcCount, gcMillis, heapAfterGc());
     }
 
     private long heapAfterGc() {
@@ -122,20 +202,6 @@ final class HubProcess implements AutoCloseable {
             sum += after == null ? 0 : after.getUsed();
         }
         return sum;
-    }
-
-    /** Resident set size from /proc (Linux), or -1 elsewhere. */
-    private long rss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux, or the process is gone
-        }
-        return -1;
     }
 
     @Override

@@ -9,9 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.bouncycastle.asn1.ASN1Sequence;
@@ -43,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  * Writes {@code results.json}, {@code results.md} and {@code chart.svg} to the output folder.
  */
 public final class LoadHarness {
+    /** Longest wait for a live phase's last messages after the log stops appending them. */
+    private static final int DRAIN_SECONDS = 10;
     private final LoadOptions options;
     private final List<JsonObject> timeline = new ArrayList<>();
     private final long startMillis = System.currentTimeMillis();
@@ -51,12 +50,10 @@ public final class LoadHarness {
     private Vertx vertx;
     /** The log's own event loop: a 5 MB get-entries answer being built must not hold up the clients' reads. */
     private Vertx logVertx;
-    private HubProcess hub;
+    private ServerProcess server;
     private BacklogLog log;
     private StreamClients clients;
-    private HttpClient http;
-    private int hubPort;
-    private HubProcess.Sample lastSample;
+    private ServerProcess.Sample lastSample;
     private long lastSampleMillis;
     private long lastFull;
     private long lastLite;
@@ -64,6 +61,8 @@ public final class LoadHarness {
     private double maxHeapUsedMb;
     private double maxRssMb;
     private double maxHeapAfterGcMb;
+    /** Highest RSS since the current phase began (reset by each phase). */
+    private volatile double phaseMaxRssMb;
 
     private LoadHarness(LoadOptions options) {
         this.options = options;
@@ -81,7 +80,8 @@ public final class LoadHarness {
         progressToStderr = true;
         JsonObject results = run(options);
         System.out.println(Files.readString(options.out().resolve("results.md")));
-        System.out.println("results: " + options.out().toAbsolutePath().resolve("results.json") + ", chart.svg");
+        System.out.println("results: " + options.out().toAbsolutePath().resolve("results.md")
+                + (options.server() == null ? ", results.json, chart.svg" : ", chart.svg; each server's in its folder"));
         System.exit(results.getBoolean("complete") ? 0 : 1);
     }
 
@@ -90,8 +90,34 @@ public final class LoadHarness {
         return run(LoadOptions.parse(args));
     }
 
+    /** Where the harness finds certstream-server-go (null: not found); see {@code --peer}. */
+    public static Path peerDir() {
+        return PeerProcess.findDir();
+    }
+
+    /** The {@code shared/peers} folder beside the checkout, when there is one (null otherwise). */
+    public static Path sharedPeersDir() {
+        Path dir = PeerProcess.findDir();
+        return dir != null && Files.isDirectory(dir.getParent()) ? dir.getParent() : null;
+    }
+
     static JsonObject run(LoadOptions options) throws Exception {
-        return new LoadHarness(options).execute();
+        if (options.server() == null) {
+            return new LoadHarness(options).execute();
+        }
+        // Side by side: each server in its own run (same log, same clients, same phases), then one table of both.
+        List<String> servers = options.server().equals(LoadOptions.BOTH)
+                ? List.of(PeerProcess.NAME, LoadOptions.HUB) : List.of(options.server());
+        JsonObject all = new JsonObject().put("complete", true);
+        for (String name : servers) {
+            JsonObject r = new LoadHarness(options.forServer(name)).execute();
+            all.put(name, r);
+            if (!r.getBoolean("complete")) {
+                all.put("complete", false).put("error", name + ": " + r.getString("error"));
+            }
+        }
+        Comparison.write(options.out());
+        return servers.size() == 1 ? all.getJsonObject(servers.get(0)) : all;
     }
 
     private JsonObject execute() throws Exception {
@@ -112,29 +138,41 @@ public final class LoadHarness {
         try {
             say("minting a pool of " + options.pool() + " entries (" + options.entries() + ")");
             EntryPool pool = pool();
-            int maxLive = options.rate() * (options.liveSeconds() + 5) * 2;
+            int maxLive = options.server() == null ? options.rate() * (options.liveSeconds() + 5) * 2
+                    : options.everydayRate() * (options.everydaySeconds() + options.warmupSeconds() + 2 * DRAIN_SECONDS + 10)
+                    + options.fanoutRate() * (options.fanoutSeconds() + DRAIN_SECONDS + 5) * options.fanoutClients().size();
             log = new BacklogLog(pool, options.backlog(), options.batchCap(), maxLive);
             long t0 = System.currentTimeMillis();
             say("building a backlog of " + options.backlog() + " entries");
             logVertx.deployVerticle(log).await();
             results.put("backlog_build_seconds", (System.currentTimeMillis() - t0) / 1000.0);
 
-            startHub();
-            sampler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
-            clients = new StreamClients(vertx, hubPort, log);
-
-            results.put("catchup", catchUp());
-            results.put("live_lite", live("live-lite", StreamClients.Kind.LITE, options.liteClients()));
-            results.put("live_domains_only", live("live-domains", StreamClients.Kind.DOMAINS_ONLY, options.domainsClients()));
+            if (options.server() == null) {
+                startServer(true, "");
+                sampler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
+                clients = new StreamClients(vertx, server.port(), log);
+                results.put("catchup", catchUp());
+                results.put("live_lite", live("live-lite", StreamClients.Kind.LITE, options.liteClients(),
+                        options.rate(), options.liveSeconds()));
+                results.put("live_domains_only", live("live-domains", StreamClients.Kind.DOMAINS_ONLY,
+                        options.domainsClients(), options.rate(), options.liveSeconds()));
+            } else {
+                sampler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
+                sideBySidePhases(results);
+            }
             phase = "end";
-            JsonObject stats = hubStats();
-            results.put("hub_stats", stats);
+            ServerProcess.Counts counts = server.counts();
+            if (server instanceof HubProcess h) {
+                results.put("hub_stats", h.stats());
+            }
             results.put("hub", new JsonObject()
+                    .put("server", server.name())
                     .put("max_heap_used_mb", round(maxHeapUsedMb))
                     .put("max_heap_after_gc_mb", round(maxHeapAfterGcMb))
                     .put("max_rss_mb", round(maxRssMb))
-                    .put("jvm_args", new JsonArray(options.hubJvmArgs()))
-                    .put("dropped_messages", dropped(stats)));
+                    .put("threads_at_end", ServerProcess.threads(server.pid()))
+                    .put("jvm_args", server instanceof HubProcess ? new JsonArray(options.hubJvmArgs()) : new JsonArray())
+                    .put("dropped_messages", counts.dropped()));
             results.put("complete", true);
         } catch (Exception e) {
             results.put("complete", false).put("error", e.toString());
@@ -145,8 +183,8 @@ public final class LoadHarness {
             if (clients != null) {
                 clients.closeAll().await();
             }
-            if (hub != null) {
-                hub.close();
+            if (server != null) {
+                server.close();
             }
             vertx.close().await();
             logVertx.close().await();
@@ -189,9 +227,30 @@ public final class LoadHarness {
         return der;
     }
 
-    private void startHub() throws Exception {
-        hubPort = HubProcess.freePort();
-        Path config = options.out().resolve("hub-config.json");
+    /**
+     * Starts the server under test. {@code fromStart}: at index 0 of the log (the catch-up); otherwise at the log's
+     * current head, as a server that follows logs live does. {@code tag} names its files ("" or "-catchup").
+     */
+    private void startServer(boolean fromStart, String tag) throws Exception {
+        lastSample = null; // the sampler's CPU deltas start over with a new process
+        int port = HubProcess.freePort();
+        if (PeerProcess.NAME.equals(options.server())) {
+            Path dir = options.peerDir() != null ? options.peerDir() : PeerProcess.findDir();
+            if (dir == null) {
+                throw new IllegalStateException(PeerProcess.NAME + " not found: looked for ../shared/peers/"
+                        + PeerProcess.NAME + " from " + Path.of("").toAbsolutePath() + "; give --peer DIR");
+            }
+            say("starting " + PeerProcess.NAME + " from " + dir + " on port " + port + "; its log: "
+                    + options.out().resolve("peer" + tag + ".log"));
+            server = PeerProcess.start(dir, options.out(), log.url(), port, fromStart, tag);
+            server.awaitReady(60_000);
+            return;
+        }
+        startHub(port, fromStart, tag);
+    }
+
+    private void startHub(int hubPort, boolean fromStart, String tag) throws Exception {
+        Path config = options.out().resolve("hub-config" + tag + ".json");
         JsonObject hubConfig = new JsonObject()
                 .put("server", new JsonObject().put("host", "127.0.0.1").put("port", hubPort)
                         .put("instances", options.hubInstances())
@@ -199,9 +258,16 @@ public final class LoadHarness {
                         // not turn into drops (the default 4 MiB queue is 50 ms of catch-up, 16 MiB is 200 ms).
                         .put("clientQueueBytes", options.clientQueueMb() << 20))
                 .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
-                .put("watcher", new JsonObject().put("start", 0).put("batchSize", options.batchCap())
-                        .put("pollSeconds", options.pollSeconds()))
-                .put("stateDir", options.out().resolve("hub-state").toAbsolutePath().toString());
+                .put("watcher", new JsonObject().put("start", fromStart ? (Object) 0 : "head")
+                        .put("pollSeconds", options.pollSeconds())
+                        // The simulated log is local and unthrottled: pacing would measure the pace, not the hub.
+                        .put("operatorRequestsPerSecond", 0))
+                .put("stateDir", options.out().resolve("hub-state" + tag).toAbsolutePath().toString());
+        if (options.server() == null) {
+            hubConfig.getJsonObject("watcher").put("batchSize", options.batchCap());
+        }
+        // Side by side: the hub's own watcher.batchSize (config/hub.json), as it ships; the log answers up to
+        // --batch-cap entries whatever a server asks for.
         Files.writeString(config, hubConfig.encodePrettily());
         List<String> jvm = new ArrayList<>(options.hubJvmArgs());
         if (options.jfr()) {
@@ -209,23 +275,11 @@ public final class LoadHarness {
                     + ",settings=profile,dumponexit=true");
         }
         say("starting the hub (" + String.join(" ", jvm) + ") on port " + hubPort + "; its log: "
-                + options.out().resolve("hub.log"));
-        hub = HubProcess.start(config.toAbsolutePath(), options.out().resolve("hub.log").toAbsolutePath(), jvm);
-        http = vertx.createHttpClient();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
-            try {
-                hubStats();
-                break;
-            } catch (Exception e) {
-                if (!hub.alive() || System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("the hub did not come up on port " + hubPort
-                            + "; see " + options.out().resolve("hub.log"), e);
-                }
-                Thread.sleep(200);
-            }
-        }
-        hub.attach(30_000);
+                + options.out().resolve("hub" + tag + ".log"));
+        // JMX (for the heap figures) only in the hub's own runs: its agent would add to the RSS compared side by side.
+        server = HubProcess.start(config.toAbsolutePath(), options.out().resolve("hub" + tag + ".log").toAbsolutePath(), jvm,
+                hubPort, options.server() == null);
+        server.awaitReady(60_000);
     }
 
     private JsonObject catchUp() throws Exception {
@@ -234,7 +288,9 @@ public final class LoadHarness {
         clients.connect(StreamClients.Kind.FULL, 1, 1, 0, true).await();
         waitForClients("full-stream", 1);
         say("catch-up: revealing " + options.backlog() + " entries to the hub");
-        HubProcess.Sample before = hub.sample();
+        phaseMaxRssMb = 0;
+        ServerProcess.Sample before = server.sample();
+        long droppedBefore = server.counts().dropped("full-stream");
         long opened = System.currentTimeMillis();
         log.openGate();
         long deadline = opened + options.catchupTimeoutSeconds() * 1000L;
@@ -247,7 +303,7 @@ public final class LoadHarness {
             // The hub may drop the last messages for a client that reads too slowly (counted in /stats).
             if (System.currentTimeMillis() - checked >= 1000) {
                 checked = System.currentTimeMillis();
-                if (fullStats.messages.sum() + dropped(hubStats()).getLong("full-stream", 0L) >= options.backlog()) {
+                if (fullStats.messages.sum() + server.counts().dropped("full-stream") - droppedBefore >= options.backlog()) {
                     break;
                 }
             }
@@ -256,8 +312,8 @@ public final class LoadHarness {
                 say("catch-up: " + (clients.fullLastIndex.get() + 1) + " of " + options.backlog());
             }
         }
-        HubProcess.Sample after = hub.sample();
-        long droppedByHub = dropped(hubStats()).getLong("full-stream", 0L);
+        ServerProcess.Sample after = server.sample();
+        long droppedByHub = server.counts().dropped("full-stream") - droppedBefore;
         StreamClients.Stats full = clients.stats(StreamClients.Kind.FULL);
         long received = full.messages.sum();
         double hubCpu = after.cpuSeconds() - before.cpuSeconds();
@@ -278,6 +334,7 @@ public final class LoadHarness {
                 .put("mb_per_second", seconds > 0 ? round(full.bytes.sum() / seconds / 1e6) : 0)
                 .put("hub_cpu_seconds", round(hubCpu))
                 .put("hub_cpu_us_per_cert", received > 0 ? Math.round(hubCpu * 1e6 / received) : 0)
+                .put("max_rss_mb", round(phaseMaxRssMb))
                 .put("hub_cpu_percent", round(hubCpu / ((after.wallMillis() - before.wallMillis()) / 1000.0) * 100));
         say("catch-up: " + r.encode());
         if (!complete) {
@@ -288,7 +345,7 @@ public final class LoadHarness {
         return r;
     }
 
-    private JsonObject live(String name, StreamClients.Kind kind, int count) throws Exception {
+    private JsonObject live(String name, StreamClients.Kind kind, int count, int rate, int liveSeconds) throws Exception {
         if (count == 0) {
             return new JsonObject().put("skipped", true);
         }
@@ -300,41 +357,70 @@ public final class LoadHarness {
         String endpoint = kind == StreamClients.Kind.LITE ? "lite" : "domains-only";
         waitForClients(endpoint, count);
         double connectSeconds = (System.currentTimeMillis() - t0) / 1000.0;
-        say(name + ": " + count + " clients connected in " + connectSeconds + " s; appending " + options.rate()
-                + " entries/s for " + options.liveSeconds() + " s");
-        long droppedBefore = dropped(hubStats()).getLong(endpoint, 0L);
+        say(name + ": " + count + " clients connected in " + connectSeconds + " s; appending " + rate
+                + " entries/s for " + liveSeconds + " s");
+        long droppedBefore = server.counts().dropped(endpoint);
+        long sthBefore = log.sthRequests.sum();
+        long entriesBefore = log.entriesRequests.sum();
         long messagesBefore = s.messages.sum();
         long appendedBefore = log.liveAppended();
         s.latency.snapshot(true);
         s.window.snapshot(true);
         s.fromFetch.snapshot(true);
-        HubProcess.Sample before = hub.sample();
+        ServerProcess.Sample before = server.sample();
+        double harnessCpuBefore = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
         phase = name;
-        log.startLive(options.rate(), (int) (appendedBefore + (long) options.rate() * options.liveSeconds()));
-        Thread.sleep(options.liveSeconds() * 1000L);
+        phaseMaxRssMb = 0;
+        // Exactly rate x seconds entries (a multiple of 100 with the defaults): certstream-server-go fetches only
+        // whole batches of 100 while it follows a log, so a phase ending mid-batch would leave entries it holds back.
+        long target = appendedBefore + (long) rate * liveSeconds;
+        boolean sideBySide = options.server() != null;
+        if (sideBySide) {
+            clients.countFrom = options.backlog() + appendedBefore;
+            clients.countBelow = options.backlog() + target;
+        }
+        log.startLive(rate, (int) target);
+        Thread.sleep(liveSeconds * 1000L);
+        long appendDeadline = System.currentTimeMillis() + 5_000;
+        while (log.liveAppended() < target && System.currentTimeMillis() < appendDeadline) {
+            Thread.sleep(10);
+        }
         log.stopLive();
         phase = name + "-drain";
         long appended = log.liveAppended() - appendedBefore;
         long expected = appended * count;
-        long drainDeadline = System.currentTimeMillis() + 10_000;
+        if (sideBySide) {
+            // The log keeps growing while the clients drain, as real logs do (those entries are not counted):
+            // certstream-server-go fetches only whole batches of 100 while it follows a log, and would otherwise
+            // hold back the phase's last entries for good.
+            log.startLive(rate, (int) (target + (long) rate * DRAIN_SECONDS));
+        }
+        long drainDeadline = System.currentTimeMillis() + DRAIN_SECONDS * 1000L;
         while (s.messages.sum() - messagesBefore < expected && System.currentTimeMillis() < drainDeadline) {
             Thread.sleep(100);
         }
         Thread.sleep(500);
+        if (sideBySide) {
+            log.stopLive();
+        }
         long received = s.messages.sum() - messagesBefore;
         LatencyHistogram.Snapshot latency = s.latency.snapshot(false);
         LatencyHistogram.Snapshot fromFetch = s.fromFetch.snapshot(false);
-        HubProcess.Sample after = hub.sample();
-        long dropped = dropped(hubStats()).getLong(endpoint, 0L) - droppedBefore;
+        ServerProcess.Sample after = server.sample();
+        long dropped = server.counts().dropped(endpoint) - droppedBefore;
+        double cpu = after.cpuSeconds() - before.cpuSeconds();
+        // The log and the clients: near 200% (both cores) says the clients, not the server, were the bound.
+        double harnessCpu = ServerProcess.cpuSeconds(ProcessHandle.current().pid()) - harnessCpuBefore;
         JsonObject r = new JsonObject()
                 .put("clients", count)
                 .put("connect_seconds", connectSeconds)
-                .put("rate", options.rate())
-                .put("seconds", options.liveSeconds())
+                .put("rate", rate)
+                .put("seconds", liveSeconds)
                 .put("entries", appended)
                 .put("messages_expected", expected)
                 .put("messages_received", received)
-                .put("messages_per_second", Math.round(received / (double) options.liveSeconds()))
+                .put("messages_missing", expected - received)
+                .put("messages_per_second", Math.round(received / (double) liveSeconds))
                 .put("dropped_by_hub", dropped)
                 .put("closed_by_hub", s.closed.get())
                 .put("latency_samples", latency.total())
@@ -343,24 +429,97 @@ public final class LoadHarness {
                 .put("latency_max_ms", latency.max())
                 .put("hub_share_p50_ms", fromFetch.percentile(0.50))
                 .put("hub_share_p99_ms", fromFetch.percentile(0.99))
-                .put("hub_cpu_percent", round((after.cpuSeconds() - before.cpuSeconds())
-                        / ((after.wallMillis() - before.wallMillis()) / 1000.0) * 100));
+                .put("hub_cpu_percent", round(cpu / ((after.wallMillis() - before.wallMillis()) / 1000.0) * 100))
+                .put("cpu_us_per_message", received > 0 ? round(cpu * 1e6 / received) : 0)
+                .put("harness_cpu_percent", round(harnessCpu / ((after.wallMillis() - before.wallMillis()) / 1000.0) * 100))
+                .put("log_sth_requests_per_second", round((log.sthRequests.sum() - sthBefore) / (double) liveSeconds))
+                .put("log_entries_requests_per_second", round((log.entriesRequests.sum() - entriesBefore) / (double) liveSeconds))
+                .put("max_rss_mb", round(phaseMaxRssMb))
+                .put("rss_mb_at_end", round(after.rssBytes() / 1e6 / 1.048576));
         say(name + ": " + r.encode());
         phase = name + "-close";
         clients.closeAll().await();
-        clients = new StreamClients(vertx, hubPort, log);
+        clients = new StreamClients(vertx, server.port(), log);
         waitForHubIdle();
+        return r;
+    }
+
+    /**
+     * The side-by-side phases, the same for both servers: idle, catch-up from index 0, the everyday live case, fan-out
+     * steps of more and more lite clients until one fails (p99 at or above the limit, or a message not delivered),
+     * idle again.
+     */
+    private void sideBySidePhases(JsonObject results) throws Exception {
+        // First a server that follows the log from its head, as one runs every day.
+        log.openGate();
+        Thread.sleep(200);
+        startServer(false, "");
+        clients = new StreamClients(vertx, server.port(), log);
+        results.put("idle_start", idle("idle-start"));
+        // The same load first, unmeasured: a JVM compiles its hot paths in its first seconds of work, and a hub
+        // that runs every day has long done so (the Go peer has nothing to warm up; it gets the same treatment).
+        results.put("warmup", live("warmup", StreamClients.Kind.LITE, options.everydayClients(),
+                options.everydayRate(), options.warmupSeconds()));
+        results.put("everyday", live("everyday", StreamClients.Kind.LITE, options.everydayClients(),
+                options.everydayRate(), options.everydaySeconds()));
+        JsonArray steps = new JsonArray();
+        int capacity = 0;
+        for (int n : options.fanoutClients()) {
+            JsonObject step = live("fanout-" + n, StreamClients.Kind.LITE, n, options.fanoutRate(), options.fanoutSeconds());
+            // Latency from the get-entries answer that carried the entry, i.e. from when the server saw it (its
+            // `seen`): the poll interval before it, each server's own setting, is not fan-out.
+            boolean passed = step.getLong("messages_missing") == 0 && step.getLong("dropped_by_hub") == 0
+                    && step.getLong("hub_share_p99_ms") < options.p99LimitMs();
+            steps.add(step.put("passed", passed));
+            if (!passed) {
+                break;
+            }
+            capacity = n;
+        }
+        results.put("fanout", new JsonObject()
+                .put("rate", options.fanoutRate())
+                .put("p99_limit_ms", options.p99LimitMs())
+                .put("capacity_clients", capacity)
+                .put("steps", steps));
+        results.put("idle_end", idle("idle-end"));
+        results.put("threads_at_end_of_live_phases", ServerProcess.threads(server.pid()));
+        clients.closeAll().await();
+        server.close();
+
+        // Then a new server process that catches up from index 0: the log shows size 0 until its client is there.
+        log.closeGate();
+        Thread.sleep(200);
+        startServer(true, "-catchup");
+        clients = new StreamClients(vertx, server.port(), log);
+        // Only the backlog counts; the live entries after it arrive too but are not measured.
+        clients.countBelow = options.backlog();
+        results.put("catchup", catchUp());
+    }
+
+    /** The server with no clients and a quiet log: its RSS, threads and CPU after {@code --idle-seconds}. */
+    private JsonObject idle(String name) throws Exception {
+        phase = name;
+        ServerProcess.Sample before = server.sample();
+        Thread.sleep(options.idleSeconds() * 1000L);
+        ServerProcess.Sample after = server.sample();
+        JsonObject r = new JsonObject()
+                .put("seconds", options.idleSeconds())
+                .put("rss_mb", round(after.rssBytes() / 1e6 / 1.048576))
+                .put("threads", ServerProcess.threads(server.pid()))
+                .put("cpu_percent", round((after.cpuSeconds() - before.cpuSeconds())
+                        / ((after.wallMillis() - before.wallMillis()) / 1000.0) * 100));
+        say(name + ": " + r.encode());
         return r;
     }
 
     /** Lets an overloaded hub work off what it still holds, so the next phase starts from a quiet hub (60 s at most). */
     private void waitForHubIdle() throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
-        HubProcess.Sample last = hub.sample();
+        ServerProcess.Sample last = server.sample();
         int quiet = 0;
         while (quiet < 2 && System.currentTimeMillis() < deadline) {
             Thread.sleep(1000);
-            HubProcess.Sample now = hub.sample();
+            ServerProcess.Sample now = server.sample();
             double busy = (now.cpuSeconds() - last.cpuSeconds()) / ((now.wallMillis() - last.wallMillis()) / 1000.0);
             quiet = busy < 0.15 ? quiet + 1 : 0;
             last = now;
@@ -370,44 +529,23 @@ public final class LoadHarness {
     private void waitForClients(String endpoint, int count) throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
         while (true) {
-            JsonObject e = hubStats().getJsonObject("endpoints", new JsonObject()).getJsonObject(endpoint, new JsonObject());
-            if (e.getLong("clients", 0L) >= count) {
+            long connected = server.counts().clients(endpoint);
+            if (connected >= count) {
                 return;
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("the hub reports " + e.getLong("clients", 0L) + " " + endpoint
+                throw new IllegalStateException(server.name() + " reports " + connected + " " + endpoint
                         + " clients, expected " + count);
             }
             Thread.sleep(100);
         }
     }
 
-    private JsonObject hubStats() {
-        return http.request(HttpMethod.GET, hubPort, "127.0.0.1", "/stats")
-                .compose(req -> req.send().compose(HttpClientResponse::body))
-                .map(Buffer::toJsonObject)
-                .timeout(10, TimeUnit.SECONDS)
-                .await();
-    }
-
-    /** Per endpoint, what the hub dropped: for slow readers ({@code dropped_messages}) and for overload. */
-    private static JsonObject dropped(JsonObject stats) {
-        JsonObject out = new JsonObject();
-        JsonObject endpoints = stats.getJsonObject("endpoints", new JsonObject());
-        for (String name : endpoints.fieldNames()) {
-            // Both ways the hub drops: for one slow reader (its queue is full) and for an overloaded web event loop
-            // (server.maxPendingMessages); either way the message is counted, never silently lost.
-            JsonObject endpoint = endpoints.getJsonObject(name);
-            out.put(name, endpoint.getLong("dropped_messages", 0L) + endpoint.getLong("dropped_overload", 0L));
-        }
-        return out;
-    }
-
     /** Once a second: the hub's resources and what the clients received since the last sample. */
     private void sample() {
         try {
             long now = System.currentTimeMillis();
-            HubProcess.Sample s = hub.sample();
+            ServerProcess.Sample s = server.sample();
             double dt = lastSample == null ? 1 : (now - lastSampleMillis) / 1000.0;
             StreamClients c = clients;
             long full = c == null ? 0 : c.stats(StreamClients.Kind.FULL).messages.sum();
@@ -420,12 +558,14 @@ public final class LoadHarness {
                     .put("lite_per_second", lastSample == null ? 0 : Math.max(0, Math.round((lite - lastLite) / dt)))
                     .put("domains_per_second", lastSample == null ? 0 : Math.max(0, Math.round((domains - lastDomains) / dt)))
                     .put("hub_cpu_percent", lastSample == null ? 0 : round((s.cpuSeconds() - lastSample.cpuSeconds()) / dt * 100))
-                    .put("heap_used_mb", round(s.heapUsed() / 1e6 / 1.048576))
-                    .put("heap_committed_mb", round(s.heapCommitted() / 1e6 / 1.048576))
-                    .put("heap_after_gc_mb", round(s.heapAfterGc() / 1e6 / 1.048576))
-                    .put("rss_mb", round(s.rssBytes() / 1e6 / 1.048576))
-                    .put("gc_count", s.gcCount())
-                    .put("gc_millis", s.gcMillis());
+                    .put("rss_mb", round(s.rssBytes() / 1e6 / 1.048576));
+            if (s.heapUsed() >= 0) {
+                row.put("heap_used_mb", round(s.heapUsed() / 1e6 / 1.048576))
+                        .put("heap_committed_mb", round(s.heapCommitted() / 1e6 / 1.048576))
+                        .put("heap_after_gc_mb", round(s.heapAfterGc() / 1e6 / 1.048576))
+                        .put("gc_count", s.gcCount())
+                        .put("gc_millis", s.gcMillis());
+            }
             if (c != null) {
                 for (StreamClients.Kind kind : List.of(StreamClients.Kind.LITE, StreamClients.Kind.DOMAINS_ONLY)) {
                     LatencyHistogram.Snapshot w = c.stats(kind).window.snapshot(true);
@@ -435,9 +575,10 @@ public final class LoadHarness {
                     }
                 }
             }
-            maxHeapUsedMb = Math.max(maxHeapUsedMb, row.getDouble("heap_used_mb"));
-            maxHeapAfterGcMb = Math.max(maxHeapAfterGcMb, row.getDouble("heap_after_gc_mb"));
+            maxHeapUsedMb = Math.max(maxHeapUsedMb, row.getDouble("heap_used_mb", -1.0));
+            maxHeapAfterGcMb = Math.max(maxHeapAfterGcMb, row.getDouble("heap_after_gc_mb", -1.0));
             maxRssMb = Math.max(maxRssMb, row.getDouble("rss_mb"));
+            phaseMaxRssMb = Math.max(phaseMaxRssMb, row.getDouble("rss_mb"));
             synchronized (timeline) {
                 timeline.add(row);
             }
@@ -483,7 +624,12 @@ public final class LoadHarness {
                 .put("live_seconds", options.liveSeconds())
                 .put("hub_instances", options.hubInstances())
                 .put("client_queue_mb", options.clientQueueMb())
-                .put("hub_jvm_args", new JsonArray(options.hubJvmArgs()));
+                .put("hub_jvm_args", new JsonArray(options.hubJvmArgs()))
+                .put("server", options.server())
+                .put("everyday", options.everydayClients() + " lite clients at " + options.everydayRate() + "/s for "
+                        + options.everydaySeconds() + " s")
+                .put("fanout", "lite clients " + options.fanoutClients() + " at " + options.fanoutRate() + "/s for "
+                        + options.fanoutSeconds() + " s each, p99 limit " + options.p99LimitMs() + " ms");
     }
 
     /** Progress goes to {@code harness.log} in the output folder, and to stderr when run from the command line. */

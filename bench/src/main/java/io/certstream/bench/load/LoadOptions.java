@@ -1,5 +1,8 @@
 package io.certstream.bench.load;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,17 +10,43 @@ import java.util.List;
 
 /**
  * What one harness run does. {@code --smoke} is the seconds-long CI run; without it the defaults are the full run
- * whose figures docs/performance.md reports. Every figure can be overridden.
+ * whose figures docs/performance.md reports. {@code --server} switches to the side-by-side phases (catch-up, the
+ * everyday live case, fan-out capacity, idle) against the hub or certstream-server-go. Every figure can be overridden.
+ *
+ * @param server null for the hub's own phases (catch-up, 5,000 lite, 5,000 domains-only clients); else
+ *               {@code hub}, {@code certstream-server-go} or {@code both} for the side-by-side phases
  */
 record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entries, int batchCap, double pollSeconds,
                    int catchupTimeoutSeconds, int liteClients, int domainsClients, int rate, int liveSeconds,
-                   int hubInstances, int clientQueueMb, List<String> hubJvmArgs, boolean jfr) {
+                   int hubInstances, int clientQueueMb, List<String> hubJvmArgs, boolean jfr,
+                   String server, Path peerDir, int everydayRate, int everydayClients, int everydaySeconds,
+                   int fanoutRate, List<Integer> fanoutClients, int fanoutSeconds, int p99LimitMs, int idleSeconds,
+                   int warmupSeconds) {
+
+    static final String HUB = "hub";
+    static final String BOTH = "both";
 
     static final String USAGE = """
-            Usage: bench/run-load [--smoke] [options]
+            Usage: bench/run-load [--smoke] [--server hub|certstream-server-go|both] [options]
               --smoke                 seconds-long run with small numbers (what CI runs)
-              --out DIR               where results go (default bench/target/load or bench/target/load-smoke)
-              --backlog N             entries the log holds before the hub starts (full: 1000000)
+              --out DIR               where results go (default bench/target/load[-smoke], with --server
+                                      bench/target/compare[-smoke]/SERVER; both: a side-by-side results.md there)
+            Side by side with certstream-server-go (--server): catch-up from index 0, the everyday live case,
+            fan-out capacity (lite clients at --fanout-rate until p99 >= --p99-limit-ms or a message is lost), idle.
+              --server NAME           hub, certstream-server-go (from ../shared/peers) or both, one after the other
+              --peer DIR              the folder of certstream-server-go and its config.template.yaml
+                                      (default: -Dpeer.dir, $CERTSTREAM_PEER_DIR, or ../shared/peers/certstream-server-go)
+              --everyday-rate N       entries/s of the everyday case (300)
+              --everyday-clients N    lite clients of the everyday case (20)
+              --everyday-seconds S    its length (30), after --warmup-seconds of the same load, unmeasured
+              --warmup-seconds S      that unmeasured warm-up (20)
+              --fanout-rate N         entries/s of the fan-out steps (1000)
+              --fanout-clients A,B,.. lite clients of each step (25,50,100,150,200,300,400,600,800,1000)
+              --fanout-seconds S      length of each step (20)
+              --p99-limit-ms N        a step passes with p99 below this and every message delivered (1000)
+              --idle-seconds S        how long the server sits idle (no clients, quiet log) before its RSS is read (10)
+            The hub's own phases (without --server):
+              --backlog N             entries the log holds before the server starts (full: 1000000, --server: 200000)
               --pool N                distinct minted certificates the backlog is made of (full: 2000)
               --entries sim|ctdata    pool from the simulated log's mint, or the real Navigli entries of ../shared/ctdata
               --batch-cap N           most entries per get-entries answer, also the hub's watcher.batchSize (1024)
@@ -29,14 +58,15 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
               --live-seconds S        length of each live phase (full: 30)
               --hub-instances N       the hub's server.instances (0: one per core)
               --client-queue-mb N     the hub's server.clientQueueBytes in MiB (16)
-              --hub-jvm-args "..."    JVM options of the hub (default "-Xmx1g -Xms1g")
+              --hub-jvm-args "..."    JVM options of the hub (default "-Xmx1g -Xms1g"; with --server those of
+                                      config/jvm.options, what ./certstream-hub ships)
               --jfr                   record a JFR profile of the hub to OUT/hub.jfr
             """;
 
     static LoadOptions parse(String[] args) {
         boolean smoke = Arrays.asList(args).contains("--smoke");
-        Path out = Path.of(smoke ? "bench/target/load-smoke" : "bench/target/load");
-        int backlog = smoke ? 2000 : 1_000_000;
+        Path out = null;
+        int backlog = -1;
         int pool = smoke ? 100 : 2000;
         String entries = "sim";
         int batchCap = 1024;
@@ -48,8 +78,19 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         int liveSeconds = smoke ? 2 : 30;
         int instances = 0;
         int queueMb = 16;
-        List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-Xms1g"));
+        List<String> jvm = null;
         boolean jfr = false;
+        String server = null;
+        Path peerDir = null;
+        int everydayRate = 300;
+        int everydayClients = smoke ? 5 : 20;
+        int everydaySeconds = smoke ? 3 : 30;
+        int fanoutRate = smoke ? 300 : 1000;
+        List<Integer> fanoutClients = smoke ? List.of(10, 20) : List.of(25, 50, 100, 150, 200, 300, 400, 600, 800, 1000);
+        int fanoutSeconds = smoke ? 3 : 20;
+        int p99Limit = 1000;
+        int idleSeconds = smoke ? 2 : 10;
+        int warmupSeconds = smoke ? 2 : 20;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -76,6 +117,18 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
                         case "--hub-instances" -> instances = count(a, v);
                         case "--client-queue-mb" -> queueMb = positive(a, v);
                         case "--hub-jvm-args" -> jvm = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
+                        case "--server" -> server = v;
+                        case "--peer" -> peerDir = Path.of(v);
+                        case "--everyday-rate" -> everydayRate = positive(a, v);
+                        case "--everyday-clients" -> everydayClients = positive(a, v);
+                        case "--everyday-seconds" -> everydaySeconds = positive(a, v);
+                        case "--fanout-rate" -> fanoutRate = positive(a, v);
+                        case "--fanout-clients" -> fanoutClients = Arrays.stream(v.split(","))
+                                .map(n -> positive(a, n.trim())).toList();
+                        case "--fanout-seconds" -> fanoutSeconds = positive(a, v);
+                        case "--p99-limit-ms" -> p99Limit = positive(a, v);
+                        case "--idle-seconds" -> idleSeconds = positive(a, v);
+                        case "--warmup-seconds" -> warmupSeconds = positive(a, v);
                         default -> throw new IllegalArgumentException("unknown option " + a + "\n\n" + USAGE);
                     }
                 }
@@ -84,8 +137,50 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         if (!entries.equals("sim") && !entries.equals("ctdata")) {
             throw new IllegalArgumentException("--entries must be sim or ctdata, got " + entries);
         }
+        if (server != null && !List.of(HUB, PeerProcess.NAME, BOTH).contains(server)) {
+            throw new IllegalArgumentException("--server must be hub, " + PeerProcess.NAME + " or both, got " + server);
+        }
+        if (backlog < 0) {
+            // certstream-server-go reads 100 entries a request: a million would take it many minutes.
+            backlog = smoke ? 2000 : server == null ? 1_000_000 : 200_000;
+        }
+        if (out == null) {
+            out = server == null ? Path.of(smoke ? "bench/target/load-smoke" : "bench/target/load")
+                    : Path.of(smoke ? "bench/target/compare-smoke" : "bench/target/compare");
+        }
+        if (jvm == null) {
+            jvm = server == null ? List.of("-Xmx1g", "-Xms1g") : shippedJvmOptions();
+        }
         return new LoadOptions(smoke, out, backlog, pool, entries, batchCap, poll, catchupTimeout, lite, domains, rate,
-                liveSeconds, instances, queueMb, jvm, jfr);
+                liveSeconds, instances, queueMb, jvm, jfr, server, peerDir, everydayRate, everydayClients,
+                everydaySeconds, fanoutRate, fanoutClients, fanoutSeconds, p99Limit, idleSeconds, warmupSeconds);
+    }
+
+    /** These options for one server of a side-by-side run: its own output folder under {@code out}. */
+    LoadOptions forServer(String name) {
+        return new LoadOptions(smoke, out.resolve(name), backlog, pool, entries, batchCap, pollSeconds,
+                catchupTimeoutSeconds, liteClients, domainsClients, rate, liveSeconds, hubInstances, clientQueueMb,
+                hubJvmArgs, jfr, name, peerDir, everydayRate, everydayClients, everydaySeconds, fanoutRate,
+                fanoutClients, fanoutSeconds, p99LimitMs, idleSeconds, warmupSeconds);
+    }
+
+    /**
+     * The JVM options {@code ./certstream-hub} starts the hub with ({@code config/jvm.options}, one per line, # for
+     * comments), so the side-by-side runs measure what users run. Looked for from the repository root and a module.
+     */
+    static List<String> shippedJvmOptions() {
+        for (Path p : List.of(Path.of("config", "jvm.options"), Path.of("..", "config", "jvm.options"))) {
+            if (Files.isRegularFile(p)) {
+                try {
+                    return Files.readAllLines(p).stream().map(String::trim)
+                            .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + p.toAbsolutePath(), e);
+                }
+            }
+        }
+        throw new IllegalArgumentException("config/jvm.options not found from " + Path.of("").toAbsolutePath()
+                + "; give --hub-jvm-args");
     }
 
     private static int positive(String name, String value) {

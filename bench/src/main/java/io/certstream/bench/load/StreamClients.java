@@ -65,6 +65,9 @@ final class StreamClients {
     /** When the first full-stream client got index {@link #fullHalfIndex} or later: the start of the steady half. */
     final AtomicLong fullHalfMillis = new AtomicLong(-1);
     volatile long fullHalfIndex = Long.MAX_VALUE;
+    /** Lite and full messages count only for entries in [countFrom, countBelow): the phase being measured. */
+    volatile long countFrom = 0;
+    volatile long countBelow = Long.MAX_VALUE;
     final LongAdder fullSinceHalf = new LongAdder();
 
     StreamClients(Vertx vertx, int port, BacklogLog log) {
@@ -135,44 +138,66 @@ final class StreamClients {
         long[] expected = {nextIndex};
         ws.closeHandler(v -> s.closed.incrementAndGet());
         ws.exceptionHandler(e -> { });
-        ws.handler(frame -> {
-            long now = System.currentTimeMillis();
-            s.messages.increment();
-            s.bytes.add(frame.length());
-            if (contains(frame, HEARTBEAT, 40)) {
-                s.heartbeats.increment();
-                s.messages.decrement();
-                return;
+        // Frames, not ws.handler(): that one is called per frame, and certstream-server-go (gorilla/websocket)
+        // splits a large message into several. A message counts once, at its final frame; its index is read from
+        // the first frame.
+        Buffer[] first = new Buffer[1];
+        ws.frameHandler(f -> {
+            if (!f.isText() && !f.isBinary() && !f.isContinuation()) {
+                return; // ping, pong, close: Vert.x answers them
             }
-            long index;
-            if (kind == Kind.DOMAINS_ONLY) {
-                index = expected[0]++;
-            } else {
-                index = certIndex(frame);
-                if (expected[0] >= 0 && index != expected[0]) {
-                    s.outOfOrder.increment();
-                }
-                expected[0] = index + 1;
+            Buffer data = f.binaryData();
+            s.bytes.add(data.length());
+            if (!f.isContinuation()) {
+                first[0] = data;
             }
-            if (tracked) {
-                fullFirstMillis.compareAndSet(-1, now);
-                fullLastMillis.set(now);
-                fullLastIndex.set(index);
-                if (index >= fullHalfIndex) {
-                    fullHalfMillis.compareAndSet(-1, now);
-                    fullSinceHalf.increment();
-                }
-            }
-            long stamp = log.timestamp(index);
-            if (stamp > 0) {
-                s.latency.record(now - stamp);
-                s.window.record(now - stamp);
-            }
-            long served = log.served(index);
-            if (served > 0) {
-                s.fromFetch.record(now - served);
+            if (f.isFinal() && first[0] != null) {
+                Buffer frame = first[0];
+                first[0] = null;
+                received(frame, s, kind, expected, tracked);
             }
         });
+    }
+
+    private void received(Buffer frame, Stats s, Kind kind, long[] expected, boolean tracked) {
+        long now = System.currentTimeMillis();
+        if (contains(frame, HEARTBEAT, 40)) {
+            s.heartbeats.increment();
+            return;
+        }
+        long index;
+        if (kind == Kind.DOMAINS_ONLY) {
+            index = expected[0]++;
+            s.messages.increment();
+        } else {
+            index = certIndex(frame);
+            if (index < countFrom || index >= countBelow) {
+                return; // an entry of the log's growth outside the phase being measured
+            }
+            s.messages.increment();
+            if (expected[0] >= 0 && index != expected[0]) {
+                s.outOfOrder.increment();
+            }
+            expected[0] = index + 1;
+        }
+        if (tracked) {
+            fullFirstMillis.compareAndSet(-1, now);
+            fullLastMillis.set(now);
+            fullLastIndex.set(index);
+            if (index >= fullHalfIndex) {
+                fullHalfMillis.compareAndSet(-1, now);
+                fullSinceHalf.increment();
+            }
+        }
+        long stamp = log.timestamp(index);
+        if (stamp > 0) {
+            s.latency.record(now - stamp);
+            s.window.record(now - stamp);
+        }
+        long served = log.served(index);
+        if (served > 0) {
+            s.fromFetch.record(now - served);
+        }
     }
 
     /** Closes every client connection. */

@@ -7,6 +7,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -23,6 +24,10 @@ public final class CertStreamCli {
 
     /** Entry point of the runnable jar. */
     public static void main(String[] args) {
+        if (Arrays.asList(args).contains("--version") || Arrays.asList(args).contains("-V")) {
+            System.out.println(BuildInfo.describe());
+            return;
+        }
         CliOptions options;
         try {
             options = CliOptions.parse(args);
@@ -70,6 +75,9 @@ public final class CertStreamCli {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         boolean color = !options.noColor() && !options.json() && stdoutIsTerminal() && System.getenv("NO_COLOR") == null;
+        if (options.verbose()) {
+            err.println("certstream: " + BuildInfo.describe()); // routine, like the connection attempts: --verbose only
+        }
 
         Vertx vertx = Vertx.vertx();
         CertStreamClient client = CertStreamClient.create(vertx, options.clientOptions());

@@ -36,6 +36,7 @@ record CliOptions(boolean json, StreamType stream, String url, Pattern filter, b
               --filter REGEX      only certificates with a domain matching REGEX (case-insensitive, partial match)
               --verbose           also print connection attempts and heartbeats on stderr
               --no-color          never colour the output (also: NO_COLOR set, or stdout not a terminal)
+              -V, --version       print the version and the git commit it was built from
               -h, --help          print this help
 
             Status and errors go to stderr, so stdout stays clean for pipes. Ctrl-C exits.

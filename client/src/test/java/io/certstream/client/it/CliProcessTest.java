@@ -210,6 +210,16 @@ class CliProcessTest {
     }
 
     @Test
+    void versionPrintsVersionAndCommit() throws Exception {
+        CliProcess version = cli("version", Map.of(), "--version");
+        List<String> lines = version.awaitStdout(l -> !l.isEmpty(), EXIT, "a version line");
+        assertTrue(lines.get(0).matches("certstream \\S+ \\(commit ([0-9a-f]{12}|unknown)\\)"), lines.toString());
+        assertTrue(!lines.get(0).contains("unknown"), "built in a git checkout with a version: " + lines);
+        CliProcess verbose = cli("verbose-version", Map.of(), "--verbose", "--url", hub.url("/"));
+        verbose.awaitStderr(l -> l.contains("certstream: " + lines.get(0)), EXIT, "the version at start-up with --verbose");
+    }
+
+    @Test
     void saysWhatIsWrongAndRetriesWhenNoServerListens() throws Exception {
         int port = RunningHub.freePort();
         String url = "ws://127.0.0.1:" + port + "/";

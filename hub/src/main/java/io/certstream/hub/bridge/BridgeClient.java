@@ -1,6 +1,8 @@
 package io.certstream.hub.bridge;
 
 import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.web.SocketFlushes;
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -11,9 +13,13 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
+import io.vertx.core.http.HttpClosedException;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * One SockJS bridge client: the socket the bridge writes to, with a bound on what it has not yet taken. Every write
@@ -24,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class BridgeClient implements SockJSSocket {
     static final int CLOSE_TOO_SLOW = 1013;
+    /** Going away: a client that stopped pinging (frozen, or its network gone) is closed like a slow one. */
+    static final int CLOSE_NO_PING = 1001;
+    private static final Logger LOG = Logger.getLogger(BridgeClient.class.getName());
 
     private final SockJSSocket socket;
     private final int queueBytes;
@@ -35,6 +44,8 @@ final class BridgeClient implements SockJSSocket {
     private final Set<String> followed = new HashSet<>();
     private long behindSince = -1;
     private boolean closing;
+    /** When the client last pinged (the client library pings every 5 s), or when it connected. */
+    private volatile long lastPingMillis = System.currentTimeMillis();
 
     BridgeClient(SockJSSocket socket, int queueBytes, long slowMillis, HubMetrics metrics, String label) {
         this.socket = socket;
@@ -42,6 +53,22 @@ final class BridgeClient implements SockJSSocket {
         this.slowMillis = slowMillis;
         this.metrics = metrics;
         this.label = label;
+        consolidateFlushes(socket);
+    }
+
+    /**
+     * Over the websocket transport, the bridge writes a frame per message as the web verticles do, and its flushes
+     * are consolidated the same way ({@link SocketFlushes}). Polling transports answer one request at a time.
+     */
+    private static void consolidateFlushes(SockJSSocket socket) {
+        String uri = socket.uri();
+        RoutingContext upgrade = socket.routingContext();
+        if (uri != null && uri.endsWith("/websocket") && upgrade != null) {
+            ChannelPipeline pipeline = VertxInternals.pipeline(upgrade);
+            if (pipeline != null) {
+                SocketFlushes.consolidate(pipeline);
+            }
+        }
     }
 
     /** Whether the next outbound message may be written; false skips it (and counts a drop). */
@@ -64,6 +91,25 @@ final class BridgeClient implements SockJSSocket {
         return false;
     }
 
+    /** The client pinged: it is alive. */
+    void pinged(long nowMillis) {
+        lastPingMillis = nowMillis;
+    }
+
+    /**
+     * Closes the client if it has not pinged for {@code timeoutMillis} (a frozen process or a dead network sends no
+     * ping but may still hold its connection open for ever); true if it did so now.
+     */
+    boolean closeIfSilent(long nowMillis, long timeoutMillis) {
+        if (closing || nowMillis - lastPingMillis < timeoutMillis) {
+            return false;
+        }
+        closing = true;
+        LOG.fine(() -> "closing bridge client " + remoteAddress() + ": no ping for " + (nowMillis - lastPingMillis) + " ms");
+        closeNow(CLOSE_NO_PING, "no ping for " + timeoutMillis / 1000 + " s");
+        return true;
+    }
+
     /**
      * Closes a client that stopped reading. SockJS's close queues its close frame behind the backlog, which the
      * client is not taking, so over a websocket it would never complete and the backlog would stay: there the
@@ -71,7 +117,11 @@ final class BridgeClient implements SockJSSocket {
      * in the session, which the close discards.)
      */
     private void closeNow() {
-        socket.close(CLOSE_TOO_SLOW, "client too slow: messages dropped for " + slowMillis / 1000 + " s");
+        closeNow(CLOSE_TOO_SLOW, "client too slow: messages dropped for " + slowMillis / 1000 + " s");
+    }
+
+    private void closeNow(int code, String reason) {
+        socket.close(code, reason);
         String uri = socket.uri();
         RoutingContext upgrade = socket.routingContext();
         if (uri != null && uri.endsWith("/websocket") && upgrade != null) {
@@ -112,10 +162,35 @@ final class BridgeClient implements SockJSSocket {
 
     // Everything else is the wrapped socket's.
 
+    /**
+     * A client that leaves (its connection closed or reset) is normal: the bridge would log each such exception as
+     * an error, so those are logged here at debug level and not passed on; the close handler still cleans up.
+     */
     @Override
     public SockJSSocket exceptionHandler(Handler<Throwable> handler) {
-        socket.exceptionHandler(handler);
+        socket.exceptionHandler(handler == null ? null : failure -> {
+            if (ordinaryDisconnect(failure)) {
+                LOG.fine(() -> "bridge client " + remoteAddress() + " left: " + failure);
+            } else {
+                handler.handle(failure);
+            }
+        });
         return this;
+    }
+
+    /** A connection closed or reset by the peer or the network: what every leaving client causes. */
+    static boolean ordinaryDisconnect(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpClosedException || t instanceof ClosedChannelException) {
+                return true;
+            }
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof IOException && (message.contains("Connection reset") || message.contains("Broken pipe"))
+                    || message.contains("Connection was closed")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

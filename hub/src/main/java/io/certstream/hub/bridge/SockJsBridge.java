@@ -16,6 +16,8 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -44,6 +46,15 @@ public final class SockJsBridge {
     /** The endpoint name under which {@code /stats} counts bridge clients and what they missed. */
     public static final String STATS_LABEL = "eventbus";
     private static final Logger LOG = Logger.getLogger(SockJsBridge.class.getName());
+    /**
+     * A client that has not pinged for this long is closed (the client library pings every 5 s; Vert.x's default
+     * timeout). The hub checks this itself: Vert.x's own ping timer casts the socket to its internal class, which a
+     * {@link BridgeClient} is not, so it would fail (a ClassCastException logged every period) and never close it.
+     */
+    static final long PING_TIMEOUT_MILLIS = 10_000;
+    private static final long PING_CHECK_MILLIS = 1_000;
+    /** Vert.x's own ping timer, kept from firing (see {@link #PING_TIMEOUT_MILLIS}); 30 days fits Netty's nanoseconds. */
+    private static final long VERTX_PING_TIMER_OFF = 30L * 24 * 3600 * 1000;
 
     private final Vertx vertx;
     private final BridgeChannels channels;
@@ -51,6 +62,8 @@ public final class SockJsBridge {
     private final DeliveryLag backlog;
     private final int queueBytes;
     private final long slowMillis;
+    private final Set<BridgeClient> clients = ConcurrentHashMap.newKeySet();
+    private long pingTimer = -1;
 
     /** @param backlog that of the web verticle whose router mounts this bridge: their deliveries share its event loop */
     public SockJsBridge(Vertx vertx, BridgeChannels channels, HubMetrics metrics, DeliveryLag backlog, int queueBytes,
@@ -72,7 +85,7 @@ public final class SockJsBridge {
         }
         options.addOutboundPermitted(new PermittedOptions().setAddressRegex(BridgeChannels.ADDRESS_REGEX));
         // No inbound permission at all: clients listen, they never publish into the hub.
-        return options;
+        return options.setPingTimeout(VERTX_PING_TIMER_OFF);
     }
 
     /** A router to mount at {@code /eventbus/*}. */
@@ -81,6 +94,9 @@ public final class SockJsBridge {
         // BridgeClient, which knows how far behind its client is (SockJS's own writeQueueFull() only sees messages
         // not yet handed to the transport, never the websocket's backlog).
         Handler<SockJSSocket> bridge = VertxInternals.eventBusBridge(vertx, options(), this::onEvent);
+        if (pingTimer < 0) {
+            pingTimer = vertx.setPeriodic(PING_CHECK_MILLIS, t -> closeSilentClients(System.currentTimeMillis()));
+        }
         SockJSHandlerOptions handlerOptions = new SockJSHandlerOptions().setRegisterWriteHandler(false)
                 .setInsertJSESSIONID(false); // one hub process: no sticky sessions to route, so no cookie
         return SockJSHandler.create(vertx, handlerOptions)
@@ -90,8 +106,13 @@ public final class SockJsBridge {
     private void onEvent(BridgeEvent event) {
         BridgeClient client = (BridgeClient) event.socket();
         switch (event.type()) {
-            case SOCKET_CREATED -> metrics.clientConnected(STATS_LABEL);
+            case SOCKET_CREATED -> {
+                clients.add(client);
+                metrics.clientConnected(STATS_LABEL);
+            }
+            case SOCKET_PING -> client.pinged(System.currentTimeMillis());
             case SOCKET_CLOSED -> {
+                clients.remove(client);
                 client.forgetAll(channels);
                 metrics.clientDisconnected(STATS_LABEL);
             }
@@ -125,6 +146,13 @@ public final class SockJsBridge {
             }
         }
         event.complete(true);
+    }
+
+    /** Runs on the event loop of the verticle that mounted the router (its timers end with it). */
+    private void closeSilentClients(long nowMillis) {
+        for (BridgeClient client : clients) {
+            client.closeIfSilent(nowMillis, PING_TIMEOUT_MILLIS);
+        }
     }
 
     /** Certificate messages, which may be shed when the loop is behind; heartbeats and alerts never are. */

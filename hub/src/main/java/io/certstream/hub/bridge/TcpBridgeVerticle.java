@@ -44,8 +44,21 @@ public final class TcpBridgeVerticle extends VerticleBase {
     /** Sockets that follow something, with their addresses and how many checks in a row found them full. */
     private final Map<NetSocket, Client> clients = new HashMap<>();
     private TcpEventBusBridge bridge;
+    private final io.vertx.core.net.KeyCertOptions tls;
+    private final java.util.List<io.certstream.hub.config.Cidr> allowedIps;
 
     public TcpBridgeVerticle(String host, int port, BridgeChannels channels, HubMetrics metrics, int queueBytes) {
+        this(host, port, channels, metrics, queueBytes, null, java.util.List.of());
+    }
+
+    /**
+     * @param tls        the hub's certificate ({@code server.tls}) to serve the bridge over TLS, or null
+     * @param allowedIps {@code server.allowedIps}: other addresses are disconnected at once; empty: all
+     */
+    public TcpBridgeVerticle(String host, int port, BridgeChannels channels, HubMetrics metrics, int queueBytes,
+                             io.vertx.core.net.KeyCertOptions tls, java.util.List<io.certstream.hub.config.Cidr> allowedIps) {
+        this.tls = tls;
+        this.allowedIps = allowedIps;
         this.host = host;
         this.port = port;
         this.channels = channels;
@@ -63,7 +76,12 @@ public final class TcpBridgeVerticle extends VerticleBase {
         BridgeOptions options = new BridgeOptions()
                 .addOutboundPermitted(new PermittedOptions().setAddress(BusAddresses.ALERTS))
                 .addOutboundPermitted(new PermittedOptions().setAddressRegex(BridgeChannels.ADDRESS_REGEX));
-        bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions().setHost(host).setPort(port), this::onEvent);
+        NetServerOptions server = new NetServerOptions().setHost(host).setPort(port);
+        if (tls != null) {
+            // Certificates renewed on disk reach the web front at once; this bridge takes them when restarted.
+            server.setSsl(true).setKeyCertOptions(tls);
+        }
+        bridge = TcpEventBusBridge.create(vertx, options, server, this::onEvent);
         vertx.setPeriodic(1000, t -> dropSlowClients());
         return bridge.listen()
                 .onSuccess(b -> LOG.info(() -> "TCP event-bus bridge listening on " + host + ":" + port))
@@ -80,6 +98,18 @@ public final class TcpBridgeVerticle extends VerticleBase {
 
     private void onEvent(BridgeEvent event) {
         NetSocket socket = event.socket();
+        // Checked when the socket opens (and again on a subscription), not on every message delivered.
+        boolean checkPoint = event.type() == io.vertx.ext.bridge.BridgeEventType.SOCKET_CREATED
+                || event.type() == io.vertx.ext.bridge.BridgeEventType.REGISTER;
+        if (checkPoint && !allowedIps.isEmpty()) {
+            byte[] address = io.certstream.hub.config.Cidr.literal(socket.remoteAddress().hostAddress());
+            if (allowedIps.stream().noneMatch(c -> c.contains(address))) {
+                metrics.access().refused("ip_not_allowed");
+                event.complete(false);
+                closeNow(socket);
+                return;
+            }
+        }
         switch (event.type()) {
             case REGISTER -> {
                 String address = event.getRawMessage().getString("address");

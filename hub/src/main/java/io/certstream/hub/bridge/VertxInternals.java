@@ -1,6 +1,7 @@
 package io.certstream.hub.bridge;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.impl.HttpServerConnection;
@@ -19,6 +20,7 @@ import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
  *       counts what the client has not yet taken.</li>
  *   <li>{@link #closeConnection}: drops the TCP connection under a websocket at once; the public close queues a
  *       close frame behind the backlog of a client that stopped reading, so it would never complete.</li>
+ *   <li>{@link #pipeline}: the pipeline under a SockJS websocket, for flush consolidation.</li>
  * </ul>
  */
 final class VertxInternals {
@@ -28,6 +30,12 @@ final class VertxInternals {
     /** A SockJS socket handler that bridges the event bus with {@code options}, raising {@code events}. */
     static Handler<SockJSSocket> eventBusBridge(Vertx vertx, SockJSBridgeOptions options, Handler<BridgeEvent> events) {
         return new EventBusBridgeImpl(vertx, null, options, events);
+    }
+
+    /** The Netty pipeline of the connection a websocket was upgraded from, or null when it is not reachable. */
+    static ChannelPipeline pipeline(RoutingContext upgrade) {
+        return upgrade.request().connection() instanceof HttpServerConnection connection
+                ? connection.channelHandlerContext().pipeline() : null;
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.certstream.hub.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Builds the {@link HubConfig} from three layers, each overriding the one before:
@@ -21,6 +29,7 @@ import java.util.Map;
  */
 public final class ConfigLoader {
     public static final String ENV_PREFIX = "CERTSTREAM_";
+    private static final JsonFactory JSON = new JsonFactory();
     private static final String DEFAULTS = "built-in defaults (config/hub.json)";
 
     private ConfigLoader() {
@@ -35,6 +44,73 @@ public final class ConfigLoader {
      * @param overrideSource how to name the overrides in error messages
      */
     public static HubConfig load(Path file, Map<String, String> env, JsonObject overrides, String overrideSource) {
+        return load(file, env, overrides, overrideSource, new JsonObject());
+    }
+
+    /**
+     * The configuration in effect, as JSON (defaults, file and environment merged), with every secret masked: what
+     * {@code --check-config} prints. Fails like {@link #load} when a value is bad.
+     */
+    public static JsonObject effective(Path file, Map<String, String> env) {
+        JsonObject merged = new JsonObject();
+        load(file, env, new JsonObject(), null, merged);
+        JsonObject masked = mask(merged);
+        // Plugin secrets are declared by the plugins' jars, not loaded here: anything that may hold one is masked.
+        JsonArray plugins = new JsonArray();
+        for (Object entry : masked.getJsonArray("plugins", new JsonArray())) {
+            if (entry instanceof JsonObject plugin) {
+                JsonObject out = new JsonObject();
+                plugin.forEach(e -> out.put(e.getKey(), e.getValue() != null && e.getKey().toLowerCase(java.util.Locale.ROOT)
+                        .matches(".*(url|secret|token|password|header|key|auth).*") ? "***" : e.getValue()));
+                plugins.add(out);
+            } else {
+                plugins.add(entry);
+            }
+        }
+        return masked.put("plugins", plugins);
+    }
+
+    /** Tokens, passwords, secrets and keys of the JSON replaced by {@code "***"} (recursively). */
+    static JsonObject mask(JsonObject json) {
+        JsonObject out = new JsonObject();
+        for (Map.Entry<String, Object> e : json) {
+            out.put(e.getKey(), secretKey(e.getKey()) && e.getValue() != null && !"".equals(e.getValue())
+                    && !(e.getValue() instanceof JsonArray a && a.isEmpty())
+                    ? maskValue(e.getValue()) : maskNested(e.getValue()));
+        }
+        return out;
+    }
+
+    private static boolean secretKey(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return (k.contains("token") && !k.endsWith("env")) || k.contains("password") || k.contains("secret")
+                || k.equals("apikey") || k.equals("authorization");
+    }
+
+    private static Object maskValue(Object value) {
+        if (value instanceof JsonArray array) {
+            JsonArray out = new JsonArray();
+            // A token object keeps its name and limits: only the token itself is secret.
+            array.forEach(item -> out.add(item instanceof JsonObject o ? mask(o) : "***"));
+            return out;
+        }
+        return value instanceof JsonObject o ? mask(o) : "***";
+    }
+
+    private static Object maskNested(Object value) {
+        if (value instanceof JsonObject o) {
+            return mask(o);
+        }
+        if (value instanceof JsonArray array) {
+            JsonArray out = new JsonArray();
+            array.forEach(item -> out.add(maskNested(item)));
+            return out;
+        }
+        return value;
+    }
+
+    private static HubConfig load(Path file, Map<String, String> env, JsonObject overrides, String overrideSource,
+                                  JsonObject mergedOut) {
         JsonObject merged = defaults();
         Map<String, String> sources = new HashMap<>();
         String fileSource = DEFAULTS;
@@ -44,9 +120,11 @@ public final class ConfigLoader {
             mergeInto(merged, user, "", sources, fileSource);
         }
         applyEnvironment(merged, defaults(), "", env, sources);
+        rejectUnknownVariables(env, merged);
         mergeInto(merged, overrides, "", sources, overrideSource);
         String fallback = fileSource;
-        return HubConfig.read(new ConfigReader(merged, "", key -> sourceOf(key, sources, fallback)));
+        mergedOut.mergeIn(merged.copy(), true);
+        return HubConfig.read(new ConfigReader(merged, "", key -> sourceOf(key, sources, fallback), env));
     }
 
     public static JsonObject defaults() {
@@ -69,11 +147,109 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot be read: " + e.getMessage());
         }
+        syntaxCheck(file, text);
         try {
             return new JsonObject(text);
         } catch (DecodeException | ClassCastException e) {
             throw new ConfigException(file + ": is not a JSON object: " + e.getMessage());
         }
+    }
+
+    /**
+     * Reads the text through once with Jackson to name the line and column of a syntax error: Vert.x's own message
+     * hides the location behind Jackson's redacted source description.
+     */
+    private static void syntaxCheck(Path file, String text) {
+        try (JsonParser parser = JSON.createParser(text)) {
+            while (parser.nextToken() != null) {
+                parser.skipChildren();
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new ConfigException(file + ": is not a JSON object: syntax error"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A {@code CERTSTREAM_*} variable that names no key is a typo ({@code CERTSTREAM_SERVER_PROT}) that would
+     * otherwise be ignored in silence: an error naming it and the closest known variable. The known variables are
+     * derived from the defaults (config/hub.json), so a new key is known as soon as it is there. Not keys, and
+     * allowed: the variables the client tools read ({@link #NOT_KEYS}) and those a plugin instance's config names
+     * for a secret ({@code "secretEnv": "CERTSTREAM_..."}, any key ending in {@code Env}).
+     */
+    private static void rejectUnknownVariables(Map<String, String> env, JsonObject merged) {
+        Map<String, String> known = new TreeMap<>();
+        knownVariables(defaults(), "", known);
+        Set<String> named = new HashSet<>(NOT_KEYS);
+        namedByEnvKeys(merged.getValue("plugins"), named);
+        for (String variable : new TreeSet<>(env.keySet())) {
+            if (!variable.startsWith(ENV_PREFIX) || known.containsKey(variable) || named.contains(variable)) {
+                continue;
+            }
+            String closest = null;
+            int best = Integer.MAX_VALUE;
+            for (String candidate : known.keySet()) {
+                int d = distance(variable, candidate);
+                if (d < best) {
+                    best = d;
+                    closest = candidate;
+                }
+            }
+            throw new ConfigException("environment variable " + variable + " names no config key"
+                    + (closest == null ? "" : "; did you mean " + closest + " (" + known.get(closest) + ")?")
+                    + " Unset it, or see the configuration table in README.md for the known variables");
+        }
+    }
+
+    /** Variables named CERTSTREAM_ that are not config keys: read by the {@code certstream} CLI and the examples. */
+    private static final Set<String> NOT_KEYS = Set.of("CERTSTREAM_URL", "CERTSTREAM_STDOUT_TTY");
+
+    private static void knownVariables(JsonObject defaults, String path, Map<String, String> known) {
+        for (Map.Entry<String, Object> e : defaults) {
+            String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            if (e.getValue() instanceof JsonObject d) {
+                knownVariables(d, key, known);
+            } else {
+                known.put(envName(key), key);
+            }
+        }
+    }
+
+    private static void namedByEnvKeys(Object value, Set<String> named) {
+        if (value instanceof JsonObject object) {
+            for (Map.Entry<String, Object> e : object) {
+                if (e.getKey().endsWith("Env") && e.getValue() instanceof String variable) {
+                    named.add(variable);
+                }
+                namedByEnvKeys(e.getValue(), named);
+            }
+        } else if (value instanceof JsonArray array) {
+            array.forEach(item -> namedByEnvKeys(item, named));
+        }
+    }
+
+    /** Levenshtein distance. */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     /** Deep merge: objects merge key by key, everything else (arrays included) replaces. */

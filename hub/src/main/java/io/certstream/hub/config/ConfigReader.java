@@ -17,12 +17,23 @@ final class ConfigReader {
     private final JsonObject json;
     private final String path;
     private final Function<String, String> sourceOfKey;
+    private final java.util.Map<String, String> env;
 
     /** @param sourceOfKey where the value of a full key came from, e.g. the file name or an environment variable */
     ConfigReader(JsonObject json, String path, Function<String, String> sourceOfKey) {
+        this(json, path, sourceOfKey, java.util.Map.of());
+    }
+
+    /** @param env the environment, for keys that name a variable (e.g. {@code server.tokensEnv}) */
+    ConfigReader(JsonObject json, String path, Function<String, String> sourceOfKey, java.util.Map<String, String> env) {
         this.json = json;
         this.path = path;
         this.sourceOfKey = sourceOfKey;
+        this.env = env;
+    }
+
+    java.util.Map<String, String> env() {
+        return env;
     }
 
     String key(String name) {
@@ -62,7 +73,7 @@ final class ConfigReader {
         if (!(value instanceof JsonObject object)) {
             throw error(name, "must be a JSON object, got " + describe(value));
         }
-        return new ConfigReader(object, key(name), sourceOfKey);
+        return new ConfigReader(object, key(name), sourceOfKey, env);
     }
 
     /**
@@ -137,7 +148,7 @@ final class ConfigReader {
             if (!(array.getValue(i) instanceof JsonObject object)) {
                 throw error(name + "[" + i + "]", "must be a JSON object, got " + describe(array.getValue(i)));
             }
-            out.add(new ConfigReader(object, key(name) + "[" + i + "]", sourceOfKey));
+            out.add(new ConfigReader(object, key(name) + "[" + i + "]", sourceOfKey, env));
         }
         return out;
     }

@@ -32,10 +32,11 @@ public record HubConfig(
      *
      * @param maxPendingMessages most updates a web verticle lets wait for its event loop; beyond it the oldest are
      *                           dropped unwritten and counted ({@code dropped_overload}). 0: no limit
+     * @param access             limits, tokens, allowlists and TLS for a public hub ({@link AccessConfig})
      */
     public record ServerConfig(
             String host, int port, int instances, int heartbeatSeconds, int latestSize,
-            int clientQueueBytes, int slowClientSeconds, int maxPendingMessages) {
+            int clientQueueBytes, int slowClientSeconds, int maxPendingMessages, AccessConfig access) {
     }
 
     /**
@@ -46,8 +47,21 @@ public record HubConfig(
     public record BridgeConfig(boolean sockjs, String tcpHost, int tcpPort) {
     }
 
-    /** Discovery from a Chrome-style v3 log list ({@code url} may be an http(s) URL or a file path). */
-    public record LogListConfig(boolean enabled, String url, int refreshMinutes, List<String> states) {
+    /**
+     * Discovery from a Chrome-style v3 log list ({@code url} may be an http(s) URL or a file path).
+     *
+     * @param urls      more lists read after {@code url} (e.g. Apple's); a log already listed (same log id) is skipped
+     * @param selection which of the listed logs to watch ({@code include}, {@code exclude}, {@code operators})
+     */
+    public record LogListConfig(boolean enabled, String url, int refreshMinutes, List<String> states, List<String> urls,
+                                LogSelection selection) {
+        /** {@code url} then {@code urls}, each once. */
+        public List<String> sources() {
+            java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+            all.add(url);
+            all.addAll(urls);
+            return List.copyOf(all);
+        }
     }
 
     /** A log added by hand. {@code start} overrides the watcher default for this log. */
@@ -65,10 +79,17 @@ public record HubConfig(
      * @param stalledSeconds      a log without a tree head, or behind without progress, this long is listed as
      *                            stalled by {@code /health}
      * @param progressSeconds     how often a log that is catching up logs its backlog, rate and ETA
+     * @param operatorRequestsPerSecond most requests per second to the logs of one operator, all its logs together
+     *                                  (real operators throttle at about 10/s and answer 429); 0: no limit
+     * @param fetchConcurrency    most get-entries requests in flight for one log that is behind (entries still
+     *                            published in order)
      */
     public record WatcherConfig(
             StartPosition start, int batchSize, double pollSeconds, int requestTimeoutSeconds, int maxBackoffSeconds,
-            long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads, int stalledSeconds, int progressSeconds) {
+            long maxBacklog, int positionSaveSeconds, boolean verifyTreeHeads, int stalledSeconds, int progressSeconds,
+            double operatorRequestsPerSecond, int fetchConcurrency,
+            // issue 14: an overall deadline per request; how long positions of logs no longer listed are kept
+            int requestDeadlineSeconds, int forgetPositionsAfterDays) {
         public long pollMillis() {
             return Math.round(pollSeconds * 1000);
         }
@@ -137,9 +158,10 @@ public record HubConfig(
 
     static HubConfig read(ConfigReader root) {
         root.allowOnly("server", "bridge", "logList", "logs", "watcher", "stateDir", "pluginDir", "plugins", "cluster");
-        ConfigReader s = root.object("server")
-                .allowOnly("host", "port", "instances", "heartbeatSeconds", "latestSize", "clientQueueBytes", "slowClientSeconds",
-                        "maxPendingMessages");
+        ConfigReader s = root.object("server");
+        s.allowOnly(java.util.stream.Stream.concat(java.util.stream.Stream.of("host", "port", "instances", "heartbeatSeconds",
+                "latestSize", "clientQueueBytes", "slowClientSeconds", "maxPendingMessages"),
+                java.util.Arrays.stream(AccessConfig.KEYS)).toArray(String[]::new));
         ServerConfig server = new ServerConfig(
                 s.string("host"),
                 s.integer("port", 0, 65535),
@@ -148,13 +170,15 @@ public record HubConfig(
                 s.integer("latestSize", 1, 1000),
                 s.integer("clientQueueBytes", 64 << 10, 1 << 30),
                 s.integer("slowClientSeconds", 1, 3600),
-                s.integer("maxPendingMessages", 0, Integer.MAX_VALUE));
+                s.integer("maxPendingMessages", 0, Integer.MAX_VALUE),
+                AccessConfig.read(s, root.env()));
 
         ConfigReader b = root.object("bridge").allowOnly("sockjs", "tcpHost", "tcpPort");
         BridgeConfig bridge = new BridgeConfig(
                 b.bool("sockjs"), b.string("tcpHost"), b.integer("tcpPort", 0, 65535));
 
-        ConfigReader l = root.object("logList").allowOnly("enabled", "url", "refreshMinutes", "states");
+        ConfigReader l = root.object("logList").allowOnly("enabled", "url", "refreshMinutes", "states", "urls",
+                "include", "exclude", "operators");
         List<String> states = l.strings("states");
         for (String state : states) {
             if (!List.of("pending", "qualified", "usable", "readonly", "retired", "rejected").contains(state)) {
@@ -163,11 +187,14 @@ public record HubConfig(
             }
         }
         LogListConfig logList = new LogListConfig(
-                l.bool("enabled"), l.requiredString("url"), l.integer("refreshMinutes", 1, 10080), states);
+                l.bool("enabled"), l.requiredString("url"), l.integer("refreshMinutes", 1, 10080), states,
+                l.strings("urls").stream().filter(u -> !u.isBlank()).toList(), LogSelection.read(l));
 
         ConfigReader w = root.object("watcher")
                 .allowOnly("start", "batchSize", "pollSeconds", "requestTimeoutSeconds", "maxBackoffSeconds",
-                        "maxBacklog", "positionSaveSeconds", "verifyTreeHeads", "stalledSeconds", "progressSeconds");
+                        "maxBacklog", "positionSaveSeconds", "verifyTreeHeads", "stalledSeconds", "progressSeconds",
+                        "operatorRequestsPerSecond", "fetchConcurrency",
+                        "requestDeadlineSeconds", "forgetPositionsAfterDays");
         WatcherConfig watcher = new WatcherConfig(
                 start(w, "start"),
                 w.integer("batchSize", 1, 10_000),
@@ -179,7 +206,11 @@ public record HubConfig(
                 w.integer("positionSaveSeconds", 1, 3600),
                 w.bool("verifyTreeHeads"),
                 w.integer("stalledSeconds", 1, 86_400),
-                w.integer("progressSeconds", 1, 3600));
+                w.integer("progressSeconds", 1, 3600),
+                w.decimal("operatorRequestsPerSecond", 0, 10_000),
+                w.integer("fetchConcurrency", 1, 16),
+                w.integer("requestDeadlineSeconds", 1, 3600),
+                w.integer("forgetPositionsAfterDays", 0, 36_500));
 
         List<LogConfig> logs = new ArrayList<>();
         for (ConfigReader log : root.objects("logs")) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -44,6 +45,9 @@ public final class LogDirectory extends VerticleBase {
     private final Set<String> unsupported = new HashSet<>();
     private WebClient http;
     private boolean warnedUnsupported;
+    /** Told the URLs of every log watched, each time the log list was read (or when there is none to read). */
+    private final Consumer<Set<String>> listApplied;
+    private Set<String> wantedUrls = Set.of();
 
     /** One log's watcher over time. */
     private static final class Watch {
@@ -73,15 +77,28 @@ public final class LogDirectory extends VerticleBase {
      *                       or nothing when this hub cannot watch that kind of log
      */
     public LogDirectory(HubConfig config, HubMetrics metrics, Function<CtLog, Optional<Deployable>> watcherFactory) {
-        this(config, metrics, watcherFactory, LogOwnership.ALL);
+        this(config, metrics, watcherFactory, urls -> { });
     }
 
-    /** @param ownership which of the wanted logs this hub watches (a cluster node: the ones the cluster gives it) */
+    /**
+     * @param listApplied told the URLs of every log watched after each log list read (with {@code logList.enabled}
+     *                    false: once, at start), e.g. so that saved positions of logs gone for long are forgotten
+     */
     public LogDirectory(HubConfig config, HubMetrics metrics, Function<CtLog, Optional<Deployable>> watcherFactory,
-                        LogOwnership ownership) {
+                        Consumer<Set<String>> listApplied) {
+        this(config, metrics, watcherFactory, listApplied, LogOwnership.ALL);
+    }
+
+    /**
+     * @param ownership which of the wanted logs this hub watches (a cluster node: the ones the cluster gives it);
+     *                  {@code listApplied} is still told every log of the list, watched here or by another node
+     */
+    public LogDirectory(HubConfig config, HubMetrics metrics, Function<CtLog, Optional<Deployable>> watcherFactory,
+                        Consumer<Set<String>> listApplied, LogOwnership ownership) {
         this.config = config;
         this.metrics = metrics;
         this.watcherFactory = watcherFactory;
+        this.listApplied = listApplied;
         this.ownership = ownership;
     }
 
@@ -99,8 +116,10 @@ public final class LogDirectory extends VerticleBase {
     public Future<?> start() {
         http = WebClient.create(vertx, new WebClientOptions().setUserAgent("certstream-hub").setDecompressionSupported(true));
         if (!config.logList().enabled()) {
-            return apply(List.of());
+            metrics.logListState(true, null);
+            return apply(List.of()).andThen(v -> listApplied.accept(wantedUrls));
         }
+        metrics.logListState(false, "the log list " + config.logList().url() + " has not been read yet");
         scheduledRefresh();
         return Future.succeededFuture();
     }
@@ -128,12 +147,29 @@ public final class LogDirectory extends VerticleBase {
     }
 
     private Future<Void> reread() {
-        String source = config.logList().url();
-        return fetchList(source)
-                .map(json -> LogList.parse(json, config.logList().states(), config.watcher().start()))
+        List<String> sources = config.logList().sources();
+        String source = String.join(" + ", sources);
+        // Every list is read before any is applied: a list that cannot be read must not stop its logs' watchers.
+        List<Future<JsonObject>> reads = new ArrayList<>();
+        for (String url : sources) {
+            reads.add(fetchList(url).recover(e -> Future.failedFuture(url + ": " + e.getMessage())));
+        }
+        return Future.all(reads)
+                .map(all -> {
+                    Set<String> seenIds = new HashSet<>();
+                    List<CtLog> logs = new ArrayList<>();
+                    for (Future<JsonObject> read : reads) {
+                        logs.addAll(LogList.parse(read.result(), config.logList().states(), config.watcher().start(),
+                                config.logList().selection(), seenIds));
+                    }
+                    return logs;
+                })
                 .onFailure(e -> {
                     boolean first = watches.isEmpty();
-                    LOG.warning(() -> "Cannot read the CT log list " + source + ": " + e.getMessage()
+                    if (first) {
+                        metrics.logListState(false, "cannot read the log list " + e.getMessage());
+                    }
+                    LOG.warning(() -> "Cannot read the CT log list " + e.getMessage()
                             + (first ? ". Watching the configured logs only" : ". Keeping the logs of the last list read")
                             + "; retrying in a minute (set logList.url to another list or file, or logList.enabled to false).");
                     if (first) {
@@ -141,8 +177,10 @@ public final class LogDirectory extends VerticleBase {
                     }
                 })
                 .compose(logs -> {
-                    LOG.info(() -> "Log list " + source + ": " + logs.size() + " logs in states " + config.logList().states());
-                    return apply(logs);
+                    LOG.info(() -> "Log list " + source + ": " + logs.size() + " logs in states " + config.logList().states()
+                            + (config.logList().selection().selectsAll() ? "" : ", selected by " + config.logList().selection()));
+                    metrics.logListState(true, null);
+                    return apply(logs).andThen(v -> listApplied.accept(wantedUrls));
                 });
     }
 
@@ -164,10 +202,11 @@ public final class LogDirectory extends VerticleBase {
     private Future<Void> apply(List<CtLog> fromList) {
         lastList = fromList;
         Map<String, CtLog> listed = new LinkedHashMap<>();
-        fromList.forEach(l -> listed.put(l.url(), l));
+        fromList.forEach(l -> listed.putIfAbsent(l.url(), l)); // the first list to name a URL wins
         for (HubConfig.LogConfig c : config.logs()) {
             listed.put(c.url(), new CtLog(c.url(), c.name(), c.operator(), c.kind(), c.key(), null, c.start()));
         }
+        wantedUrls = Set.copyOf(listed.keySet());
         Set<String> owned = ownership.owned(listed.keySet());
         Map<String, CtLog> wanted = new LinkedHashMap<>();
         listed.forEach((url, log) -> {

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -17,13 +18,16 @@ import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * GETs against one CT log, RFC 6962 or tiled. Every failure becomes a {@link LogFetchException} whose kind is
  * the metric label and whose message names the URL, so watchers count and report all logs the same way. An answer
  * is read into memory only up to a cap ({@link #MAX_RESPONSE_BYTES} by default, counted after decompression, so a
  * gzip bomb is cut too): one that crosses it fails as {@code too_large} at once, and its connection is closed so
- * that the rest is never read.
+ * that the rest is never read. Each request also has an overall deadline ({@code watcher.requestDeadlineSeconds}):
+ * a log that trickles bytes, never silent long enough for the idle timeout and never over the cap, is cut when it
+ * passes and counted as {@code timeout}.
  */
 public final class LogHttp {
     /**
@@ -36,30 +40,41 @@ public final class LogHttp {
     /** Where requests run: a response's handlers must be set in the turn its headers arrive, before its body. */
     private final Context context;
     private final long timeoutMillis;
+    private final long deadlineMillis;
     private final long maxBytes;
+    private OperatorThrottle throttle;
 
     /**
-     * @param timeoutMillis how long the log may stay silent, while connecting or answering
-     * @param maxBytes      the largest answer body read (after decompression)
+     * @param timeoutMillis  how long the log may stay silent, while connecting or answering
+     * @param deadlineMillis how long a request may take in all, from asking to the last byte of the answer
+     * @param maxBytes       the largest answer body read (after decompression)
      */
-    public LogHttp(HttpClient client, Context context, long timeoutMillis, long maxBytes) {
+    public LogHttp(HttpClient client, Context context, long timeoutMillis, long deadlineMillis, long maxBytes) {
         this.client = client;
         this.context = context;
         this.timeoutMillis = timeoutMillis;
+        this.deadlineMillis = deadlineMillis;
         this.maxBytes = maxBytes;
     }
 
     /** A client for one log: keep-alive, and gzip accepted (static-ct-api logs may gzip without negotiation). */
     public static LogHttp create(Vertx vertx, int timeoutSeconds) {
-        return create(vertx, timeoutSeconds, MAX_RESPONSE_BYTES);
+        return create(vertx, timeoutSeconds, DEFAULT_DEADLINE_SECONDS, MAX_RESPONSE_BYTES);
     }
 
     public static LogHttp create(Vertx vertx, int timeoutSeconds, long maxBytes) {
+        return create(vertx, timeoutSeconds, DEFAULT_DEADLINE_SECONDS, maxBytes);
+    }
+
+    /** The default of {@code watcher.requestDeadlineSeconds} (config/hub.json), for clients made without a config. */
+    public static final int DEFAULT_DEADLINE_SECONDS = 120;
+
+    public static LogHttp create(Vertx vertx, int timeoutSeconds, int deadlineSeconds, long maxBytes) {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout(timeoutSeconds * 1000)
                 .setDecompressionSupported(true)
                 .setKeepAlive(true));
-        return new LogHttp(client, vertx.getOrCreateContext(), timeoutSeconds * 1000L, maxBytes);
+        return new LogHttp(client, vertx.getOrCreateContext(), timeoutSeconds * 1000L, deadlineSeconds * 1000L, maxBytes);
     }
 
     /**
@@ -68,12 +83,42 @@ public final class LogHttp {
      * handlers were set a turn late may already have delivered its body ("Response already ended").
      */
     public Future<Buffer> get(String url) {
+        if (throttle != null) {
+            long wait = throttle.reserveMillis();
+            if (wait > 0) {
+                Promise<Buffer> answer = Promise.promise();
+                context.owner().setTimer(wait, t -> context.runOnContext(v -> paced(url).onComplete(answer)));
+                return answer.future();
+            }
+        }
         if (Vertx.currentContext() == context && Context.isOnEventLoopThread()) {
-            return fetch(url);
+            return paced(url);
         }
         Promise<Buffer> answer = Promise.promise();
-        context.runOnContext(v -> fetch(url).onComplete(answer));
+        context.runOnContext(v -> paced(url).onComplete(answer));
         return answer.future();
+    }
+
+    /**
+     * Paces this client's requests with the other logs of the same operator ({@code watcher.operatorRequestsPerSecond});
+     * null: no pacing.
+     */
+    public LogHttp throttledBy(OperatorThrottle operatorThrottle) {
+        this.throttle = operatorThrottle;
+        return this;
+    }
+
+    /** The fetch; a 429 holds back every log of the operator for its Retry-After (1 s when it gives none). */
+    private Future<Buffer> paced(String url) {
+        Future<Buffer> answer = fetch(url);
+        if (throttle == null) {
+            return answer;
+        }
+        return answer.onFailure(e -> {
+            if (e instanceof LogFetchException f && f.kind() == io.certstream.hub.metrics.FaultKind.HTTP_429) {
+                throttle.holdOff(f.retryAfterMillis() > 0 ? f.retryAfterMillis() : 1000);
+            }
+        });
     }
 
     private Future<Buffer> fetch(String url) {
@@ -83,10 +128,33 @@ public final class LogHttp {
                 .setFollowRedirects(true)
                 .setIdleTimeout(timeoutMillis)
                 .putHeader(HttpHeaders.USER_AGENT, "certstream-hub");
-        return client.request(options)
-                .compose(request -> request.send())
+        Promise<Buffer> answer = Promise.promise();
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        long deadline = context.owner().setTimer(deadlineMillis, t -> {
+            if (answer.tryFail(new LogFetchException(FaultKind.TIMEOUT, url + ": no complete answer within " + deadlineMillis / 1000.0
+                    + " s (watcher.requestDeadlineSeconds); request cut", 0))) {
+                HttpClientRequest request = sent.get();
+                if (request != null) {
+                    request.reset(); // closes the connection: whatever is still trickling in is not read
+                }
+            }
+        });
+        client.request(options)
+                .compose(request -> {
+                    sent.set(request);
+                    return request.send();
+                })
                 .compose(response -> read(url, response))
-                .recover(e -> Future.failedFuture(e instanceof LogFetchException f ? f : classify(url, e)));
+                .recover(e -> Future.failedFuture(e instanceof LogFetchException f ? f : classify(url, e)))
+                .onComplete(result -> {
+                    context.owner().cancelTimer(deadline);
+                    if (result.succeeded()) {
+                        answer.tryComplete(result.result());
+                    } else {
+                        answer.tryFail(result.cause());
+                    }
+                });
+        return answer.future();
     }
 
     /** Reads the body up to the cap; answers other than 200 fail with their status (their body is not needed). */

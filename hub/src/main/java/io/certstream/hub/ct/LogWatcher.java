@@ -1,10 +1,10 @@
 package io.certstream.hub.ct;
 
-import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.config.HubConfig.WatcherConfig;
 import io.certstream.hub.decode.DecodePool;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.decode.MalformedEntryException;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.wire.EncodedUpdate;
@@ -14,7 +14,9 @@ import io.certstream.retry.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.LongFunction;
 import java.util.logging.Level;
@@ -52,6 +54,9 @@ public abstract class LogWatcher extends VerticleBase {
     private long progressTimer = -1;
     private boolean stopped;
     private boolean reportedCaughtUp;
+    /** The last tree head taken. */
+    private SignedTreeHead lastHead;
+    private boolean finalHeadChecked;
 
     /** Entries read from the log, numbered from the index asked for, and where a user can fetch each. */
     public record Fetched(List<RawEntry> entries, LongFunction<String> certLink) {
@@ -82,12 +87,25 @@ public abstract class LogWatcher extends VerticleBase {
     protected void acceptedTreeHead(SignedTreeHead head) {
     }
 
+    /**
+     * Whether the log's tree of {@code size} entries has root hash {@code root}, shown with the log's own data up to
+     * {@code head} (a trusted head at least that large). By default only when {@code head} is that tree; watchers that
+     * can prove a smaller tree inside a larger one override it.
+     */
+    protected Future<Boolean> treeHasRoot(LogHttp http, long size, byte[] root, SignedTreeHead head) {
+        return head.treeSize() == size
+                ? Future.succeededFuture(MessageDigest.isEqual(root, head.rootHash()))
+                : Future.failedFuture(new LogFetchException(FaultKind.INTERNAL, log.url() + ": cannot check a tree of " + size
+                        + " against a head of " + head.treeSize() + " for this kind of log", 0));
+    }
+
     /** Reads at least one entry from {@code start} (below {@code treeSize}); fewer than asked is fine. */
     protected abstract Future<Fetched> fetchEntries(LogHttp http, long start, long treeSize);
 
     @Override
     public final Future<?> start() {
-        http = LogHttp.create(vertx, config.requestTimeoutSeconds());
+        http = LogHttp.create(vertx, config.requestTimeoutSeconds(), config.requestDeadlineSeconds(), LogHttp.MAX_RESPONSE_BYTES)
+                .throttledBy(OperatorThrottle.of(vertx, log, config.operatorRequestsPerSecond()));
         logger.info(() -> "Watching " + log.name() + " (" + log.kind() + ", " + log.url() + ") from " + position.describe());
         vertx.runOnContext(v -> poll());
         progressTimer = vertx.setPeriodic(config.progressSeconds() * 1000L, t -> logProgress());
@@ -121,6 +139,7 @@ public abstract class LogWatcher extends VerticleBase {
                                 + " the log already published; ignoring this tree head", 0));
                     }
                     largestTreeSize = head.treeSize();
+                    lastHead = head;
                     acceptedTreeHead(head);
                     long size = log.finalTreeSize() == null ? head.treeSize() : Math.min(head.treeSize(), log.finalTreeSize());
                     // A read-only log's entries past its final tree size are not streamed: its lag ends there too.
@@ -129,7 +148,7 @@ public abstract class LogWatcher extends VerticleBase {
                         logger.info(() -> log.name() + ": tree size " + size + ", streaming new entries from there");
                     }
                     capBacklog(size);
-                    return fetchUntil(size);
+                    return fetchUntil(size).compose(v -> readAll() ? checkFinalTreeHead() : Future.succeededFuture());
                 })
                 .onSuccess(v -> {
                     recovered();
@@ -143,6 +162,39 @@ public abstract class LogWatcher extends VerticleBase {
                     schedule(config.pollMillis());
                 })
                 .onFailure(this::failed);
+    }
+
+    /**
+     * A read-only log's list entry names its final tree head: once the hub has read up to it, its root hash is
+     * checked against the log's own tree (a log list and a log that disagree is an integrity failure, raised as
+     * {@code final_tree_head}). Once; a check that cannot be made now (the log does not answer) is retried.
+     */
+    private Future<Void> checkFinalTreeHead() {
+        if (finalHeadChecked || log.finalRootHash() == null || lastHead == null || lastHead.treeSize() < log.finalTreeSize()) {
+            return Future.succeededFuture();
+        }
+        long size = log.finalTreeSize();
+        byte[] root;
+        try {
+            root = Base64.getDecoder().decode(log.finalRootHash());
+        } catch (IllegalArgumentException e) {
+            finalHeadChecked = true;
+            logger.warning(() -> log.name() + ": the log list's final_tree_head sha256_root_hash is not base64; not checked");
+            return Future.succeededFuture();
+        }
+        SignedTreeHead head = lastHead;
+        return treeHasRoot(http, size, root, head).map(matches -> {
+            finalHeadChecked = true;
+            if (matches) {
+                metrics.check("final_tree_head_verified");
+                logger.info(() -> log.name() + ": the log's tree of " + size + " entries has the final tree head's root hash");
+            } else {
+                new IntegrityAlarm(vertx, log, metrics).raise("final_tree_head",
+                        new SignedTreeHead(size, 0, root, new byte[0]), head, "the log list's final_tree_head root hash"
+                                + " is not the root hash of the log's tree of " + size + " entries");
+            }
+            return null;
+        });
     }
 
     /** Whether this is a read-only log and everything up to its final tree size has been published. */

@@ -7,15 +7,20 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -30,6 +35,10 @@ import java.util.logging.Logger;
  * just before a hard kill may still sit in websocket buffers, so the file always points a little behind what
  * clients surely got. After a crash the hub therefore replays at most two save intervals of entries (duplicates)
  * and never skips one; after a clean shutdown it replays nothing.
+ *
+ * <p>The file also says when each log was last watched ({@code "watched":{"<log url>":<epoch millis>}}): positions of
+ * logs that left the log list are reported once and kept, so a log that comes back resumes where it was, until
+ * they have not been watched for {@code watcher.forgetPositionsAfterDays} ({@link #retainWatched}).
  */
 public final class PositionStore {
     private static final Logger LOG = Logger.getLogger(PositionStore.class.getName());
@@ -39,17 +48,24 @@ public final class PositionStore {
     private final Path file;
     private final Map<String, Long> saved;
     private final Map<String, Long> current = new ConcurrentHashMap<>();
+    /** When each log with a position was last watched, epoch millis. */
+    private final Map<String, Long> watchedAt = new ConcurrentHashMap<>();
+    /** Logs whose unwatched position was already reported. */
+    private final Set<String> reportedUnwatched = ConcurrentHashMap.newKeySet();
     /** What {@link #current} held at the previous tick: the next periodic save writes this. */
     private volatile Map<String, Long> settled = Map.of();
     private long timer = -1;
     private boolean failedBefore;
 
-    private PositionStore(Vertx vertx, Path file, Map<String, Long> saved) {
+    private PositionStore(Vertx vertx, Path file, Map<String, Long> saved, Map<String, Long> watched) {
         this.vertx = vertx;
         this.file = file;
         this.saved = saved;
         this.current.putAll(saved);
         this.settled = Map.copyOf(saved);
+        long now = System.currentTimeMillis();
+        // A file from before "watched" existed: its logs count as watched now, so none is forgotten at once.
+        saved.keySet().forEach(url -> watchedAt.put(url, watched.getOrDefault(url, now)));
     }
 
     /**
@@ -59,7 +75,7 @@ public final class PositionStore {
      */
     public static Future<PositionStore> open(Vertx vertx, Path stateDir, long saveMillis) {
         Path file = stateDir.resolve(FILE_NAME);
-        return vertx.executeBlocking(() -> new PositionStore(vertx, file, read(file)), false)
+        return vertx.executeBlocking(() -> new PositionStore(vertx, file, read(file), readWatched(file)), false)
                 .onSuccess(store -> {
                     if (!store.saved.isEmpty()) {
                         LOG.info(() -> "Resuming " + store.saved.size() + " logs from the positions saved in " + file);
@@ -90,6 +106,64 @@ public final class PositionStore {
         }
     }
 
+    /** When each log of the file was last watched (epoch millis); empty for a missing file or one without it. */
+    static Map<String, Long> readWatched(Path file) {
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        try {
+            JsonObject watched = new JsonObject(Files.readString(file, StandardCharsets.UTF_8)).getJsonObject("watched", new JsonObject());
+            Map<String, Long> times = new HashMap<>();
+            for (String url : watched.fieldNames()) {
+                times.put(url, watched.getLong(url));
+            }
+            return times;
+        } catch (IOException | RuntimeException e) {
+            return Map.of(); // read() has already said what is wrong with the file
+        }
+    }
+
+    /**
+     * Called with the logs watched now, each time the log list has been read: their positions count as watched now.
+     * Positions of other logs are reported once, and forgotten once they have not been watched for
+     * {@code forgetAfterMillis} (0: at once).
+     */
+    public void retainWatched(Set<String> watched, long forgetAfterMillis, long nowMillis) {
+        watched.forEach(url -> {
+            watchedAt.put(url, nowMillis);
+            reportedUnwatched.remove(url);
+        });
+        List<String> unwatched = new ArrayList<>();
+        List<String> forgotten = new ArrayList<>();
+        for (String url : new TreeSet<>(current.keySet())) {
+            if (watched.contains(url)) {
+                continue;
+            }
+            long since = watchedAt.computeIfAbsent(url, u -> nowMillis);
+            if (nowMillis - since >= forgetAfterMillis) {
+                current.remove(url);
+                saved.remove(url);
+                watchedAt.remove(url);
+                reportedUnwatched.remove(url);
+                forgotten.add(url);
+            } else if (reportedUnwatched.add(url)) {
+                unwatched.add(url);
+            }
+        }
+        long days = forgetAfterMillis / 86_400_000L;
+        if (!unwatched.isEmpty()) {
+            LOG.info(() -> "Keeping the saved positions of " + unwatched.size() + " logs not watched now " + unwatched
+                    + " in case they come back; forgotten after " + days + " days unwatched (watcher.forgetPositionsAfterDays)");
+        }
+        if (!forgotten.isEmpty()) {
+            LOG.info(() -> "Forgot the saved positions of " + forgotten.size() + " logs not watched for " + days + " days "
+                    + forgotten + " (watcher.forgetPositionsAfterDays)");
+            Map<String, Long> kept = new HashMap<>(settled);
+            forgotten.forEach(kept::remove);
+            settled = Map.copyOf(kept);
+        }
+    }
+
     /** The index where the last run stopped for this log, if it ran before. */
     public OptionalLong saved(String url) {
         Long next = saved.get(url);
@@ -102,6 +176,7 @@ public final class PositionStore {
      * so a restart skips nothing. Else the configured index, else -1 for the tree head.
      */
     public long startIndex(CtLog log) {
+        watchedAt.put(log.url(), System.currentTimeMillis());
         OptionalLong resumed = position(log.url());
         if (resumed.isPresent()) {
             return resumed.getAsLong();
@@ -118,6 +193,7 @@ public final class PositionStore {
     /** Records that every entry of {@code url} before {@code next} has been published. Cheap: memory only. */
     public void advance(String url, long next) {
         current.put(url, next);
+        watchedAt.putIfAbsent(url, System.currentTimeMillis());
     }
 
     /** Writes the current positions now (e.g. at shutdown), off the event loop. */
@@ -144,14 +220,18 @@ public final class PositionStore {
     }
 
     private Future<Void> write(Map<String, Long> positions) {
-        if (positions.isEmpty()) {
-            return Future.succeededFuture();
-        }
         JsonObject logs = new JsonObject();
-        positions.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> logs.put(e.getKey(), e.getValue()));
-        byte[] bytes = new JsonObject().put("logs", logs).encodePrettily().getBytes(StandardCharsets.UTF_8);
+        JsonObject watched = new JsonObject();
+        positions.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            logs.put(e.getKey(), e.getValue());
+            watched.put(e.getKey(), watchedAt.getOrDefault(e.getKey(), System.currentTimeMillis()));
+        });
+        byte[] bytes = new JsonObject().put("logs", logs).put("watched", watched).encodePrettily().getBytes(StandardCharsets.UTF_8);
         // Ordered: two saves never race to rename over each other.
         return vertx.<Void>executeBlocking(() -> {
+            if (positions.isEmpty() && !Files.exists(file)) {
+                return null; // nothing to resume from yet (but an emptied file is written: every position was forgotten)
+            }
             writeAtomically(file, bytes);
             return null;
         }, true).onSuccess(v -> failedBefore = false).onFailure(e -> {

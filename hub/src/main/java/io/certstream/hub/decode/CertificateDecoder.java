@@ -36,8 +36,12 @@ import io.certstream.model.DistinguishedName;
  * exception type. Thread-safe.
  */
 public final class CertificateDecoder {
-    /** Room for many more distinct intermediates and roots than CT chains use; each costs a DER plus its rendering. */
-    public static final int DEFAULT_CACHE_SIZE = 4096;
+    /**
+     * Chain certificates in use at a time number a few hundred across all logs; 1,024 leave room and bound the heap
+     * (each costs a DER and its rendering) to a few MiB of the small heap of config/jvm.options. When full the least
+     * recently used is dropped.
+     */
+    public static final int DEFAULT_CACHE_SIZE = 1024;
 
     private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> digest("SHA-1"));
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> digest("SHA-256"));

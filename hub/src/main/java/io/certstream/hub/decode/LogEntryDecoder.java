@@ -44,6 +44,9 @@ public final class LogEntryDecoder {
     public CertificateUpdate decode(RawEntry raw, LogSource source, String certLink, long seenMillis) {
         // Name the log too: the hub decodes entries of many logs on the same worker pool.
         String where = "entry " + raw.index() + " of " + (source == null ? "an unnamed log" : source.url());
+        if (raw.problem() != null) {
+            throw new MalformedEntryException(where + ": " + raw.problem());
+        }
         if (raw.leafInput() == null || raw.extraData() == null) {
             throw new MalformedEntryException(where + ": leaf_input or extra_data is missing");
         }

@@ -53,7 +53,9 @@ public enum FaultKind {
     /** Integrity failures: a tree that does not extend the previous one. */
     INTEGRITY_CONSISTENCY("integrity_consistency"),
     /** Integrity failures: two different heads of the same size. */
-    INTEGRITY_FORK("integrity_fork");
+    INTEGRITY_FORK("integrity_fork"),
+    /** Integrity failures (event {@code final_tree_head}): a read-only log's tree is not the final tree head its list names. */
+    INTEGRITY_TREE_HEAD("integrity_tree_head");
 
     private static final Map<String, FaultKind> BY_LABEL =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(FaultKind::label, Function.identity()));

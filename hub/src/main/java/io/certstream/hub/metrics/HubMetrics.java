@@ -28,6 +28,9 @@ public final class HubMetrics {
     private final PrometheusMetrics prometheus;
     /** Set on a cluster node: adds "cluster" to /stats and "owner" to each log. */
     private volatile ClusterStats cluster;
+    private final AccessMetrics access;
+    /** Null once a log list was read (or none is to be read); else why none was, for /health. */
+    private volatile String logListProblem = "the hub has not started watching yet";
 
     private record PluginEntry(String type, PluginMetrics metrics) {
     }
@@ -51,6 +54,12 @@ public final class HubMetrics {
     public HubMetrics(PrometheusMetrics prometheus) {
         this.prometheus = prometheus;
         prometheus.bindHub(this);
+        this.access = new AccessMetrics(prometheus.registry());
+    }
+
+    /** Connections, refusals and TLS reloads of the access gate. */
+    public AccessMetrics access() {
+        return access;
     }
 
     public void cluster(ClusterStats stats) {
@@ -157,6 +166,20 @@ public final class HubMetrics {
     }
 
     /** Called once a second by a timer: feeds the certificates-per-second figure. */
+    /**
+     * Whether a log list has been read (or none is configured): until one is, a hub that watches no log is failing.
+     *
+     * @param problem why no list was read yet, or null
+     */
+    public void logListState(boolean read, String problem) {
+        logListProblem = read ? null : problem;
+    }
+
+    /** Why no log list was read yet (failing /health while no log is watched), or null. */
+    public String logListProblem() {
+        return logListProblem;
+    }
+
     public void sample() {
         long now = System.nanoTime();
         rate.sample(published.sum(), now);
@@ -193,6 +216,7 @@ public final class HubMetrics {
                 .put("certificates_per_second", Math.round(rate.perSecond() * 10) / 10.0)
                 .put("logs_watched", logs.size())
                 .put("endpoints", endpoints)
+                .put("access", access.toJson())
                 .put("logs", logList)
                 .put("plugins", pluginStats);
     }

@@ -25,9 +25,12 @@ final class FaultInjector {
 
     private final Vertx vertx;
     private final AtomicReference<Active> plan = new AtomicReference<>();
-    private final AtomicReference<Set<Long>> corrupted = new AtomicReference<>(Set.of());
+    private final AtomicReference<Map<Long, EntryFault>> corrupted = new AtomicReference<>(Map.of());
     private final AtomicLong staleTreeSize = new AtomicLong(-1);
     private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
+    private final AtomicReference<RequestRateLimit> rateLimit = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger entriesInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxEntriesInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     FaultInjector(Vertx vertx) {
         this.vertx = vertx;
@@ -40,13 +43,14 @@ final class FaultInjector {
         plan.set(new Active(faults, new Random(faults.seed()), new ArrayList<>(EnumSet.copyOf(faults.kinds()))));
     }
 
-    /** Until called again, get-entries serves {@code indexes} with a leaf_input no decoder accepts. */
-    void corrupt(Set<Long> indexes) {
-        corrupted.set(Set.copyOf(indexes));
+    /** Until called again, both views serve the entry at each index broken as its {@link EntryFault} says. */
+    void corrupt(Map<Long, EntryFault> entries) {
+        corrupted.set(Map.copyOf(entries));
     }
 
-    boolean corrupted(long index) {
-        return corrupted.get().contains(index);
+    /** How the entry at {@code index} is served broken, or null. */
+    EntryFault corrupted(long index) {
+        return corrupted.get().get(index);
     }
 
     /** The log serves its (validly signed) tree head of {@code treeSize}, older than the tree; -1 ends it. */
@@ -69,7 +73,29 @@ final class FaultInjector {
         return counts;
     }
 
+    /** Until called with null, requests past {@code limit}'s rate are answered 429 (shared with other logs). */
+    void limitRate(RequestRateLimit limit) {
+        rateLimit.set(limit);
+    }
+
+    /** The most get-entries requests this log was answering at once. */
+    int maxEntriesInFlight() {
+        return maxEntriesInFlight.get();
+    }
+
     void handle(RoutingContext ctx) {
+        if (ctx.request().path().endsWith("/get-entries")) {
+            int now = entriesInFlight.incrementAndGet();
+            maxEntriesInFlight.accumulateAndGet(now, Math::max);
+            ctx.addEndHandler(v -> entriesInFlight.decrementAndGet());
+        }
+        RequestRateLimit limit = rateLimit.get();
+        if (limit != null && !limit.tryAcquire()) {
+            injected.get(Fault.RATE_LIMIT).incrementAndGet();
+            ctx.response().setStatusCode(429).putHeader("Retry-After", "1").putHeader("content-type", "application/json")
+                    .end("{\"success\":false,\"error_message\":\"rate limit exceeded (simulated operator throttle)\"}");
+            return;
+        }
         Active active = plan.get();
         Fault fault = active == null ? null : active.draw();
         if (fault == null) {

@@ -9,7 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.Base64;
 import java.util.List;
-import java.util.function.LongPredicate;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -22,10 +22,10 @@ final class Rfc6962Api {
     private final Supplier<SignedTreeHead> treeHead;
     private final List<byte[]> roots;
     private final int batchCap;
-    private final LongPredicate corrupted;
+    private final LongFunction<EntryFault> corrupted;
 
     Rfc6962Api(SimulatedLogStore store, Supplier<SignedTreeHead> treeHead, List<byte[]> roots, int batchCap,
-               LongPredicate corrupted) {
+               LongFunction<EntryFault> corrupted) {
         this.store = store;
         this.treeHead = treeHead;
         this.roots = roots;
@@ -62,19 +62,21 @@ final class Rfc6962Api {
         Base64.Encoder base64 = Base64.getEncoder();
         JsonArray entries = new JsonArray();
         for (IssuedEntry entry : store.entries(start, last)) {
-            entries.add(new JsonObject()
-                    .put("leaf_input", base64.encodeToString(corrupted.test(entry.index())
-                            ? corrupt(entry.raw().leafInput()) : entry.raw().leafInput()))
-                    .put("extra_data", base64.encodeToString(entry.raw().extraData())));
+            EntryFault fault = corrupted.apply(entry.index());
+            JsonObject json = new JsonObject();
+            if (fault == EntryFault.BAD_BASE64) {
+                json.put("leaf_input", "not*base64!" + base64.encodeToString(entry.raw().leafInput()));
+            } else {
+                json.put("leaf_input", base64.encodeToString(fault == null ? entry.raw().leafInput()
+                        : fault.leafInput(entry.raw().leafInput())));
+            }
+            if (fault != EntryFault.MISSING_FIELD) {
+                json.put("extra_data", base64.encodeToString(fault == null ? entry.raw().extraData()
+                        : fault.extraData(entry.raw().extraData())));
+            }
+            entries.add(json);
         }
         json(ctx, new JsonObject().put("entries", entries));
-    }
-
-    /** The leaf with MerkleTreeLeaf version 7: well-formed JSON and base64, an entry no decoder can read. */
-    private static byte[] corrupt(byte[] leafInput) {
-        byte[] bad = leafInput.clone();
-        bad[0] = 7;
-        return bad;
     }
 
     private void getConsistency(RoutingContext ctx) {

@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,7 +93,7 @@ public final class SimulatedCtLog {
         Router router = Router.router(vertx);
         router.route("/ct/v1/*").handler(faults::handle);
         new Rfc6962Api(store, this::treeHead, mint.roots(), options.batchCap(), faults::corrupted).mount(router);
-        new TiledApi(store, this::treeHead, signer.logId()).mount(router, TILED_PREFIX, this::origin);
+        new TiledApi(store, this::treeHead, signer.logId(), faults::corrupted).mount(router, TILED_PREFIX, this::origin);
         router.get("/log_list.json").handler(ctx -> ctx.response()
                 .putHeader("content-type", "application/json")
                 .end(LogListDocument.forLogs(List.of(this), alsoListedAsTiled).toBuffer()));
@@ -108,6 +109,19 @@ public final class SimulatedCtLog {
         }).onFailure(failure -> closed.set(true))
                 .recover(failure -> Future.failedFuture(new IllegalStateException(
                         "simulated CT log cannot listen on " + HOST + ":" + port + ": " + failure.getMessage(), failure)));
+    }
+
+    /**
+     * Answers RFC 6962 requests past {@code limit}'s rate with 429 (Retry-After: 1), as real operators throttle at
+     * about 10 requests/s; share one limit between logs to simulate one operator. Null lifts it.
+     */
+    public void limitRequests(RequestRateLimit limit) {
+        faults.limitRate(limit);
+    }
+
+    /** The most get-entries requests this log was answering at the same time (a watcher's fetch concurrency). */
+    public int maxEntriesRequestsInFlight() {
+        return faults.maxEntriesInFlight();
     }
 
     /** Base URL without a trailing slash, e.g. {@code http://127.0.0.1:41234}. */
@@ -195,7 +209,17 @@ public final class SimulatedCtLog {
      * earlier set; an empty set ends it. Independent of {@link #injectFaults}.
      */
     public void corruptEntries(Set<Long> indexes) {
-        faults.corrupt(indexes);
+        Map<Long, EntryFault> faulty = new HashMap<>();
+        indexes.forEach(index -> faulty.put(index, EntryFault.LEAF_VERSION));
+        corruptEntries(faulty);
+    }
+
+    /**
+     * From now on, both views (RFC 6962 {@code get-entries} and the tiled data tiles) serve the entry at each index
+     * broken in its own way; the rest of each answer is normal. Replaces an earlier set; an empty map ends it.
+     */
+    public void corruptEntries(Map<Long, EntryFault> entries) {
+        faults.corrupt(entries);
     }
 
     /**

@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -27,8 +28,10 @@ final class TiledApi {
     private final SimulatedLogStore store;
     private final Supplier<SignedTreeHead> treeHead;
     private final byte[] logId;
+    private final LongFunction<EntryFault> corrupted;
 
-    TiledApi(SimulatedLogStore store, Supplier<SignedTreeHead> treeHead, byte[] logId) {
+    TiledApi(SimulatedLogStore store, Supplier<SignedTreeHead> treeHead, byte[] logId, LongFunction<EntryFault> corrupted) {
+        this.corrupted = corrupted;
         this.store = store;
         this.treeHead = treeHead;
         this.logId = logId.clone();
@@ -73,8 +76,10 @@ final class TiledApi {
         for (IssuedEntry entry : store.entries(first, last)) {
             List<byte[]> fingerprints = entry.chainDer().stream().map(Sha256::digest).toList();
             byte[] preCertificate = entry.type() == UpdateType.PrecertLogEntry ? entry.leafDer() : null;
-            body.appendBytes(TileLeaf.fromMerkleTreeLeaf(entry.index(), entry.raw().leafInput(), preCertificate,
-                    fingerprints).encode());
+            byte[] leaf = TileLeaf.fromMerkleTreeLeaf(entry.index(), entry.raw().leafInput(), preCertificate,
+                    fingerprints).encode();
+            EntryFault fault = corrupted.apply(entry.index());
+            body.appendBytes(fault == null ? leaf : fault.tileLeaf(leaf, entry.raw().leafInput().length - 2));
         }
         binary(ctx, body);
     }

@@ -3,9 +3,10 @@ package io.certstream.hub.web;
 import io.certstream.hub.wire.StreamType;
 import io.certstream.hub.metrics.HubMetrics;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.internal.http.WebSocketInternal;
 
 import java.util.logging.Logger;
@@ -17,8 +18,6 @@ import java.util.logging.Logger;
  */
 final class ClientConnection {
     static final short CLOSE_TOO_SLOW = 1013;
-    /** Most frames written to one client before a flush even while its event loop stays busy. */
-    private static final int FLUSH_EVERY = 64;
     private static volatile boolean warnedNoConsolidation;
 
     private final ServerWebSocket socket;
@@ -28,35 +27,46 @@ final class ClientConnection {
     private long behindSince = -1;
     private boolean closing;
 
-    ClientConnection(ServerWebSocket socket, StreamType channel, HubMetrics metrics, int queueBytes, long slowMillis) {
+    /**
+     * @param connection the HTTP connection the socket was upgraded from: the way to its Netty pipeline when the
+     *                   socket is vertx-web's wrapper (every socket served through the router), which hides its own
+     */
+    ClientConnection(ServerWebSocket socket, HttpConnection connection, StreamType channel, HubMetrics metrics,
+                     int queueBytes, long slowMillis) {
         this.socket = socket;
         this.channel = channel;
         this.metrics = metrics;
         this.slowMillis = slowMillis;
         socket.setWriteQueueMaxSize(queueBytes);
-        consolidateFlushes(socket);
+        consolidateFlushes(socket, connection);
     }
 
-    /**
-     * Vert.x flushes every frame it writes outside a read of the same connection: one system call per message per
-     * client, which is what bounds fan-out (see docs/performance.md). Netty's {@link FlushConsolidationHandler}, at
-     * the socket end of the pipeline, turns the flushes of one event-loop turn into one (at the latest after
-     * {@value #FLUSH_EVERY} frames), so a burst of messages reaches each client in a few large writes. Written but
-     * unflushed frames count in the channel's outbound buffer, so {@code writeQueueFull()} and the drop policy see
-     * them exactly as before.
-     */
-    private static void consolidateFlushes(ServerWebSocket socket) {
-        if (socket instanceof WebSocketInternal internal) {
-            ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
-            if (pipeline.get(FlushConsolidationHandler.class) == null) {
-                pipeline.addFirst("certstream-flush", new FlushConsolidationHandler(FLUSH_EVERY, true));
-            }
+    /** Consolidates the socket's flushes ({@link SocketFlushes}); warns once when its pipeline cannot be reached. */
+    private static void consolidateFlushes(ServerWebSocket socket, HttpConnection connection) {
+        ChannelPipeline pipeline = pipeline(socket, connection);
+        if (pipeline != null) {
+            SocketFlushes.consolidate(pipeline);
         } else if (!warnedNoConsolidation) {
             // Only a Vert.x upgrade that changed its internals gets here: everything works, one flush per frame.
             warnedNoConsolidation = true;
             Logger.getLogger(ClientConnection.class.getName()).warning("websocket " + socket.getClass().getName()
                     + " exposes no Netty pipeline: flushing every frame, fan-out will cost more CPU");
         }
+    }
+
+    /**
+     * The socket's Netty pipeline. Vert.x's own sockets expose it ({@link WebSocketInternal}); vertx-web wraps
+     * every socket upgraded through a router in a class that does not, but the HTTP connection it was upgraded
+     * from is the same channel (Vert.x's {@link HttpServerConnection}, which bridge/VertxInternals closes the same way).
+     */
+    private static ChannelPipeline pipeline(ServerWebSocket socket, HttpConnection connection) {
+        if (socket instanceof WebSocketInternal internal) {
+            return internal.channelHandlerContext().pipeline();
+        }
+        if (connection instanceof HttpServerConnection server) {
+            return server.channelHandlerContext().pipeline();
+        }
+        return null;
     }
 
     ServerWebSocket socket() {

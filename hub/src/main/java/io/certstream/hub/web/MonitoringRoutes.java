@@ -35,7 +35,9 @@ public final class MonitoringRoutes {
 
     /**
      * {@code status} is {@code ok} when no log is stalled, {@code degraded} when some are (still 200: the other logs
-     * stream), {@code failing} (503) when every watched log is stalled.
+     * stream), {@code failing} (503) when every watched log is stalled, or when no log is watched at all (a hub
+     * started without network: the log list cannot be read; or a list and config that name no log), with the
+     * {@code reason}.
      */
     static JsonObject health(HubMetrics metrics, long stalledMillis, long now) {
         JsonArray stalled = new JsonArray();
@@ -56,6 +58,14 @@ public final class MonitoringRoutes {
             status = !unowned.isEmpty() && status.equals("ok") ? "degraded" : status;
             health.put("cluster", new JsonObject().put("node", cluster.node()).put("owners", cluster.owners())
                     .put("unowned", new JsonArray(List.copyOf(unowned))));
+        }
+        // A cluster node may watch no log itself while the others watch them all.
+        if (watched == 0 && (cluster == null || cluster.owners().isEmpty())) {
+            // Nothing streams: not "ok", whatever the cause.
+            String problem = metrics.logListProblem();
+            status = "failing";
+            health.put("reason", "no log is watched: " + (problem != null ? problem
+                    : "the log list names no log in logList.states and logs is empty"));
         }
         return health
                 .put("status", status)

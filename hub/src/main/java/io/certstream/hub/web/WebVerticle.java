@@ -8,6 +8,7 @@ import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -37,6 +38,7 @@ public final class WebVerticle extends VerticleBase {
     private final HubMetrics metrics;
     private final DeliveryLag backlog;
     private final Consumer<Router> extraRoutes;
+    private final AccessGate gate;
     private final Map<StreamType, Set<ClientConnection>> clients = new EnumMap<>(StreamType.class);
     private final Map<StreamType, RecentMessages> recent = new EnumMap<>(StreamType.class);
     private HttpServer server;
@@ -44,9 +46,12 @@ public final class WebVerticle extends VerticleBase {
     /**
      * @param backlog     this instance's own: how far its event loop is behind the publisher (see {@link DeliveryLag})
      * @param extraRoutes lets the hub mount more handlers (e.g. the event-bus bridge) before the catch-all routes
+     * @param gate        this instance's access control (allowlists, tokens, limits, TLS), ahead of every route
      */
-    public WebVerticle(ServerConfig config, HubMetrics metrics, DeliveryLag backlog, Consumer<Router> extraRoutes) {
+    public WebVerticle(ServerConfig config, HubMetrics metrics, DeliveryLag backlog, Consumer<Router> extraRoutes,
+                       AccessGate gate) {
         this.config = config;
+        this.gate = gate;
         this.metrics = metrics;
         this.backlog = backlog;
         this.extraRoutes = extraRoutes;
@@ -74,6 +79,7 @@ public final class WebVerticle extends VerticleBase {
         });
 
         Router router = Router.router(vertx);
+        router.route().handler(gate);
         extraRoutes.accept(router);
         for (StreamType channel : StreamType.values()) {
             router.get(channel.path()).handler(ctx -> upgradeOrPage(ctx, channel));
@@ -87,7 +93,7 @@ public final class WebVerticle extends VerticleBase {
                         .put("endpoints", "/ (lite), /full-stream, /domains-only, /example.json, /latest.json, /stats, /metrics, /health")
                         .encode()));
 
-        HttpServerOptions options = new HttpServerOptions()
+        HttpServerOptions options = gate.secure(new HttpServerOptions())
                 .setHost(config.host())
                 .setPort(config.port())
                 .setMaxWebSocketFrameSize(MAX_INBOUND_BYTES)
@@ -98,7 +104,7 @@ public final class WebVerticle extends VerticleBase {
                 // buffers; CertStream clients do not need it.
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false);
-        return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+        return gate.install(vertx, vertx.createHttpServer(options)).requestHandler(router).listen().onSuccess(s -> server = s);
     }
 
     /** The port actually bound (useful when configured with port 0). */
@@ -112,12 +118,13 @@ public final class WebVerticle extends VerticleBase {
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(LandingPage.html(channel));
             return;
         }
-        ctx.request().toWebSocket().onSuccess(ws -> accept(ws, channel)).onFailure(e ->
+        HttpConnection connection = ctx.request().connection();
+        ctx.request().toWebSocket().onSuccess(ws -> accept(ws, connection, channel)).onFailure(e ->
                 LOG.fine(() -> "websocket upgrade failed: " + e.getMessage()));
     }
 
-    private void accept(ServerWebSocket ws, StreamType channel) {
-        ClientConnection client = new ClientConnection(ws, channel, metrics, config.clientQueueBytes(),
+    private void accept(ServerWebSocket ws, HttpConnection connection, StreamType channel) {
+        ClientConnection client = new ClientConnection(ws, connection, channel, metrics, config.clientQueueBytes(),
                 config.slowClientSeconds() * 1000L);
         clients.get(channel).add(client);
         metrics.clientConnected(channel.label());

@@ -11,8 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * certificate still in use and needs no lock or eviction order on the hot path.
  */
 final class ChainJson {
-    /** Far more distinct intermediates and roots than CT chains use at any time. */
-    static final int DEFAULT_CAPACITY = 4096;
+    /**
+     * Chain certificates in use at a time number a few hundred across all logs; 1,024 leave room and bound the heap
+     * (each costs a DER and its rendering) to a few MiB of the small heap of config/jvm.options. When full it starts
+     * over, which costs a re-rendering per certificate still in use.
+     */
+    static final int DEFAULT_CAPACITY = 1024;
 
     private final int capacity;
     private final ConcurrentHashMap<String, byte[]> bySha256 = new ConcurrentHashMap<>();

@@ -74,7 +74,10 @@ class ConfigDocsTest {
         return table;
     }
 
-    /** Leaf keys with their default as the README writes it: lists of strings comma-separated, {@code []} if empty. */
+    /**
+     * Leaf keys with their default as the README writes it: lists of strings comma-separated, {@code []} if empty,
+     * an empty string as {@code ""}.
+     */
     private static void leaves(JsonObject json, String path, Map<String, String> out) {
         for (Map.Entry<String, Object> e : json) {
             String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
@@ -83,6 +86,8 @@ class ConfigDocsTest {
             } else if (e.getValue() instanceof JsonArray array) {
                 out.put(key, array.isEmpty() ? "[]"
                         : array.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+            } else if ("".equals(e.getValue())) {
+                out.put(key, "\"\""); // an empty code span cannot be written: the README shows `""`
             } else {
                 out.put(key, String.valueOf(e.getValue()));
             }

@@ -1,5 +1,6 @@
 package io.certstream.hub.config;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,8 +78,8 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void maxPendingMessagesDefaultsToTenThousandTakesZeroAndNamesKeyAndFileWhenBad() throws IOException {
-        assertEquals(10_000, ConfigLoader.load(null, Map.of()).server().maxPendingMessages(), "config/hub.json default");
+    void maxPendingMessagesDefaultsToTwoThousandTakesZeroAndNamesKeyAndFileWhenBad() throws IOException {
+        assertEquals(2_000, ConfigLoader.load(null, Map.of()).server().maxPendingMessages(), "config/hub.json default");
         assertEquals(0, ConfigLoader.load(write("{\"server\": {\"maxPendingMessages\": 0}}"), Map.of())
                 .server().maxPendingMessages(), "0: no limit");
         assertEquals(500, ConfigLoader.load(null, Map.of("CERTSTREAM_SERVER_MAXPENDINGMESSAGES", "500"))
@@ -98,6 +100,42 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(null, Map.of("CERTSTREAM_SERVER_PORT", "99999")));
         assertTrue(e.getMessage().contains("environment variable CERTSTREAM_SERVER_PORT"), e.getMessage());
         assertTrue(e.getMessage().contains("server.port must be between 0 and 65535"), e.getMessage());
+    }
+
+    @Test
+    void unknownEnvironmentVariableNamesItAndTheClosestKeyButPluginSecretsAndClientVariablesPass() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("CERTSTREAM_WATCHER_POLSECONDS", "3", "HOME", "/x")));
+        assertTrue(e.getMessage().contains("CERTSTREAM_WATCHER_POLSECONDS names no config key; did you mean"
+                + " CERTSTREAM_WATCHER_POLLSECONDS (watcher.pollSeconds)?"), e.getMessage());
+        // Every key of config/hub.json has its variable, whatever keys are added later.
+        JsonObject defaults = ConfigLoader.defaults();
+        for (String section : defaults.fieldNames()) {
+            if (defaults.getValue(section) instanceof JsonObject object) {
+                for (String key : object.fieldNames()) {
+                    if (!(object.getValue(key) instanceof JsonObject)) {
+                        String variable = ConfigLoader.envName(section + "." + key);
+                        String value = String.valueOf(object.getValue(key));
+                        value = value.startsWith("[") ? String.join(",", object.getJsonArray(key).stream().map(String::valueOf).toList()) : value;
+                        ConfigLoader.load(null, Map.of(variable, value));
+                    }
+                }
+            }
+        }
+        Path file = write("{\"plugins\": [{\"name\": \"w\", \"type\": \"webhook\", \"config\": {\"secretEnv\": \"CERTSTREAM_HOOK_SECRET\"}}]}");
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("CERTSTREAM_HOOK_SECRET", "x")));
+        try {
+            ConfigLoader.load(file, Map.of("CERTSTREAM_HOOK_SECRET", "x", "CERTSTREAM_URL", "ws://h", "CERTSTREAM_STDOUT_TTY", "1"));
+        } catch (ConfigException other) {
+            assertFalse(other.getMessage().contains("names no config key"), other.getMessage());
+        }
+    }
+
+    @Test
+    void syntaxErrorNamesLineAndColumn() throws IOException {
+        Path file = write("{\"server\": {\n  \"port\": 80 80\n}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+        assertTrue(e.getMessage().startsWith(file + ": is not a JSON object: syntax error at line 2, column "), e.getMessage());
     }
 
     @Test

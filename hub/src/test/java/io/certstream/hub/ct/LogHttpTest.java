@@ -51,6 +51,18 @@ class LogHttpTest {
                         }
                     });
                 }
+                case "/trickle" -> {
+                    // A byte every 100 ms: never silent for the idle timeout, never near the cap, never done.
+                    response.setChunked(true);
+                    response.closeHandler(v -> clientGaveUp.set(true));
+                    vertx.setPeriodic(100, timer -> {
+                        if (response.closed()) {
+                            vertx.cancelTimer(timer);
+                        } else {
+                            response.write("{");
+                        }
+                    });
+                }
                 default -> response.setStatusCode(404).end();
             }
         }).listen(0, "127.0.0.1"));
@@ -86,5 +98,18 @@ class LogHttpTest {
         assertTrue(System.nanoTime() - started < 10_000_000_000L, "failed at the cap, long before the 20 s timeout");
         waitFor(Duration.ofSeconds(10), "the client to close the connection", clientGaveUp::get);
         assertTrue(sentBytes.get() < 64L * CAP, "the client stopped reading soon after the cap: " + sentBytes.get());
+    }
+
+    @Test
+    void aTricklingAnswerIsCutAtTheDeadlineAsATimeout() throws Exception {
+        LogHttp withDeadline = LogHttp.create(vertx, 20, 1, CAP);
+        long started = System.nanoTime();
+        LogFetchException e = failure(withDeadline.get(url("/trickle")), LogFetchException.class);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(FaultKind.TIMEOUT, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains(url("/trickle")) && e.getMessage().contains("watcher.requestDeadlineSeconds"),
+                e.getMessage());
+        assertTrue(millis >= 900 && millis < 5000, "cut at the 1 s deadline, not the 20 s idle timeout: " + millis + " ms");
+        waitFor(java.time.Duration.ofSeconds(10), "the client to close the connection", clientGaveUp::get);
     }
 }

@@ -19,6 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.certstream.hub.testing.LogCapture;
+import java.util.Set;
 
 class PositionStoreTest {
     private final Vertx vertx = Vertx.vertx();
@@ -70,5 +72,35 @@ class PositionStoreTest {
 
     private static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void positionsOfLogsNoLongerWatchedAreReportedOnceAndForgottenAfterTheirAge() throws Exception {
+        Path dir = Files.createTempDirectory("positions");
+        PositionStore store = await(PositionStore.open(vertx, dir, 3600_000));
+        store.advance("https://kept.example", 10);
+        store.advance("https://gone.example", 20);
+        long day = 86_400_000L;
+        long now = System.currentTimeMillis();
+        try (LogCapture output = LogCapture.of(PositionStore.class)) {
+            store.retainWatched(Set.of("https://kept.example"), 30 * day, now);
+            store.retainWatched(Set.of("https://kept.example"), 30 * day, now + day);
+            assertEquals(1, output.matching("Keeping the saved positions of 1 logs", "https://gone.example").size(),
+                    "reported once: " + output.lines());
+            assertEquals(OptionalLong.of(20), store.position("https://gone.example"), "kept while younger than 30 days");
+            await(store.flush());
+            assertTrue(Files.readString(dir.resolve("positions.json")).contains("https://gone.example"));
+
+            store.retainWatched(Set.of("https://kept.example"), 30 * day, now + 31 * day);
+            assertEquals(1, output.matching("Forgot the saved positions of 1 logs", "https://gone.example").size(),
+                    output.lines().toString());
+        }
+        assertEquals(OptionalLong.empty(), store.position("https://gone.example"));
+        await(store.close());
+        PositionStore reopened = await(PositionStore.open(vertx, dir, 3600_000));
+        assertEquals(OptionalLong.empty(), reopened.saved("https://gone.example"), "pruned from the file");
+        assertEquals(OptionalLong.of(10), reopened.saved("https://kept.example"));
+        assertTrue(Files.readString(dir.resolve("positions.json")).contains("\"watched\""), "when each was last watched");
+        await(reopened.close());
     }
 }

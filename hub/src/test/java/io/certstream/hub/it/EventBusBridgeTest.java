@@ -338,11 +338,11 @@ class EventBusBridgeTest {
     @Test
     void pythonExampleFollowsAChannelOverTheTcpBridge() throws Exception {
         ExternalTools.require(ExternalTools.onPath("python3"), "python3 is needed for examples/python-tcp (apt-get install python3)");
-        Path script = ExternalTools.projectRoot().resolve("examples/python-tcp/follow.py");
         Path out = Path.of("target", "python-tcp.stdout.log");
         Files.createDirectories(out.getParent());
-        Process python = new ProcessBuilder("python3", script.toString(), "127.0.0.1", String.valueOf(tcpPort),
-                "certstream.lite.precert", "4")
+        // As examples/python-tcp/README.md says, from the repository root.
+        Process python = new ProcessBuilder("python3", "examples/python-tcp/follow.py", "127.0.0.1", String.valueOf(tcpPort),
+                "certstream.lite.precert", "4").directory(ExternalTools.projectRoot().toFile())
                 .redirectOutput(out.toFile()).redirectError(Path.of("target", "python-tcp.stderr.log").toFile()).start();
         try {
             long deadline = System.nanoTime() + WAIT.toNanos();
@@ -365,6 +365,21 @@ class EventBusBridgeTest {
             assertEquals(String.join(", ", issued.domains()), m.group(3));
             assertEquals(fixture.log().url(), m.group(1));
         }
+    }
+
+    /** Without a TCP bridge to talk to, the example says what to do and exits 1: no traceback. */
+    @Test
+    void pythonExampleSaysWhatToDoWhenNoBridgeListens() throws Exception {
+        ExternalTools.require(ExternalTools.onPath("python3"), "python3 is needed for examples/python-tcp (apt-get install python3)");
+        int closed = io.certstream.hub.testing.RunningHub.freePort();
+        Process python = new ProcessBuilder("python3", "examples/python-tcp/follow.py", "127.0.0.1", String.valueOf(closed))
+                .directory(ExternalTools.projectRoot().toFile()).redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes());
+        assertTrue(python.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, python.exitValue(), output);
+        assertTrue(output.contains("cannot connect to the hub's TCP event-bus bridge at 127.0.0.1:" + closed)
+                && output.contains("CERTSTREAM_BRIDGE_TCPPORT=" + closed), output);
+        assertFalse(output.contains("Traceback"), output);
     }
 
     private static Buffer frame(JsonObject message) {

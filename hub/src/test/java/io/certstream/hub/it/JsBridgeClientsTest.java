@@ -1,9 +1,12 @@
 package io.certstream.hub.it;
 
+import io.certstream.hub.bridge.SockJsBridge;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.ExternalTools;
 import io.certstream.hub.testing.HubOnSimulatedLog;
+import io.certstream.hub.testing.LogCapture;
 import io.certstream.model.UpdateType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +25,8 @@ import java.util.regex.Pattern;
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The JavaScript examples against a real hub on the simulated log, with the real npm packages: the Node example
@@ -70,6 +76,78 @@ class JsBridgeClientsTest {
             assertTrue(index > previous, "in log order: " + lines);
             previous = index;
         }
+    }
+
+    /** An address the bridge does not serve: the example says the bridge refused it and exits 1, instead of hanging. */
+    @Test
+    void nodeExampleExitsWithStatus1WhenTheBridgeRefusesItsAddress() throws Exception {
+        Path project = ExternalTools.npmProject(ExternalTools.projectRoot().resolve("examples/js-node"), "js-node");
+        Path output = project.resolve("refused.log");
+        Process node = new ProcessBuilder("node", "index.js", "http://127.0.0.1:" + fixture.port() + "/eventbus",
+                "--address", "not.a.certstream.address")
+                .directory(project.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the example still runs: " + Files.readString(output));
+            assertEquals(1, node.exitValue(), Files.readString(output));
+            assertTrue(Files.readString(output).contains("bridge refused not.a.certstream.address: access_denied"),
+                    Files.readString(output));
+        } finally {
+            node.destroyForcibly();
+        }
+    }
+
+    /**
+     * A frozen client (the Node example stopped with SIGSTOP: its connection stays open, it just never pings or reads)
+     * is closed by the bridge's ping timeout (10 s) on time; neither that nor a client that leaves (SIGTERM) logs an
+     * error (the ping timer once met a ClassCastException every 10 s, and every leaving client an HttpClosedException).
+     */
+    @Test
+    void frozenNodeClientIsClosedOnTimeAndNoClientLogsAnError() throws Exception {
+        Path project = ExternalTools.npmProject(ExternalTools.projectRoot().resolve("examples/js-node"), "js-node");
+        Logger bridgeLogger = Logger.getLogger("io.certstream.hub.bridge");
+        bridgeLogger.setLevel(Level.FINE);
+        try (LogCapture all = LogCapture.of("")) {
+            Process node = new ProcessBuilder("node", "index.js", "http://127.0.0.1:" + fixture.port() + "/eventbus")
+                    .directory(project.toFile()).redirectErrorStream(true)
+                    .redirectOutput(project.resolve("frozen.log").toFile()).start();
+            try {
+                Async.waitFor(Duration.ofSeconds(60), () -> "the Node client did not connect",
+                        () -> fixture.hub().metrics().clients(SockJsBridge.STATS_LABEL) == 1);
+                Thread.sleep(1500); // registered and pinging
+                signal("STOP", node.pid());
+                long frozen = System.nanoTime();
+                Async.waitFor(Duration.ofSeconds(30), () -> "the frozen client is still open",
+                        () -> fixture.hub().metrics().clients(SockJsBridge.STATS_LABEL) == 0);
+                long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - frozen);
+                assertTrue(seconds >= 7 && seconds <= 16, "closed by the 10 s ping timeout, after " + seconds + " s");
+
+                // Thawed, the client reconnects by itself; then it leaves for good.
+                signal("CONT", node.pid());
+                Async.waitFor(Duration.ofSeconds(60), () -> "the thawed client did not reconnect",
+                        () -> fixture.hub().metrics().clients(SockJsBridge.STATS_LABEL) == 1);
+                node.destroy();
+                node.waitFor(10, TimeUnit.SECONDS);
+                Async.waitFor(Duration.ofSeconds(15), () -> "the client that left is still counted",
+                        () -> fixture.hub().metrics().clients(SockJsBridge.STATS_LABEL) == 0);
+                Thread.sleep(500);
+            } finally {
+                signal("CONT", node.pid());
+                node.destroyForcibly();
+                bridgeLogger.setLevel(null);
+            }
+            // Any SEVERE line, and any warning about the bridge's clients, would be one too many.
+            List<String> errors = all.lines().stream().filter(l -> l.startsWith("SEVERE") || l.contains("ClassCastException")
+                    || l.startsWith("WARNING") && (l.contains("bridge") || l.contains("SockJS") || l.contains("Closed"))).toList();
+            assertEquals(List.of(), errors, "no error for a frozen or a leaving client; all lines: " + all.lines());
+            assertTrue(all.lines().stream().anyMatch(l -> l.startsWith("FINE") && l.contains("no ping for")),
+                    "the bridge closed it for want of pings: " + all.lines());
+            assertTrue(all.lines().stream().anyMatch(l -> l.startsWith("FINE") && l.contains("HttpClosedException")),
+                    "a client leaving is a debug line: " + all.lines());
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start().waitFor();
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.certstream.hub.metrics.LogMetrics;
 import io.certstream.hub.sim.LogListDocument;
 import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.LogCapture;
 import io.certstream.hub.testing.RunningHub;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.LongStream;
 
@@ -26,6 +26,8 @@ import static io.certstream.hub.testing.Async.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.certstream.hub.ct.PositionStore;
+import java.io.IOException;
 
 /**
  * The hub follows its log list as the list changes: a log list file (given as a plain path) rewritten by the test,
@@ -102,8 +104,8 @@ class LogListLifecycleTest {
                 .put("state", new JsonObject().put("readonly", new JsonObject()
                         .put("timestamp", "2026-01-01T00:00:00Z")
                         .put("final_tree_head", new JsonObject()
-                                // The simulated tree of 10 does not exist yet; the hub reads only tree_size.
-                                .put("sha256_root_hash", Base64.getEncoder().encodeToString(new byte[32]))
+                                // The simulated tree of 10 does not exist yet, so no root hash to check here
+                                // (FinalTreeHeadTest checks it).
                                 .put("tree_size", 10))));
         await(second.append(1)); // 8 entries: the readonly watcher catches up from 7 to the head, then to 10
         writeList(list);
@@ -120,6 +122,41 @@ class LogListLifecycleTest {
         assertEquals(List.of(5L, 6L, 7L), indices(lite, first), "nothing from the departed log after it left");
         health = await(http.get(hub.port(), "127.0.0.1", "/health").send()).bodyAsJsonObject();
         assertEquals("ok", health.getString("status"), "a finished read-only log is not stalled: " + health.encodePrettily());
+    }
+
+    @Test
+    void aDepartedLogsPositionIsReportedOnceKeptAndForgottenAfterItsAge() throws Exception {
+        awaitAtIndex(first, INITIAL);
+        Path positions = Path.of(hub.config().stateDir(), "positions.json");
+        try (LogCapture output = LogCapture.of(PositionStore.class)) {
+            writeList(LogListDocument.forLogs(List.of(second)));
+            await(hub.refreshLogList());
+            await(hub.refreshLogList());
+            assertEquals(1, output.matching("Keeping the saved positions of 1 logs", first.url()).size(),
+                    "reported once, kept for watcher.forgetPositionsAfterDays (30): " + output.lines());
+        }
+        waitFor(WAIT, "the departed log's position is still saved", () -> text(positions).contains(first.url())
+                && text(positions).contains(second.url()));
+        await(hub.stop());
+
+        // With watcher.forgetPositionsAfterDays 0, the next hub on the same state forgets it at once, in the file too.
+        try (LogCapture output = LogCapture.of(PositionStore.class)) {
+            hub = await(RunningHub.start(vertx, new JsonObject()
+                    .put("logList", new JsonObject().put("enabled", true).put("url", listFile.toString()))
+                    .put("stateDir", hub.config().stateDir())
+                    .put("watcher", new JsonObject().put("positionSaveSeconds", 1).put("forgetPositionsAfterDays", 0))));
+            waitFor(WAIT, "the forgotten position is still in " + positions, () -> !text(positions).isEmpty() && !text(positions).contains(first.url()));
+            assertEquals(1, output.matching("Forgot the saved positions of 1 logs", first.url()).size(), output.lines().toString());
+            assertTrue(Files.readString(positions).contains(second.url()), "the watched log's position stays");
+        }
+    }
+
+    private static String text(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private void writeList(JsonObject list) throws Exception {

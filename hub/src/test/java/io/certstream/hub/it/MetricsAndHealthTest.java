@@ -5,11 +5,11 @@ import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.RunningHub;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.certstream.hub.sim.LogListDocument;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** {@code /metrics} in Prometheus format and {@code /health} listing stalled logs, on a real hub and simulated log. */
 class MetricsAndHealthTest {
@@ -108,6 +111,34 @@ class MetricsAndHealthTest {
         JsonObject failing = response.bodyAsJsonObject();
         assertEquals("failing", failing.getString("status"));
         assertTrue(stalledUrls(failing).containsAll(List.of(deadUrl, log.url())), failing.encode());
+    }
+
+    /**
+     * A hub started without network (here: its log list file does not exist yet) watches nothing: /health says
+     * failing (503) with the reason until a list is read, then ok.
+     */
+    @Test
+    void aHubThatWatchesNothingIsFailingUntilALogListIsRead() throws Exception {
+        Path list = Files.createTempDirectory("list").resolve("log_list.json");
+        RunningHub hub = await(RunningHub.start(vertx, new JsonObject()
+                .put("logList", new JsonObject().put("enabled", true).put("url", list.toString()))));
+        HttpResponse<Buffer> response = await(http.get(hub.port(), "127.0.0.1", "/health").send());
+        JsonObject health = response.bodyAsJsonObject();
+        assertEquals(503, response.statusCode(), health.encode());
+        assertEquals("failing", health.getString("status"), health.encode());
+        assertEquals(0, health.getInteger("logs_watched"));
+        assertTrue(health.getString("reason").startsWith("no log is watched: ")
+                && health.getString("reason").contains(list.toString()), health.encode());
+
+        SimulatedCtLog log = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(5).withEntriesPerSecond(0)));
+        Files.writeString(list, LogListDocument.forLogs(List.of(log)).encode());
+        await(hub.refreshLogList());
+        hub.awaitWatcher(log.url(), Duration.ofSeconds(30));
+        response = await(http.get(hub.port(), "127.0.0.1", "/health").send());
+        assertEquals(200, response.statusCode(), response.bodyAsString());
+        assertEquals("ok", response.bodyAsJsonObject().getString("status"), response.bodyAsString());
+        assertEquals(null, response.bodyAsJsonObject().getString("reason"));
     }
 
     private static List<String> stalledUrls(JsonObject health) {

@@ -15,7 +15,7 @@ class FaultKindTest {
         assertEquals(List.of("timeout", "connection", "http_429", "http_5xx", "http_4xx", "bad_response", "too_large",
                         "bad_signature", "sth_shrunk", "bad_checkpoint", "bad_key", "bad_tree", "bad_tile", "issuer_missing",
                         "bad_issuer", "decode", "decode_bug", "internal", "integrity_signature", "integrity_consistency",
-                        "integrity_fork"),
+                        "integrity_fork", "integrity_tree_head"),
                 Arrays.stream(FaultKind.values()).map(FaultKind::label).toList());
     }
 

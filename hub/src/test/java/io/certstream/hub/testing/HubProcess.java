@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,15 +31,19 @@ public final class HubProcess {
     }
 
     /** Writes {@code config} to {@code dir/hub.json}, starts the hub with it and waits until it answers on its port. */
-    public static HubProcess start(Path dir, JsonObject config, String runName) throws IOException, InterruptedException {
-        return start(dir, config, runName, Duration.ofSeconds(60));
+    public static HubProcess start(Path dir, JsonObject config, String runName, String... extraArgs)
+            throws IOException, InterruptedException {
+        return start(dir, config, runName, Duration.ofSeconds(60), extraArgs);
     }
 
-    /** As {@link #start(Path, JsonObject, String)}, waiting up to {@code timeout} (a cluster node also joins its cluster). */
-    public static HubProcess start(Path dir, JsonObject config, String runName, Duration timeout) throws IOException, InterruptedException {
+    /** As {@link #start(Path, JsonObject, String, String...)}, waiting up to {@code timeout} (a cluster node also joins its cluster). */
+    public static HubProcess start(Path dir, JsonObject config, String runName, Duration timeout, String... extraArgs)
+            throws IOException, InterruptedException {
         Path configFile = writeConfig(dir, config);
         Path output = dir.resolve(runName + ".log");
-        HubProcess hub = new HubProcess(launch(configFile, output), config.getJsonObject("server").getInteger("port"), output);
+        List<String> args = new ArrayList<>(List.of("--config", configFile.toString()));
+        args.addAll(List.of(extraArgs));
+        HubProcess hub = new HubProcess(launch(args, Map.of(), output), config.getJsonObject("server").getInteger("port"), output);
         hub.awaitUp(timeout);
         return hub;
     }
@@ -48,10 +53,27 @@ public final class HubProcess {
     }
 
     /** Writes {@code config} to {@code dir/hub.json} and runs the hub with it until it exits by itself (60 s at most). */
-    public static Exit runUntilExit(Path dir, JsonObject config, String runName) throws IOException, InterruptedException {
+    public static Exit runUntilExit(Path dir, JsonObject config, String runName, String... extraArgs)
+            throws IOException, InterruptedException {
         Path configFile = writeConfig(dir, config);
+        List<String> args = new ArrayList<>(List.of("--config", configFile.toString()));
+        args.addAll(List.of(extraArgs));
+        return runMain(dir, runName, Map.of(), configFile, args.toArray(String[]::new));
+    }
+
+    /** Like {@link #runUntilExit(Path, JsonObject, String, String...)}, with {@code env} added to the hub's environment. */
+    public static Exit runUntilExit(Path dir, JsonObject config, String runName, Map<String, String> env)
+            throws IOException, InterruptedException {
+        Path configFile = writeConfig(dir, config);
+        return runMain(dir, runName, env, configFile, "--config", configFile.toString());
+    }
+
+    /** Runs {@code Main} with {@code args} (no config file of its own) until it exits, 60 s at most. */
+    public static Exit runMain(Path dir, String runName, Map<String, String> env, Path configFile, String... args)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
         Path output = dir.resolve(runName + ".log");
-        Process process = launch(configFile, output);
+        Process process = launch(List.of(args), env, output);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("the hub process did not exit within 60 s; see " + output + ":\n" + Files.readString(output));
@@ -67,13 +89,19 @@ public final class HubProcess {
     }
 
     private static Process launch(Path configFile, Path output) throws IOException {
+        return launch(List.of("--config", configFile.toString()), Map.of(), output);
+    }
+
+    private static Process launch(List<String> args, Map<String, String> env, Path output) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "io.certstream.hub.Main", "--config", configFile.toString()));
-        return new ProcessBuilder(command)
+                "-cp", System.getProperty("java.class.path"), "io.certstream.hub.Main"));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
+                .redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     public int port() {

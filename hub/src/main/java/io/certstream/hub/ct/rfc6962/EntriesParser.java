@@ -17,7 +17,9 @@ import java.util.List;
 
 /**
  * Streams a get-entries body ({@code {"entries":[{"leaf_input":..,"extra_data":..},..]}}) into {@link RawEntry}s
- * numbered from {@code start}, without building a JSON tree: these bodies are megabytes during catch-up.
+ * numbered from {@code start}, without building a JSON tree: these bodies are megabytes during catch-up. Only an
+ * answer that is not a JSON object with an {@code entries} array is a {@code bad_response}; one unusable element
+ * of the array is one {@link RawEntry#broken broken entry} at its index.
  */
 public final class EntriesParser {
     private static final JsonFactory JSON = new JsonFactory();
@@ -37,22 +39,10 @@ public final class EntriesParser {
                     continue;
                 }
                 expect(p.currentToken() == JsonToken.START_ARRAY, "\"entries\" is not an array");
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                    byte[] leaf = null;
-                    byte[] extra = null;
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String name = p.currentName();
-                        p.nextToken();
-                        if (name.equals("leaf_input")) {
-                            leaf = base64(p, name);
-                        } else if (name.equals("extra_data")) {
-                            extra = base64(p, name);
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                    expect(leaf != null && extra != null, "entry " + (start + entries.size()) + " lacks leaf_input or extra_data");
-                    entries.add(new RawEntry(start + entries.size(), leaf, extra));
+                JsonToken token;
+                while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+                    expect(token != null, "the body ends inside the entries array");
+                    entries.add(entry(p, token, start + entries.size()));
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -61,10 +51,48 @@ public final class EntriesParser {
         return entries;
     }
 
-    /** A base64 string; a number or an object there (whose text may well decode as base64) is a bad answer. */
-    private static byte[] base64(JsonParser p, String field) throws IOException {
-        expect(p.currentToken() == JsonToken.VALUE_STRING, field + " is not a string but " + p.currentToken());
-        return Base64.getDecoder().decode(p.getText());
+    /**
+     * One element of the entries array. An element that is well-formed JSON but not a usable entry (a field missing,
+     * not a string, not base64, not an object at all) is one broken entry, not a broken answer: it comes back as
+     * {@link RawEntry#broken}, counted and skipped by the decoder, so that the entries around it still stream.
+     */
+    private static RawEntry entry(JsonParser p, JsonToken token, long index) throws IOException {
+        if (token != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return RawEntry.broken(index, "the get-entries element is not a JSON object but " + token);
+        }
+        byte[] leaf = null;
+        byte[] extra = null;
+        String problem = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            if (name.equals("leaf_input") || name.equals("extra_data")) {
+                byte[] bytes = null;
+                if (p.currentToken() != JsonToken.VALUE_STRING) {
+                    // A number or an object there (whose text may well decode as base64) is not an entry either.
+                    problem = name + " is not a string but " + p.currentToken();
+                    p.skipChildren();
+                } else {
+                    try {
+                        bytes = Base64.getDecoder().decode(p.getText());
+                    } catch (IllegalArgumentException e) {
+                        problem = name + " is not base64: " + e.getMessage();
+                    }
+                }
+                if (name.equals("leaf_input")) {
+                    leaf = bytes;
+                } else {
+                    extra = bytes;
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (problem == null && (leaf == null || extra == null)) {
+            problem = "the get-entries element lacks " + (leaf == null ? "leaf_input" : "extra_data");
+        }
+        return problem == null ? new RawEntry(index, leaf, extra) : RawEntry.broken(index, problem);
     }
 
     /** Reads the body where it lies when it is backed by an array: {@code getBytes()} would copy megabytes per batch. */

@@ -1,19 +1,20 @@
 package io.certstream.hub.ct.rfc6962;
 
+import io.certstream.hub.config.HubConfig.WatcherConfig;
 import io.certstream.hub.ct.CtLog;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.LogWatcher;
 import io.certstream.hub.ct.PositionStore;
 import io.certstream.hub.ct.SignedTreeHead;
-import io.certstream.hub.config.HubConfig.WatcherConfig;
+import io.certstream.hub.ct.UpdateSink;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
-import io.certstream.hub.ct.UpdateSink;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
+import io.certstream.hub.ct.merkle.MerkleProofs;
 import java.util.logging.Logger;
 
 /**
@@ -62,6 +63,16 @@ public final class Rfc6962Watcher extends LogWatcher {
         }
     }
 
+    /** A tree inside a larger head: the log's consistency proof between the two must verify. */
+    @Override
+    protected Future<Boolean> treeHasRoot(LogHttp http, long size, byte[] root, SignedTreeHead head) {
+        if (head.treeSize() == size) {
+            return super.treeHasRoot(http, size, root, head);
+        }
+        return client(http).getSthConsistency(size, head.treeSize()).map(proof ->
+                MerkleProofs.verifyConsistency(size, head.treeSize(), root, head.rootHash(), proof));
+    }
+
     private TreeHeadMonitor monitor() {
         if (monitor == null) {
             monitor = new TreeHeadMonitor(vertx, log, metrics, client::getSthConsistency);
@@ -75,9 +86,10 @@ public final class Rfc6962Watcher extends LogWatcher {
         String url = Rfc6962Client.entriesUrl(log.url(), start, end);
         Future<Buffer> answer = prefetch(http).get(start, end);
         if (fullReplies && end + 1 < treeSize) {
-            // Catching up: let the log prepare the next batch while this one is decoded. Only while it answers
-            // whole batches, so that a guess ahead does not cost a capped log a wasted request.
-            prefetch.fetchAhead(end + 1, Math.min(end + 1 + batchSize, treeSize) - 1);
+            // Catching up: let the log prepare the next batches (watcher.fetchConcurrency in flight in all) while
+            // this one is decoded. Only while it answers whole batches, so that guesses ahead do not cost a capped
+            // log wasted requests.
+            prefetch.fillAhead(end + 1, treeSize, batchSize, config.fetchConcurrency() - 1);
         }
         return answer
                 // get-entries bodies are megabytes during catch-up: parse them on a worker too.

@@ -1,16 +1,20 @@
 package io.certstream.hub.ct.tiled;
 
 import io.certstream.hub.ct.Sha256;
-import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.decode.MalformedEntryException;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.decode.TlsReader;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * One entry of a static-ct-api data tile:
@@ -59,6 +63,86 @@ public record TileLeaf(long index, long timestamp, int entryType, byte[] timesta
         return leaves;
     }
 
+    /**
+     * One entry of a tile read one by one: the leaf, or why the entry cannot be streamed.
+     *
+     * @param leaf    the entry, checked against the log's tree, or null
+     * @param problem null, or what is wrong with the entry
+     */
+    public record Checked(TileLeaf leaf, String problem) {
+    }
+
+    /**
+     * Reads the first {@code width} entries of a data tile that {@link #parseTile} rejects or whose entries do not all
+     * hash to the tree, one entry at a time against {@code expected}, the leaf hashes of those entries checked up to
+     * the log's tree (the level-0 hash tile): an entry is kept only when it hashes to its own leaf hash. Where an
+     * entry cannot be read or does not match, the next one is found again by looking for the first later offset at
+     * which an entry reads and hashes to a later leaf hash, so that one broken entry costs only itself (and an entry
+     * lost with it when two break in a row). Slow (a parse attempt per byte of a broken entry), so only for such tiles.
+     */
+    public static List<Checked> parseChecked(byte[] tile, long firstIndex, int width, List<byte[]> expected, String where) {
+        Map<ByteBuffer, TreeSet<Integer>> byHash = new HashMap<>();
+        for (int j = 0; j < width; j++) {
+            byHash.computeIfAbsent(ByteBuffer.wrap(expected.get(j)), h -> new TreeSet<>()).add(j);
+        }
+        List<Checked> out = new ArrayList<>(width);
+        int pos = 0;
+        int i = 0;
+        while (i < width) {
+            String problem;
+            TlsReader in = readerAt(tile, pos, where);
+            try {
+                TileLeaf leaf = read(in, firstIndex + i);
+                if (Arrays.equals(leaf.leafHash(), expected.get(i))) {
+                    out.add(new Checked(leaf, null));
+                    pos = in.position();
+                    i++;
+                    continue;
+                }
+                problem = "entry " + (firstIndex + i) + " in the tile does not hash to its leaf hash in the log's tree";
+            } catch (MalformedEntryException e) {
+                problem = e.getMessage();
+            }
+            // Find the next entry that reads and matches a later leaf hash.
+            int found = -1;
+            int foundAt = -1;
+            for (int p = pos + 1; p + 10 <= tile.length && found < 0; p++) {
+                int type = ((tile[p + 8] & 0xFF) << 8) | (tile[p + 9] & 0xFF);
+                if (type != X509_ENTRY && type != PRECERT_ENTRY) {
+                    continue; // most offsets: skip them without the cost of an exception
+                }
+                TlsReader at = readerAt(tile, p, where);
+                try {
+                    TileLeaf candidate = read(at, -1);
+                    TreeSet<Integer> js = byHash.get(ByteBuffer.wrap(candidate.leafHash()));
+                    Integer j = js == null ? null : js.higher(i);
+                    if (j != null) {
+                        found = j;
+                        foundAt = p;
+                    }
+                } catch (MalformedEntryException e) {
+                    // not an entry's start
+                }
+            }
+            int brokenUntil = found < 0 ? width : found;
+            out.add(new Checked(null, problem));
+            for (int k = i + 1; k < brokenUntil; k++) {
+                out.add(new Checked(null, "entry " + (firstIndex + k) + " cannot be told apart from the broken entry "
+                        + (firstIndex + i) + " before it in " + where));
+            }
+            i = brokenUntil;
+            pos = foundAt;
+        }
+        return out;
+    }
+
+    private static TlsReader readerAt(byte[] tile, int offset, String where) {
+        TlsReader in = new TlsReader(tile, where);
+        in.skip(offset, "the entries before");
+        return in;
+    }
+
+    /** @param index the entry's index, or -1 to read an entry whose index is not known (its leaf_index unchecked) */
     private static TileLeaf read(TlsReader in, long index) {
         String e = "entry " + index + " ";
         int start = in.position();
@@ -85,7 +169,7 @@ public record TileLeaf(long index, long timestamp, int entryType, byte[] timesta
             chain.add(in.bytes(FINGERPRINT, e + "fingerprint " + i));
         }
         long leafIndex = leafIndex(extensions);
-        if (leafIndex >= 0 && leafIndex != index) {
+        if (index >= 0 && leafIndex >= 0 && leafIndex != index) {
             // The tile is not the one we asked for (or is corrupt): publishing it would mislabel every entry.
             throw in.malformed(e + "carries leaf_index " + leafIndex + "; the tile is not tile of entry " + index);
         }

@@ -7,17 +7,18 @@ import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.ct.LogHttp;
 import io.certstream.hub.ct.LogWatcher;
 import io.certstream.hub.ct.PositionStore;
-import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.ct.SignedTreeHead;
 import io.certstream.hub.ct.TreeHeadVerifier;
+import io.certstream.hub.ct.UpdateSink;
 import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.decode.MalformedEntryException;
+import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
-import io.certstream.hub.ct.UpdateSink;
 import io.vertx.core.Future;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -103,6 +104,12 @@ public final class TiledWatcher extends LogWatcher {
                 }).onFailure(e -> treeMismatch(e, head)));
     }
 
+    /** The root of a smaller tree, computed from the trusted tree's own hash tiles. */
+    @Override
+    protected Future<Boolean> treeHasRoot(LogHttp http, long size, byte[] root, SignedTreeHead head) {
+        return tree.rootOf(http, size).map(computed -> MessageDigest.isEqual(computed, root));
+    }
+
     @Override
     protected void acceptedTreeHead(SignedTreeHead head) {
         trusted = head;
@@ -139,33 +146,53 @@ public final class TiledWatcher extends LogWatcher {
         int width = (int) Math.min(TilePath.WIDTH, treeSize - tileStart);
         return tiles.read(http, w -> TilePath.dataTile(tile, w), width).compose(fetched -> vertx
                 .executeBlocking(() -> parse(fetched, tileStart, width))
-                .compose(parsed -> tree.check(http, tile, parsed.leafHashes(), fetched.url())
-                        .onFailure(e -> treeMismatch(e, trusted))
-                        .map(v -> parsed.leaves().subList((int) (start - tileStart), width)))
-                .compose(leaves -> withIssuers(http, leaves))
+                .compose(parsed -> parsed == null
+                        ? entryByEntry(http, fetched, tile, tileStart, width)
+                        : tree.check(http, tile, parsed.stream().map(TileLeaf::leafHash).toList(), fetched.url())
+                                .map(v -> parsed.stream().map(leaf -> new TileLeaf.Checked(leaf, null)).toList())
+                                .recover(e -> e instanceof LogFetchException f && f.kind() == FaultKind.BAD_TILE
+                                        ? entryByEntry(http, fetched, tile, tileStart, width)
+                                        : Future.failedFuture(e)))
+                .onFailure(e -> treeMismatch(e, trusted))
+                .map(checked -> checked.subList((int) (start - tileStart), width))
+                .compose(checked -> withIssuers(http, checked, start))
                 // The link is the tile actually read: it was there a moment ago, so a user can fetch it too.
                 .map(entries -> new Fetched(entries, index -> fetched.url())));
     }
 
-    /** The first {@code width} entries of a data tile (all of the tree has in it) and their leaf hashes. */
-    private record ParsedTile(List<TileLeaf> leaves, List<byte[]> leafHashes) {
-    }
-
-    /** Runs on a worker: parsing and hashing 256 entries. */
-    private ParsedTile parse(TileReader.Tile tile, long tileStart, int width) {
+    /** Runs on a worker: the first {@code width} entries of a data tile (all the tree has in it), or null if it does not parse. */
+    private List<TileLeaf> parse(TileReader.Tile tile, long tileStart, int width) {
         try {
-            List<TileLeaf> leaves = TileLeaf.parseTile(tile.body().getBytes(), tileStart, tile.count(), tile.url())
-                    .subList(0, width);
-            return new ParsedTile(leaves, leaves.stream().map(TileLeaf::leafHash).toList());
+            return TileLeaf.parseTile(tile.body().getBytes(), tileStart, tile.count(), tile.url()).subList(0, width);
         } catch (MalformedEntryException e) {
-            // Not one entry is published from a tile that does not parse: retrying keeps every entry.
-            throw new LogFetchException(FaultKind.BAD_TILE, e.getMessage(), 0);
+            return null;
         }
     }
 
-    private Future<List<RawEntry>> withIssuers(LogHttp http, List<TileLeaf> leaves) {
+    /**
+     * A data tile that does not parse or does not hash to the tree as a whole: each entry is checked on its own
+     * against the tree's leaf hashes, so that one broken entry (a log that serves it so for ever) is skipped and
+     * counted as a decode fault while the others of the tile stream. A tile of which not one entry matches is not
+     * the tile asked for ({@code bad_tile}, retried, as before).
+     */
+    private Future<List<TileLeaf.Checked>> entryByEntry(LogHttp http, TileReader.Tile fetched, long tile, long tileStart, int width) {
+        return tree.leafHashes(http, tile).compose(expected -> vertx.executeBlocking(() -> {
+            List<TileLeaf.Checked> checked = TileLeaf.parseChecked(fetched.body().getBytes(), tileStart, width, expected, fetched.url());
+            if (checked.stream().allMatch(c -> c.leaf() == null)) {
+                throw new LogFetchException(FaultKind.BAD_TILE, fetched.url() + ": not one of its entries hashes to the log's tree"
+                        + " of size " + tree.treeSize() + " (checked with the hash tiles): " + checked.get(0).problem(), 0);
+            }
+            return checked;
+        }));
+    }
+
+    private Future<List<RawEntry>> withIssuers(LogHttp http, List<TileLeaf.Checked> checked, long start) {
         Set<String> wanted = new LinkedHashSet<>();
-        leaves.forEach(leaf -> wanted.addAll(leaf.chainHex()));
+        checked.forEach(c -> {
+            if (c.leaf() != null) {
+                wanted.addAll(c.leaf().chainHex());
+            }
+        });
         List<Future<byte[]>> fetches = new ArrayList<>(wanted.size());
         wanted.forEach(hex -> fetches.add(issuers.get(http, hex)));
         return Future.all(fetches).compose(all -> {
@@ -176,9 +203,12 @@ public final class TiledWatcher extends LogWatcher {
             }
             // A megabyte of copying per tile: on a worker, like the decoding that follows.
             return vertx.executeBlocking(() -> {
-                List<RawEntry> entries = new ArrayList<>(leaves.size());
-                for (TileLeaf leaf : leaves) {
-                    entries.add(leaf.toRawEntry(leaf.chainHex().stream().map(der::get).toList()));
+                List<RawEntry> entries = new ArrayList<>(checked.size());
+                long index = start;
+                for (TileLeaf.Checked c : checked) {
+                    entries.add(c.leaf() == null ? RawEntry.broken(index, c.problem())
+                            : c.leaf().toRawEntry(c.leaf().chainHex().stream().map(der::get).toList()));
+                    index++;
                 }
                 return entries;
             });

@@ -152,6 +152,33 @@ public final class TreeVerifier {
                 url + ": its entries do not hash to the log's tree of size " + treeSize + " (checked with the hash tiles)", 0)));
     }
 
+    /**
+     * The leaf hashes of data tile {@code index} as the trusted tree has them (its level-0 hash tile, checked up to the
+     * root): what each entry of the data tile must hash to, for reading a tile entry by entry.
+     */
+    public Future<List<byte[]>> leafHashes(LogHttp http, long index) {
+        if (treeSize < 0) {
+            return Future.failedFuture(new IllegalStateException("no trusted tree head yet"));
+        }
+        return tileAt(http, new Tree(treeSize, edge), checkedFullTiles, 0, index);
+    }
+
+    /** The root hash of the first {@code size} leaves of the trusted tree, from its hash tiles checked up to its root. */
+    public Future<byte[]> rootOf(LogHttp http, long size) {
+        if (size > treeSize) {
+            return Future.failedFuture(new IllegalStateException("the trusted tree has " + treeSize + " leaves, not " + size));
+        }
+        Tree tree = new Tree(treeSize, edge);
+        List<TileHashes.TileRef> refs = TileHashes.rightEdge(size);
+        List<List<byte[]>> hashes = new ArrayList<>();
+        Future<Void> read = Future.succeededFuture();
+        for (TileHashes.TileRef ref : refs) {
+            read = read.compose(v -> tileAt(http, tree, checkedFullTiles, ref.level(), ref.index())
+                    .map(tile -> hashes.add(tile.subList(0, ref.width()))).mapEmpty());
+        }
+        return read.map(v -> TileHashes.root(size, hashes));
+    }
+
     /** The hashes of hash tile {@code tile} at {@code level} of {@code tree}, checked up to its root. */
     private Future<List<byte[]>> tileAt(LogHttp http, Tree tree, Map<String, List<byte[]>> checked, int level, long tile) {
         if (tile == TileHashes.count(tree.size(), level) / TilePath.WIDTH) {

@@ -52,16 +52,32 @@ class EntriesParserTest {
     }
 
     @Test
-    void badBase64AndMissingFieldsAreBadResponses() {
-        LogFetchException e = assertThrows(LogFetchException.class, () -> EntriesParser.parse(
-                Buffer.buffer("{\"entries\":[{\"leaf_input\":\"not*base64\",\"extra_data\":\"\"}]}"), 0, "http://log"));
-        assertEquals(FaultKind.BAD_RESPONSE, e.kind());
-        e = assertThrows(LogFetchException.class, () -> EntriesParser.parse(
-                Buffer.buffer("{\"entries\":[{\"leaf_input\":\"AAAA\"}]}"), 7, "http://log"));
-        assertTrue(e.getMessage().contains("entry 7 lacks leaf_input or extra_data"), e.getMessage());
-        e = assertThrows(LogFetchException.class, () -> EntriesParser.parse(
-                Buffer.buffer("{\"entries\":[{\"leaf_input\":17,\"extra_data\":\"\"}]}"), 0, "http://log"));
-        assertEquals(FaultKind.BAD_RESPONSE, e.kind());
+    void oneUnusableElementIsOneBrokenEntryAndTheOthersStay() {
+        String good = "{\"leaf_input\":\"AAAA\",\"extra_data\":\"\"}";
+        List<RawEntry> entries = EntriesParser.parse(Buffer.buffer("{\"entries\":[" + good
+                + ",{\"leaf_input\":\"not*base64\",\"extra_data\":\"\"}"
+                + ",{\"leaf_input\":\"AAAA\"}"
+                + ",{\"leaf_input\":17,\"extra_data\":{\"x\":[1]}}"
+                + ",[1,2],null," + good + "]}"), 7, "http://log");
+        assertEquals(7, entries.size(), "every element keeps its index: " + entries);
+        assertEquals(null, entries.get(0).problem());
+        assertTrue(entries.get(1).problem().contains("leaf_input is not base64"), entries.get(1).problem());
+        assertTrue(entries.get(2).problem().contains("lacks extra_data"), entries.get(2).problem());
+        assertTrue(entries.get(3).problem().contains("not a string"), entries.get(3).problem());
+        assertTrue(entries.get(4).problem().contains("not a JSON object"), entries.get(4).problem());
+        assertTrue(entries.get(5).problem().contains("not a JSON object"), entries.get(5).problem());
+        assertEquals(13, entries.get(6).index());
+        assertArrayEquals(new byte[3], entries.get(6).leafInput());
+    }
+
+    @Test
+    void onlyAnAnswerWithoutAnEntriesArrayIsABadResponse() {
+        for (String body : List.of("<html>", "[]", "{\"entries\":{}}", "{\"entries\":[{\"leaf_input\":\"AAAA\"",
+                "{\"entries\":[{\"leaf_input\":\"AA")) {
+            LogFetchException e = assertThrows(LogFetchException.class,
+                    () -> EntriesParser.parse(Buffer.buffer(body), 0, "http://log"), body);
+            assertEquals(FaultKind.BAD_RESPONSE, e.kind(), body);
+        }
     }
 
     private static String body(byte[][] leaves, byte[][] extras, String space) {

@@ -57,6 +57,22 @@ class EntriesPrefetchTest {
         assertEquals(5, requests.size());
     }
 
+    @Test
+    void severalBatchesAheadAreHandedOutInOrderAndToppedUp() {
+        prefetch.fillAhead(10, 55, 10, 3);
+        assertEquals(3, prefetch.ahead());
+        assertEquals("10-19", answered(prefetch.get(10, 19)));
+        prefetch.fillAhead(20, 55, 10, 3);
+        assertEquals(3, prefetch.ahead(), "topped up by one batch, not three");
+        assertEquals("20-29", answered(prefetch.get(20, 29)));
+        assertEquals("30-39", answered(prefetch.get(30, 39)));
+        prefetch.fillAhead(40, 55, 10, 3);
+        assertEquals("40-49", answered(prefetch.get(40, 49)));
+        assertEquals("50-54", answered(prefetch.get(50, 54)), "the last batch ends at the tree size");
+        assertEquals(List.of("10-19", "20-29", "30-39", "40-49", "50-54"), requests.stream().sorted().toList());
+        assertEquals(0, prefetch.ahead());
+    }
+
     /** Which range the server answered. */
     private static String answered(Future<Buffer> body) {
         return body.await().toJsonObject().getString("range");

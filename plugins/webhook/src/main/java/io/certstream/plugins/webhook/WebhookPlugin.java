@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 
+import io.vertx.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -128,18 +129,41 @@ final class WebhookPlugin implements Plugin {
             filteredOut.increment();
             return;
         }
-        offer(alert.encode());
+        // The alert's own id (plugin, rule, log, index): the same when the hub replays the entry after a crash.
+        offer(alert.getString("id"), alert.encode());
     }
 
     private void offerCertificate(Buffer message) {
         received.increment();
-        if (!config.filter().isEmpty() && !config.filter().acceptsCertificate(message.toJsonObject())) {
+        JsonObject parsed = message.toJsonObject();
+        if (!config.filter().isEmpty() && !config.filter().acceptsCertificate(parsed)) {
             filteredOut.increment();
             return;
         }
         String json = message.toString(StandardCharsets.UTF_8);
         // A queue line must be one line: compact JSON has no raw newlines, but be sure.
-        offer(json.indexOf('\n') < 0 ? json : message.toJsonObject().encode());
+        offer(certificateId(parsed), json.indexOf('\n') < 0 ? json : parsed.encode());
+    }
+
+    /**
+     * A certificate's item id: its log and index, so that an entry the hub replays after a crash (it resumes a little
+     * behind what was delivered) has the id it had the first time, and a receiver deduplicating by id counts it once.
+     * Null (the queue's own id is used) for a message without them.
+     */
+    static String certificateId(JsonObject message) {
+        JsonObject data = message.getJsonObject("data");
+        Object index = data == null ? null : data.getValue("cert_index");
+        JsonObject source = data == null ? null : data.getJsonObject("source");
+        String url = source == null ? null : source.getString("url");
+        return index instanceof Number && url != null ? "certificate:" + url + ":" + index : null;
+    }
+
+    /**
+     * Stores the item as it will be posted, {@code {"id": <id>, "data": <payload>}}, when it has an id of its own;
+     * else the bare payload, posted with {@code <queue id>-<seq>} (see {@link Batch}).
+     */
+    private void offer(String id, String payload) {
+        offer(id == null ? payload : "{\"id\":" + Json.encode(id) + ",\"data\":" + payload + "}");
     }
 
     private void offer(String payload) {

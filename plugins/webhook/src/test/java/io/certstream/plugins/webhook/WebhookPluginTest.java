@@ -226,6 +226,41 @@ class WebhookPluginTest {
                         .getJsonArray("all_domains").getString(0)).toList());
     }
 
+    /**
+     * After a crash the hub resumes a little behind what was delivered and publishes those entries again: the
+     * webhook gives each the id it had the first time (log and index; an alert's own id), so a receiver that
+     * deduplicates by id counts it once.
+     */
+    @Test
+    void itemIdsOfReplayedEntriesAreTheSameAsTheFirstTime() throws Exception {
+        var certificates = webhook(config().put("source", "certificates").put("batchSize", 3).put("batchMillis", 50));
+        for (long index : new long[] {41, 42, 41}) { // 41 again: as a replay after a crash
+            JsonObject message = new JsonObject().put("message_type", "certificate_update").put("data", new JsonObject()
+                    .put("update_type", "X509LogEntry").put("cert_index", index)
+                    .put("source", new JsonObject().put("url", "https://ct.example/log").put("name", "Example"))
+                    .put("leaf_cert", new JsonObject().put("all_domains", new JsonArray().add("d" + index + ".example"))));
+            vertx.eventBus().publish(BusAddresses.LITE, Buffer.buffer(message.encode()));
+        }
+        await("3 certificates", 5000, () -> deliveredIds().size() == 3);
+        assertEquals(List.of("certificate:https://ct.example/log:41", "certificate:https://ct.example/log:42",
+                "certificate:https://ct.example/log:41"), deliveredIds());
+        get(certificates.stop());
+
+        // Alerts: the alert's own id, the same for the same rule, log and entry, another for another rule.
+        int before = deliveredIds().size();
+        java.nio.file.Path alertsDir = dataDir.resolve("alerts");
+        var alerts = get(RunningPlugin.start(new WebhookFactory().create(),
+                new TestPluginContext(vertx, client, "webhook#2", config().put("batchSize", 3).put("batchMillis", 50), alertsDir, Map.of())));
+        publishAlert(7, "r");
+        publishAlert(7, "other");
+        publishAlert(7, "r");
+        await("3 alerts", 5000, () -> deliveredIds().size() == before + 3);
+        List<String> ids = deliveredIds().subList(before, before + 3);
+        assertEquals(ids.get(0), ids.get(2), "a replayed alert keeps its id: " + ids);
+        assertTrue(!ids.get(0).equals(ids.get(1)) && ids.get(0).contains(":r:") && ids.get(1).contains(":other:"), ids.toString());
+        get(alerts.stop());
+    }
+
     @Test
     void rejectedBatchIsSetAsideNotRetriedForever() throws Exception {
         AtomicInteger calls = new AtomicInteger();
@@ -379,7 +414,7 @@ class WebhookPluginTest {
         assertEquals(domains(1, 4), deliveredDomains());
         assertEquals(0, second.context().metrics().counter("dead_lettered").count());
         List<String> ids = deliveredIds();
-        assertTrue(ids.get(3).endsWith("-4"), "the new item takes the torn line's place: " + ids);
+        assertTrue(ids.get(3).endsWith(":4"), "the new item, with its own (alert) id, takes the torn line's place: " + ids);
     }
 
     /** Bytes of the webhook's queue segment files on disk. */
