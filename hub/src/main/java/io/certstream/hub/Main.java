@@ -107,6 +107,10 @@ public final class Main {
             fail("configuration error: " + e.getMessage());
         }
         Path demoState = ownDemoLog ? freshDemoState(Path.of(validated.stateDir())) : null;
+        if (clusterNode > 0) {
+            // A demo node follows --demo-log's logs, new each time it starts: fresh positions as for --demo.
+            nodeOverrides.put("stateDir", freshDemoState(Path.of(validated.stateDir())).toString());
+        }
 
         // Vert.x's own meters (HTTP, event bus, pools) land in the registry that /metrics serves.
         PrometheusMetrics prometheus = new PrometheusMetrics();
