@@ -42,6 +42,11 @@ import javax.net.ssl.SSLException;
  * }).start();
  * }</pre>
  *
+ * <p>Resume: this project's hub puts a {@code cursor} in every message. The client remembers the last one it
+ * received and reconnects with {@code ?since=<cursor>}, so the hub replays what was published while the connection
+ * was down (within its {@code server.replayMinutes}) before going live: nothing is lost and nothing comes twice.
+ * Other servers send no cursor, and the client then reconnects as before.
+ *
  * <p>All callbacks run on one Vert.x event loop (the context current when the client was created,
  * or a new one): do not block in them. The client's methods may be called from any thread.
  */
@@ -66,6 +71,7 @@ public final class CertStreamClient {
     private long pingTimer = -1;
     private long idleTimer = -1;
     private long lastReceivedNanos;
+    private volatile String lastCursor;
 
     private CertStreamClient(Vertx vertx, CertStreamOptions options) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -116,6 +122,11 @@ public final class CertStreamClient {
         return endpoint;
     }
 
+    /** The cursor of the last message received (resumed from on every reconnect), or null before the first. */
+    public String lastCursor() {
+        return lastCursor;
+    }
+
     /** The options this client was created with. */
     public CertStreamOptions options() {
         return options;
@@ -159,7 +170,7 @@ public final class CertStreamClient {
         }
         attempt++;
         fire(new ConnectionEvent(ConnectionEvent.State.CONNECTING, endpoint, null, null, attempt));
-        webSockets.connect(new WebSocketConnectOptions().setAbsoluteURI(endpoint.toString()))
+        webSockets.connect(new WebSocketConnectOptions().setAbsoluteURI(resumeUri(endpoint, lastCursor).toString()))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         onConnected(ar.result());
@@ -262,8 +273,31 @@ public final class CertStreamClient {
         }
     }
 
+    /** {@code endpoint} with {@code since=cursor} in place of any {@code since} it had; unchanged without a cursor. */
+    static URI resumeUri(URI endpoint, String cursor) {
+        if (cursor == null) {
+            return endpoint;
+        }
+        StringBuilder query = new StringBuilder();
+        if (endpoint.getRawQuery() != null) {
+            for (String param : endpoint.getRawQuery().split("&")) {
+                if (!param.isEmpty() && !param.startsWith("since=")) {
+                    query.append(param).append('&');
+                }
+            }
+        }
+        query.append("since=").append(java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+        String s = endpoint.toString();
+        int q = s.indexOf('?');
+        return URI.create((q < 0 ? s : s.substring(0, q)) + "?" + query);
+    }
+
     private void onText(String text) {
         lastReceivedNanos = System.nanoTime();
+        String cursor = CertStreamMessages.cursor(text);
+        if (cursor != null) {
+            lastCursor = cursor;
+        }
         Optional<CertStreamMessage> parsed;
         try {
             parsed = CertStreamMessages.parse(text);

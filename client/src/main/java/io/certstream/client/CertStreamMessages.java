@@ -60,6 +60,20 @@ public final class CertStreamMessages {
         }
     }
 
+    /**
+     * The message's {@code "cursor"} (this project's hub puts one in every certificate and domains message, right
+     * after {@code message_type}), or null when it has none. Reads only the head of the text, no second parse.
+     */
+    public static String cursor(String json) {
+        int key = json.indexOf("\"cursor\":\"");
+        if (key < 0 || key > 200) {
+            return null;
+        }
+        int start = key + "\"cursor\":\"".length();
+        int end = json.indexOf('"', start);
+        return end < 0 ? null : json.substring(start, end);
+    }
+
     private static List<String> textList(JsonNode array) {
         List<String> out = new ArrayList<>(array.size());
         array.forEach(node -> {

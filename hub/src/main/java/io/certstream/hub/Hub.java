@@ -6,7 +6,6 @@ import io.certstream.hub.cluster.ClusterView;
 import io.certstream.hub.cluster.OwnedWatcher;
 import io.certstream.hub.cluster.SharedPositions;
 import io.certstream.hub.config.ConfigException;
-import io.certstream.hub.ct.UpdateSink;
 import io.certstream.hub.config.AccessConfig;
 import io.certstream.hub.config.HubConfig;
 import io.certstream.hub.web.AccessGate;
@@ -23,6 +22,8 @@ import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.hub.plugin.PluginHost;
 import io.certstream.hub.publish.DeliveryLag;
+import io.certstream.hub.publish.ReplayBuffer;
+import io.certstream.hub.publish.ReplayFile;
 import io.certstream.hub.bridge.BridgeChannels;
 import io.certstream.hub.web.LivePage;
 import io.certstream.hub.publish.OverloadWarning;
@@ -56,6 +57,7 @@ public final class Hub extends VerticleBase {
     private final HubMetrics metrics;
     private final Consumer<Router> extraRoutes;
     private PositionStore positions;
+    private ReplayBuffer replay;
     private volatile LogDirectory directory;
 
     public Hub(HubConfig config, HubMetrics metrics) {
@@ -74,14 +76,16 @@ public final class Hub extends VerticleBase {
         UpdatePublisher.registerCodec(vertx);
         BridgeChannels.registerCodec(vertx.eventBus());
         BridgeChannels bridgeChannels = new BridgeChannels(vertx.eventBus());
+        HubConfig.StreamsConfig streams = config.server().streams();
+        replay = new ReplayBuffer(streams.replayMinutes() * 60_000L, streams.replayMaxMegabytes() * (1L << 20));
+        UpdatePublisher publisher = new UpdatePublisher(vertx, metrics, bridgeChannels, replay,
+                streams.dedupWindowMinutes(), streams.dedupMaxEntries());
         ClusterNode node = config.cluster().enabled() ? ClusterNode.of(vertx, config.cluster()) : null;
         ClusterBus clusterBus = node == null ? null : new ClusterBus(vertx, node);
-        // On a cluster node what the watchers here decode also goes, once per node, to the other nodes' clients.
-        UpdateSink next = node == null ? bridgeChannels : updates -> {
-            bridgeChannels.publish(updates);
-            clusterBus.publish(updates);
-        };
-        UpdatePublisher publisher = new UpdatePublisher(vertx, metrics, next);
+        if (clusterBus != null) {
+            // On a cluster node what the watchers here publish also goes, once per node, to the other nodes' clients.
+            publisher.forwardTo(clusterBus::publish);
+        }
         LogEntryDecoder decoder = new LogEntryDecoder();
 
         int instances = config.server().instances() > 0
@@ -105,11 +109,16 @@ public final class Hub extends VerticleBase {
 
         // Plugins first: a bad plugin config stops the hub before it opens its port or reads any log,
         // and every plugin is listening before the first certificate is published.
-        return vertx.deployVerticle(new PluginHost(config, metrics))
+        // What the previous run saved for replay is back before any client can ask for it.
+        return vertx.executeBlocking(() -> {
+                    new ReplayFile(Path.of(config.stateDir())).load(replay, System.currentTimeMillis());
+                    return null;
+                })
+                .compose(v -> vertx.deployVerticle(new PluginHost(config, metrics)))
                 .compose(id -> vertx.deployVerticle(() -> {
                     // Each instance measures its own event loop's backlog; its SockJS bridge shares the loop.
                     DeliveryLag backlog = new DeliveryLag(publisher, config.server().maxPendingMessages());
-                    return new WebVerticle(config.server(), metrics, backlog,
+                    return new WebVerticle(config.server(), metrics, backlog, replay,
                             router -> routes(router, bridgeChannels, backlog),
                             new AccessGate(access, limits, metrics.access(), tls));
                 }, new DeploymentOptions().setInstances(instances)))
@@ -179,8 +188,13 @@ public final class Hub extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        // Watchers are children of this deployment and stop first; what they reached is saved for the next run.
-        return positions == null ? Future.succeededFuture() : positions.close();
+        // Watchers are children of this deployment and stop first; what they reached is saved for the next run,
+        // and so is what was published, for clients that resume after the restart.
+        Future<?> saved = replay == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+            new ReplayFile(Path.of(config.stateDir())).save(replay);
+            return null;
+        });
+        return saved.compose(v -> positions == null ? Future.succeededFuture() : positions.close());
     }
 
     private void routes(Router router, BridgeChannels bridgeChannels, DeliveryLag backlog) {
@@ -188,8 +202,9 @@ public final class Hub extends VerticleBase {
             // One bridge per web verticle instance (its consumers live on that instance's event loop).
             router.route(SockJsBridge.PATH + "/*").subRouter(new SockJsBridge(vertx, bridgeChannels, metrics, backlog,
                     config.server().clientQueueBytes(), config.server().slowClientSeconds() * 1000L).router());
-            LivePage.mount(router);
         }
+        // The /live page reads /sse, not the bridge.
+        LivePage.mount(router);
         // /metrics and /health go through the extra-routes hook, so WebVerticle itself stays about streams.
         MonitoringRoutes.mount(router, metrics, config.watcher().stalledSeconds() * 1000L);
         extraRoutes.accept(router);

@@ -12,13 +12,15 @@ import java.util.regex.PatternSyntaxException;
  * @param json    print each raw message as one JSON line
  * @param stream  which stream to subscribe to ({@code --full}, {@code --domains-only}, default lite)
  * @param url     server URL
- * @param filter  client-side domain filter, or null for everything
+ * @param filter  domain regex, or null for everything: sent to the server ({@code match=}) and applied here too,
+ *                for servers without server-side filters
+ * @param query   the server-side filters as a query string ({@code match=...&type=...}), empty for none
  * @param verbose print connection details and heartbeats on stderr
  * @param noColor never colour the output
  * @param help    print usage and exit
  */
-record CliOptions(boolean json, StreamType stream, String url, Pattern filter, boolean verbose, boolean noColor,
-                  boolean help) {
+record CliOptions(boolean json, StreamType stream, String url, Pattern filter, String query, boolean verbose,
+                  boolean noColor, boolean help) {
 
     static final String USAGE = """
             Usage: certstream [options]
@@ -33,7 +35,13 @@ record CliOptions(boolean json, StreamType stream, String url, Pattern filter, b
               --url URL           server to connect to (default %s); the stream's path
                                   (/, /full-stream, /domains-only) is added when URL has none,
                                   a URL with a path of its own is used as given
-              --filter REGEX      only certificates with a domain matching REGEX (case-insensitive, partial match)
+              --filter REGEX      only certificates with a domain matching REGEX (case-insensitive, partial
+                                  match); filtered by the server when it supports it (match=), here otherwise
+              --domain NAME       only certificates for NAME or names under it (server-side, repeatable)
+              --type TYPE         only x509 or precert entries (server-side)
+              --dedup             each certificate once, not once per log (server-side)
+              --since CURSOR      first replay what was published after CURSOR (a message's "cursor");
+                                  the client always resumes from the last cursor when it reconnects
               --verbose           also print connection attempts and heartbeats on stderr
               --no-color          never colour the output (also: NO_COLOR set, or stdout not a terminal)
               -V, --version       print the version and the git commit it was built from
@@ -57,6 +65,7 @@ record CliOptions(boolean json, StreamType stream, String url, Pattern filter, b
         boolean verbose = false;
         boolean noColor = false;
         boolean help = false;
+        StringBuilder query = new StringBuilder();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -83,7 +92,18 @@ record CliOptions(boolean json, StreamType stream, String url, Pattern filter, b
                         throw new IllegalArgumentException("--filter: not a valid regular expression: " + e.getDescription()
                                 + " in \"" + regex + "\"");
                     }
+                    param(query, "match", regex);
                 }
+                case "--domain" -> param(query, "domain", value != null ? value : next(args, ++i, "--domain"));
+                case "--type" -> {
+                    String type = value != null ? value : next(args, ++i, "--type");
+                    if (!type.equals("x509") && !type.equals("precert")) {
+                        throw new IllegalArgumentException("--type: x509 or precert, got \"" + type + "\"");
+                    }
+                    param(query, "type", type);
+                }
+                case "--dedup" -> param(query, "dedup", "true");
+                case "--since" -> param(query, "since", value != null ? value : next(args, ++i, "--since"));
                 default -> throw new IllegalArgumentException("unknown option \"" + args[i] + "\"");
             }
         }
@@ -93,12 +113,22 @@ record CliOptions(boolean json, StreamType stream, String url, Pattern filter, b
         StreamType stream = full ? StreamType.FULL : domainsOnly ? StreamType.DOMAINS_ONLY : StreamType.LITE;
         // Validate the URL now, so a typo is a usage error rather than an endless retry loop.
         CertStreamOptions.defaults().withUrl(url);
-        return new CliOptions(json, stream, url, filter, verbose, noColor, help);
+        return new CliOptions(json, stream, url, filter, query.toString(), verbose, noColor, help);
     }
 
-    /** The client options these flags ask for. */
+    /** The client options these flags ask for: the URL with the server-side filters added to its query. */
     CertStreamOptions clientOptions() {
-        return CertStreamOptions.defaults().withUrl(url).withStream(stream);
+        if (query.isEmpty()) {
+            return CertStreamOptions.defaults().withUrl(url).withStream(stream);
+        }
+        return CertStreamOptions.defaults().withUrl(url + (url.contains("?") ? "&" : "?") + query).withStream(stream);
+    }
+
+    private static void param(StringBuilder query, String name, String value) {
+        if (!query.isEmpty()) {
+            query.append('&');
+        }
+        query.append(name).append('=').append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static String next(String[] args, int i, String flag) {

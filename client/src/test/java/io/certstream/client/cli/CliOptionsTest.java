@@ -32,13 +32,20 @@ class CliOptionsTest {
                 "--verbose");
         assertTrue(options.json() && options.verbose());
         assertEquals(StreamType.FULL, options.stream());
-        assertEquals("wss://ct.example:4000/full-stream", options.clientOptions().endpoint().toString());
+        assertEquals("wss://ct.example:4000/full-stream?match=PAYPAL", options.clientOptions().endpoint().toString(),
+                "--filter is also sent to the server");
         assertTrue(options.filter().matcher("login-paypal.example").find(), "case-insensitive partial match");
 
         CliOptions domains = CliOptions.parse("--domains-only", "--url=ws://127.0.0.1:9/custom");
         assertEquals(StreamType.DOMAINS_ONLY, domains.stream());
         assertEquals("ws://127.0.0.1:9/custom", domains.clientOptions().endpoint().toString(), "a path is used as given");
         assertTrue(CliOptions.parse("-h").help());
+
+        CliOptions server = CliOptions.parse("--domain", "example.com", "--domain=bücher.example", "--type", "precert",
+                "--dedup", "--since", "0190000000000000-00000000-7", "--url", "ws://127.0.0.1:9/");
+        assertEquals("ws://127.0.0.1:9/?domain=example.com&domain=b%C3%BCcher.example&type=precert&dedup=true"
+                + "&since=0190000000000000-00000000-7", server.clientOptions().endpoint().toString());
+        assertThrows(IllegalArgumentException.class, () -> CliOptions.parse("--type", "cert"));
         assertTrue(CliOptions.USAGE.contains("--domains-only") && CliOptions.USAGE.contains("--filter REGEX"));
     }
 

@@ -138,6 +138,31 @@ class CertStreamClientTest {
         await(client.close());
     }
 
+    @Test
+    void resumesFromTheLastCursorSoNothingPublishedWhileAwayIsLost() throws Exception {
+        Recorder recorder = new Recorder();
+        CertStreamClient client = CertStreamClient.create(hub.vertx(), CertStreamOptions.defaults()
+                .withUrl(hub.url("/")).withBackoff(Duration.ofMillis(300), Duration.ofSeconds(2))).listener(recorder).start();
+        Async.waitFor(WAIT, "connected", () -> recorder.connected() == 1);
+        long first = hub.append(3);
+        Async.waitFor(WAIT, "3 updates", () -> recorder.certificates().size() >= 3);
+        String cursor = client.lastCursor();
+        assertTrue(cursor != null && cursor.endsWith("-" + (first + 2)), "the last message's cursor: " + cursor);
+
+        hub.stopHub();
+        // Logged while the hub is down; the restarted hub publishes them before the client is back.
+        hub.append(4);
+        hub.startHub();
+        Async.waitFor(WAIT, "connected again", () -> recorder.connected() == 2);
+        hub.append(2);
+        Async.waitFor(WAIT, "9 updates", () -> recorder.certificates().size() >= 9);
+        Thread.sleep(300);
+        assertEquals(java.util.stream.LongStream.range(first, first + 9).boxed().toList(),
+                recorder.certificates().stream().map(m -> m.data().certIndex()).toList(),
+                "each certificate once, in order: the reconnect resumed with since=<last cursor>");
+        await(client.close());
+    }
+
     private CertStreamClient client(StreamType stream) {
         return CertStreamClient.create(hub.vertx(), CertStreamOptions.defaults().withUrl(hub.url("/")).withStream(stream));
     }

@@ -1,9 +1,10 @@
 package io.certstream.hub.cluster;
 
 import io.certstream.hub.bridge.BridgeChannels;
-import io.certstream.hub.ct.UpdateSink;
 import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.publish.Published;
 import io.certstream.hub.publish.UpdatePublisher;
+import io.certstream.hub.wire.Cursor;
 import io.certstream.hub.wire.EncodedUpdate;
 import io.certstream.model.UpdateType;
 import io.vertx.core.Future;
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
  * {@code int domains}, each domain as {@code int length} + UTF-8, then full, lite and domains-only texts, each as
  * {@code int length} + bytes.
  */
-public final class ClusterBus implements UpdateSink {
+public final class ClusterBus {
     /** Internal address between cluster nodes (documented in README.md, not for clients). */
     public static final String ADDRESS = "certstream.cluster.updates";
     private static final Logger LOG = Logger.getLogger(ClusterBus.class.getName());
@@ -50,13 +51,13 @@ public final class ClusterBus implements UpdateSink {
         this.options = new DeliveryOptions().addHeader(FROM, node.processId());
     }
 
-    @Override
-    public void publish(List<EncodedUpdate> updates) {
-        if (updates.isEmpty()) {
+    /** Sends a batch this node published to every other node, once per node. */
+    public void publish(List<Published> batch) {
+        if (batch.isEmpty()) {
             return;
         }
-        bus.publish(ADDRESS, encode(updates), options);
-        forwarded.addAndGet(updates.size());
+        bus.publish(ADDRESS, encode(batch), options);
+        forwarded.addAndGet(batch.size());
     }
 
     /**
@@ -70,9 +71,13 @@ public final class ClusterBus implements UpdateSink {
                 return;
             }
             try {
-                int count = decode(m.body(), local, bridge);
-                local.countForwarded(count);
-                received.addAndGet(count);
+                List<Published> batch = decode(m.body());
+                local.publishForwarded(batch);
+                for (Published p : batch) {
+                    bridge.publishForwarded(new EncodedUpdate(null, p.full(), p.lite(), p.domainsOnly()),
+                            p.facts().type(), p.facts().domains());
+                }
+                received.addAndGet(batch.size());
             } catch (RuntimeException e) {
                 // A node of another version: say so, keep serving what this node decodes.
                 LOG.warning(() -> "Cluster: dropped a batch from another node that cannot be read (" + e
@@ -92,55 +97,69 @@ public final class ClusterBus implements UpdateSink {
         return received.get();
     }
 
-    static Buffer encode(List<EncodedUpdate> updates) {
-        int size = 4;
-        for (EncodedUpdate u : updates) {
-            size += 1 + 4 + 12 + u.full().length() + u.lite().length() + u.domainsOnly().length();
-            for (String d : u.update().leaf().allDomains()) {
-                size += 4 + d.length() * 3;
+    static Buffer encode(List<Published> batch) {
+        Buffer out = Buffer.buffer(4096 * batch.size());
+        out.appendInt(batch.size());
+        for (Published p : batch) {
+            out.appendLong(p.cursor().stamp()).appendInt(p.cursor().log()).appendLong(p.cursor().index());
+            appendString(out, p.cursorText());
+            out.appendByte((byte) (p.duplicate() ? 1 : 0));
+            out.appendByte((byte) (p.facts().type() == UpdateType.PrecertLogEntry ? 1 : 0));
+            appendString(out, p.facts().logName());
+            appendString(out, p.facts().logUrl());
+            out.appendInt(p.facts().domains().size());
+            for (String d : p.facts().domains()) {
+                appendString(out, d);
             }
-        }
-        Buffer out = Buffer.buffer(size);
-        out.appendInt(updates.size());
-        for (EncodedUpdate u : updates) {
-            out.appendByte((byte) (u.update().updateType() == UpdateType.PrecertLogEntry ? 1 : 0));
-            List<String> domains = u.update().leaf().allDomains();
-            out.appendInt(domains.size());
-            for (String d : domains) {
-                byte[] bytes = d.getBytes(StandardCharsets.UTF_8);
-                out.appendInt(bytes.length).appendBytes(bytes);
-            }
-            out.appendInt(u.full().length()).appendBuffer(u.full());
-            out.appendInt(u.lite().length()).appendBuffer(u.lite());
-            out.appendInt(u.domainsOnly().length()).appendBuffer(u.domainsOnly());
+            out.appendInt(p.full().length()).appendBuffer(p.full());
+            out.appendInt(p.lite().length()).appendBuffer(p.lite());
+            out.appendInt(p.domainsOnly().length()).appendBuffer(p.domainsOnly());
         }
         return out;
     }
 
-    static int decode(Buffer in, UpdatePublisher local, BridgeChannels bridge) {
+    private static void appendString(Buffer out, String text) {
+        byte[] bytes = (text == null ? "" : text).getBytes(StandardCharsets.UTF_8);
+        out.appendInt(bytes.length).appendBytes(bytes);
+    }
+
+    /** Reads a batch; its texts are slices of {@code in}: no copy per stream or per client. */
+    static List<Published> decode(Buffer in) {
+        int[] pos = {0};
         int count = in.getInt(0);
-        int pos = 4;
+        pos[0] = 4;
+        List<Published> batch = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            UpdateType type = in.getByte(pos) == 1 ? UpdateType.PrecertLogEntry : UpdateType.X509LogEntry;
-            pos += 1;
-            int domainCount = in.getInt(pos);
-            pos += 4;
+            Cursor cursor = new Cursor(in.getLong(pos[0]), in.getInt(pos[0] + 8), in.getLong(pos[0] + 12));
+            pos[0] += 20;
+            String cursorText = readString(in, pos);
+            boolean duplicate = in.getByte(pos[0]) == 1;
+            UpdateType type = in.getByte(pos[0] + 1) == 1 ? UpdateType.PrecertLogEntry : UpdateType.X509LogEntry;
+            pos[0] += 2;
+            String logName = readString(in, pos);
+            String logUrl = readString(in, pos);
+            int domainCount = in.getInt(pos[0]);
+            pos[0] += 4;
             List<String> domains = new ArrayList<>(domainCount);
             for (int d = 0; d < domainCount; d++) {
-                int length = in.getInt(pos);
-                domains.add(in.getString(pos + 4, pos + 4 + length, "UTF-8"));
-                pos += 4 + length;
+                domains.add(readString(in, pos));
             }
             Buffer[] texts = new Buffer[3];
             for (int t = 0; t < 3; t++) {
-                int length = in.getInt(pos);
-                // A slice shares the received bytes: no copy per stream or per client.
-                texts[t] = in.slice(pos + 4, pos + 4 + length);
-                pos += 4 + length;
+                int length = in.getInt(pos[0]);
+                texts[t] = in.slice(pos[0] + 4, pos[0] + 4 + length);
+                pos[0] += 4 + length;
             }
-            local.publishForwarded(texts[0], texts[1], texts[2]);
-            bridge.publishForwarded(new EncodedUpdate(null, texts[0], texts[1], texts[2]), type, domains);
+            batch.add(new Published(cursor, cursorText, duplicate, new Published.Facts(domains, type, logName, logUrl),
+                    texts[0], texts[1], texts[2]));
         }
-        return count;
+        return batch;
+    }
+
+    private static String readString(Buffer in, int[] pos) {
+        int length = in.getInt(pos[0]);
+        String text = in.getString(pos[0] + 4, pos[0] + 4 + length, "UTF-8");
+        pos[0] += 4 + length;
+        return text;
     }
 }

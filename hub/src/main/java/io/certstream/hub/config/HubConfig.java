@@ -33,10 +33,23 @@ public record HubConfig(
      * @param maxPendingMessages most updates a web verticle lets wait for its event loop; beyond it the oldest are
      *                           dropped unwritten and counted ({@code dropped_overload}). 0: no limit
      * @param access             limits, tokens, allowlists and TLS for a public hub ({@link AccessConfig})
+     * @param streams            resume, dedup and compression of the streams (docs/streams.md)
      */
     public record ServerConfig(
             String host, int port, int instances, int heartbeatSeconds, int latestSize,
-            int clientQueueBytes, int slowClientSeconds, int maxPendingMessages, AccessConfig access) {
+            int clientQueueBytes, int slowClientSeconds, int maxPendingMessages, AccessConfig access,
+            StreamsConfig streams) {
+    }
+
+    /**
+     * @param replayMinutes      how long published messages are kept for {@code ?since=} / {@code Last-Event-ID}; 0: none
+     * @param replayMaxMegabytes the replay buffer's memory bound; the oldest go first when it is reached
+     * @param dedupWindowMinutes how long {@code dedup=true} remembers a certificate
+     * @param dedupMaxEntries    most certificates remembered for dedup (16 bytes each at worst)
+     * @param compression        negotiate permessage-deflate with websocket clients that offer it
+     */
+    public record StreamsConfig(int replayMinutes, int replayMaxMegabytes, int dedupWindowMinutes, int dedupMaxEntries,
+                                boolean compression) {
     }
 
     /**
@@ -160,7 +173,8 @@ public record HubConfig(
         root.allowOnly("server", "bridge", "logList", "logs", "watcher", "stateDir", "pluginDir", "plugins", "cluster");
         ConfigReader s = root.object("server");
         s.allowOnly(java.util.stream.Stream.concat(java.util.stream.Stream.of("host", "port", "instances", "heartbeatSeconds",
-                "latestSize", "clientQueueBytes", "slowClientSeconds", "maxPendingMessages"),
+                "latestSize", "clientQueueBytes", "slowClientSeconds", "maxPendingMessages",
+                "replayMinutes", "replayMaxMegabytes", "dedupWindowMinutes", "dedupMaxEntries", "compression"),
                 java.util.Arrays.stream(AccessConfig.KEYS)).toArray(String[]::new));
         ServerConfig server = new ServerConfig(
                 s.string("host"),
@@ -171,7 +185,10 @@ public record HubConfig(
                 s.integer("clientQueueBytes", 64 << 10, 1 << 30),
                 s.integer("slowClientSeconds", 1, 3600),
                 s.integer("maxPendingMessages", 0, Integer.MAX_VALUE),
-                AccessConfig.read(s, root.env()));
+                AccessConfig.read(s, root.env()),
+                new StreamsConfig(s.integer("replayMinutes", 0, 1440), s.integer("replayMaxMegabytes", 1, 65_536),
+                        s.integer("dedupWindowMinutes", 1, 1440), s.integer("dedupMaxEntries", 1000, 100_000_000),
+                        s.bool("compression")));
 
         ConfigReader b = root.object("bridge").allowOnly("sockjs", "tcpHost", "tcpPort");
         BridgeConfig bridge = new BridgeConfig(

@@ -10,19 +10,32 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import io.certstream.hub.wire.Cursor;
 
-/** Puts decoded certificates on the event bus: the object for in-JVM plugins, the serialized text per channel. */
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Puts decoded certificates on the event bus: the object for in-JVM plugins, the serialized text per channel, and
+ * for the web front a {@link Published} on {@link #PUBLISHED}. Publication is where each message gets its cursor
+ * (written into its bytes once), is checked against the dedup window and is kept for replay; it runs under one
+ * lock, so cursors, the replay buffer and the bus deliveries share one order.
+ */
 public final class UpdatePublisher implements UpdateSink {
+    /** Local-only address of {@link Published} messages, read by the web verticles. Not part of the public API. */
+    public static final String PUBLISHED = "certstream.internal.published";
     /**
      * Vert.x copies a {@code Buffer} body for every local consumer (its default codec assumes consumers may write to
      * it); the stream texts are never written after serialization, so every consumer gets the same bytes.
      */
     private static final String SHARED_BUFFER_CODEC = "certstream-shared-buffer";
     /**
-     * Local only: in a cluster every node has its own web verticles and plugins, and the texts reach other nodes once
-     * per node through {@code cluster.ClusterBus}, never per consumer. Costs nothing on a single hub.
+     * Local only: in a cluster every node has its own web verticles and plugins, and the messages reach other nodes
+     * once per node through {@code cluster.ClusterBus}, never per consumer. Costs nothing on a single hub.
      */
     private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(SHARED_BUFFER_CODEC).setLocalOnly(true);
     private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
@@ -30,21 +43,43 @@ public final class UpdatePublisher implements UpdateSink {
     private final HubMetrics metrics;
     /** Where each update goes next (the bridge channels), after the stream addresses; may be null. */
     private final UpdateSink next;
-    /** A cluster node: plugins get their own copy of the texts decoded here (see {@link #decodedHere}). */
-    private final boolean clustered;
     /** Updates published so far; each web verticle compares it with what it has taken off the bus ({@link DeliveryLag}). */
     private final AtomicLong published = new AtomicLong();
+    private final DedupWindow dedup;
+    private final ReplayBuffer replay;
+    private final Map<String, Integer> logIds = new HashMap<>();
+    private long lastStamp;
+    /** A cluster node: plugins get their own copy of the texts decoded here (see {@link #decodedHere}). */
+    private final boolean clustered;
+    /** A cluster node: where each published batch goes to reach the other nodes; null on a single hub. */
+    private volatile Consumer<List<Published>> forward;
 
+    /** Without replay, and dedup over 15 minutes (tests, benchmarks). */
     public UpdatePublisher(Vertx vertx, HubMetrics metrics) {
-        this(vertx, metrics, null);
+        this(vertx, metrics, null, new ReplayBuffer(0, 0), 15, 1_000_000);
     }
 
-    /** @param next also gets every update, after it is on the stream addresses (the bridge channels); may be null */
-    public UpdatePublisher(Vertx vertx, HubMetrics metrics, UpdateSink next) {
+    /**
+     * @param next   also gets every update, after it is on the stream addresses (the bridge channels); may be null
+     * @param replay where published messages are kept for resuming clients
+     */
+    public UpdatePublisher(Vertx vertx, HubMetrics metrics, UpdateSink next, ReplayBuffer replay,
+                           int dedupWindowMinutes, long dedupMaxEntries) {
         this.bus = vertx.eventBus();
         this.metrics = metrics;
         this.next = next;
+        this.replay = replay;
+        this.dedup = new DedupWindow(dedupWindowMinutes, dedupMaxEntries);
         this.clustered = vertx.isClustered();
+    }
+
+    /** A cluster node: hands every published batch to {@code forward} (the cluster bus), after the local bus. */
+    public void forwardTo(Consumer<List<Published>> forward) {
+        this.forward = forward;
+    }
+
+    public ReplayBuffer replay() {
+        return replay;
     }
 
     /**
@@ -62,27 +97,75 @@ public final class UpdatePublisher implements UpdateSink {
         } catch (IllegalStateException alreadyRegistered) {
             // as above
         }
+        try {
+            vertx.eventBus().registerDefaultCodec(Published.class, new LocalCodec<>("certstream-published"));
+        } catch (IllegalStateException alreadyRegistered) {
+            // as above
+        }
     }
 
+    /** Called by every watcher, on its own context: the lock gives all of them one order. */
     @Override
-    public void publish(List<EncodedUpdate> updates) {
-        for (EncodedUpdate u : updates) {
+    public synchronized void publish(List<EncodedUpdate> updates) {
+        long now = System.currentTimeMillis();
+        if (lastStamp == 0 && replay.newest() != null) {
+            // Restored from the previous run: continue after its cursors even if the clock went back.
+            lastStamp = replay.newest().stamp();
+        }
+        List<EncodedUpdate> stamped = new ArrayList<>(updates.size());
+        Consumer<List<Published>> toCluster = forward;
+        List<Published> forwarded = toCluster == null ? null : new ArrayList<>(updates.size());
+        for (EncodedUpdate plain : updates) {
+            // Strictly increasing even if the clock steps back or more than 65536 messages share a millisecond.
+            lastStamp = Math.max(Cursor.stamp(now, 0), lastStamp + 1);
+            Cursor cursor = new Cursor(lastStamp, logId(plain.update().source().url()), plain.update().certIndex());
+            String text = cursor.toString();
+            EncodedUpdate u = plain.withCursor(text);
+            boolean duplicate = !dedup.firstSeen(u.update().leaf().sha256(), now);
+            Published p = Published.of(cursor, text, duplicate, u);
+            replay.append(p, now);
+            stamped.add(u);
             // Counted before it is on the bus, so a consumer never sees a message the count does not include.
             published.incrementAndGet();
             bus.publish(BusAddresses.UPDATES, u.update(), LOCAL);
             bus.publish(BusAddresses.FULL, u.full(), SHARED);
             bus.publish(BusAddresses.LITE, u.lite(), SHARED);
             bus.publish(BusAddresses.DOMAINS_ONLY, u.domainsOnly(), SHARED);
+            bus.publish(PUBLISHED, p, LOCAL);
             if (clustered) {
                 bus.publish(decodedHere(BusAddresses.FULL), u.full(), SHARED);
                 bus.publish(decodedHere(BusAddresses.LITE), u.lite(), SHARED);
                 bus.publish(decodedHere(BusAddresses.DOMAINS_ONLY), u.domainsOnly(), SHARED);
             }
+            if (forwarded != null) {
+                forwarded.add(p);
+            }
         }
         if (next != null) {
-            next.publish(updates);
+            next.publish(stamped);
+        }
+        if (forwarded != null) {
+            toCluster.accept(forwarded);
         }
         metrics.published(updates.size());
+    }
+
+    /**
+     * Certificates published on another cluster node (cursor, dedup verdict and bytes as that node made them): this
+     * node's web front, replay buffer and bridges get them as their own. The decoded objects for plugins stay on the
+     * node that decoded them (its plugins handle them, once per cluster).
+     */
+    public synchronized void publishForwarded(List<Published> batch) {
+        long now = System.currentTimeMillis();
+        for (Published p : batch) {
+            replay.append(p, now);
+            published.incrementAndGet();
+            bus.publish(BusAddresses.FULL, p.full(), SHARED);
+            bus.publish(BusAddresses.LITE, p.lite(), SHARED);
+            bus.publish(BusAddresses.DOMAINS_ONLY, p.domainsOnly(), SHARED);
+            bus.publish(PUBLISHED, p, LOCAL);
+        }
+        metrics.published(batch.size());
     }
 
     /**
@@ -98,20 +181,8 @@ public final class UpdatePublisher implements UpdateSink {
         };
     }
 
-    /**
-     * Certificates decoded on another cluster node: their texts go to this node's websocket clients. The objects for
-     * plugins stay on the node that decoded them (its plugins handle them, once per cluster).
-     */
-    public void publishForwarded(Buffer full, Buffer lite, Buffer domainsOnly) {
-        published.incrementAndGet();
-        bus.publish(BusAddresses.FULL, full, SHARED);
-        bus.publish(BusAddresses.LITE, lite, SHARED);
-        bus.publish(BusAddresses.DOMAINS_ONLY, domainsOnly, SHARED);
-    }
-
-    /** Counts {@code count} certificates that arrived from another cluster node (certificates/s in /stats). */
-    public void countForwarded(int count) {
-        metrics.published(count);
+    private int logId(String url) {
+        return logIds.computeIfAbsent(url, Cursor::logId);
     }
 
     /** How many updates were published (each on every stream address) since this publisher was made. */

@@ -1,5 +1,7 @@
 package io.certstream.hub.sim;
 
+import io.certstream.hub.decode.RawEntry;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -259,6 +261,28 @@ public final class SimulatedCtLog {
         }
         return issuing.executeBlocking(() -> {
             issueNow(n);
+            return null;
+        }, true);
+    }
+
+    /**
+     * Appends entries {@code [from, to)} of {@code other} to this log, byte for byte (leaf input, timestamp and chain
+     * unchanged, only the index is this log's): the same certificates logged in two logs, as real CAs do.
+     */
+    public Future<Void> appendCopiesOf(SimulatedCtLog other, long from, long to) {
+        if (closed.get()) {
+            return Future.failedFuture(new IllegalStateException("simulated CT log " + describe() + " is closed; cannot append"));
+        }
+        return issuing.executeBlocking(() -> {
+            List<IssuedEntry> batch = new ArrayList<>();
+            long next = store.size();
+            for (long i = from; i < to; i++) {
+                IssuedEntry e = other.entry(i);
+                long index = next + batch.size();
+                batch.add(new IssuedEntry(index, e.type(), e.timestamp(), e.leafDer(), e.chainDer(), e.domains(),
+                        new RawEntry(index, e.raw().leafInput(), e.raw().extraData())));
+            }
+            store.append(batch);
             return null;
         }, true);
     }

@@ -4,8 +4,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
- * {@code /live}: the browser example (examples/js-browser, copied into the hub jar by the build) that joins the
- * SockJS bridge and shows certificates as they arrive. Static files only; the data comes over {@code /eventbus}.
+ * {@code /live}: the browser example (examples/js-browser, copied into the hub jar by the build) that follows
+ * {@code /sse} with the hub's server-side filters and shows certificates as they arrive. Static files only.
  */
 public final class LivePage {
     public static final String PATH = "/live";

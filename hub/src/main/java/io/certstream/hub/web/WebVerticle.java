@@ -1,6 +1,9 @@
 package io.certstream.hub.web;
 
 import io.certstream.hub.publish.DeliveryLag;
+import io.certstream.hub.publish.Published;
+import io.certstream.hub.publish.ReplayBuffer;
+import io.certstream.hub.publish.UpdatePublisher;
 import io.certstream.hub.wire.StreamType;
 import io.certstream.hub.config.HubConfig.ServerConfig;
 import io.certstream.hub.metrics.HubMetrics;
@@ -18,16 +21,15 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * The CertStream web front: websockets at {@code /}, {@code /full-stream} and {@code /domains-only} fed from the
- * bus, plus {@code example.json}, {@code latest.json} and {@code /stats}. Several instances share the port (Vert.x
- * spreads connections across them), each writing the bus's already-serialized buffers to its own clients.
+ * The CertStream web front: websockets at {@code /}, {@code /full-stream} and {@code /domains-only} and server-sent
+ * events at {@code /sse}, with their query filters and resume (docs/streams.md), fed from the bus, plus
+ * {@code example.json}, {@code latest.json} and {@code /stats}. Several instances share the port (Vert.x spreads
+ * connections across them), each writing the bus's already-serialized buffers to its own clients.
  */
 public final class WebVerticle extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(WebVerticle.class.getName());
@@ -39,7 +41,9 @@ public final class WebVerticle extends VerticleBase {
     private final DeliveryLag backlog;
     private final Consumer<Router> extraRoutes;
     private final AccessGate gate;
-    private final Map<StreamType, Set<ClientConnection>> clients = new EnumMap<>(StreamType.class);
+    private final ReplayBuffer replay;
+    /** Websocket and SSE subscribers of all three streams, grouped by filter. */
+    private final Audience audience = new Audience();
     private final Map<StreamType, RecentMessages> recent = new EnumMap<>(StreamType.class);
     private HttpServer server;
 
@@ -48,9 +52,10 @@ public final class WebVerticle extends VerticleBase {
      * @param extraRoutes lets the hub mount more handlers (e.g. the event-bus bridge) before the catch-all routes
      * @param gate        this instance's access control (allowlists, tokens, limits, TLS), ahead of every route
      */
-    public WebVerticle(ServerConfig config, HubMetrics metrics, DeliveryLag backlog, Consumer<Router> extraRoutes,
-                       AccessGate gate) {
+    public WebVerticle(ServerConfig config, HubMetrics metrics, DeliveryLag backlog, ReplayBuffer replay,
+                       Consumer<Router> extraRoutes, AccessGate gate) {
         this.config = config;
+        this.replay = replay;
         this.gate = gate;
         this.metrics = metrics;
         this.backlog = backlog;
@@ -61,22 +66,13 @@ public final class WebVerticle extends VerticleBase {
     public Future<?> start() {
         backlog.start();
         for (StreamType channel : StreamType.values()) {
-            clients.put(channel, new LinkedHashSet<>());
             recent.put(channel, new RecentMessages(config.latestSize()));
-            vertx.eventBus().<Buffer>localConsumer(channel.address(), m -> {
-                if (backlog.shed(channel)) {
-                    overloaded(channel);
-                } else {
-                    broadcast(channel, m.body());
-                }
-            });
         }
+        // One delivery per certificate for all three streams: the filters need the decoded certificate beside the bytes.
+        vertx.eventBus().<Published>localConsumer(UpdatePublisher.PUBLISHED, m -> broadcast(m.body()));
         // Heartbeats are not counted by the publisher and never shed: they are what keeps idle clients connected.
-        vertx.eventBus().<Buffer>localConsumer(BusAddresses.HEARTBEAT, m -> {
-            for (StreamType channel : StreamType.values()) {
-                sendAll(channel, m.body());
-            }
-        });
+        vertx.eventBus().<Buffer>localConsumer(BusAddresses.HEARTBEAT, m -> audience.heartbeat(m.body(),
+                SseEndpoint.heartbeat(m.body()), System.currentTimeMillis(), this::disconnected));
 
         Router router = Router.router(vertx);
         router.route().handler(gate);
@@ -86,11 +82,16 @@ public final class WebVerticle extends VerticleBase {
             router.get(channel.resourcePrefix() + "/example.json").handler(ctx -> example(ctx, channel));
             router.get(channel.resourcePrefix() + "/latest.json").handler(ctx -> json(ctx, recent.get(channel).latestJson()));
         }
+        router.get(SseEndpoint.PATH).handler(new SseEndpoint(config, metrics, this::subscribe, s -> {
+            if (audience.remove(s)) {
+                disconnected(s);
+            }
+        }));
         router.get("/stats").handler(ctx -> json(ctx, metrics.toJson().toBuffer()));
         router.route().last().handler(ctx -> ctx.response().setStatusCode(404)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(new JsonObject().put("error", "no such resource: " + ctx.request().path())
-                        .put("endpoints", "/ (lite), /full-stream, /domains-only, /example.json, /latest.json, /stats, /metrics, /health")
+                        .put("endpoints", "/ (lite), /full-stream, /domains-only, /sse, /example.json, /latest.json, /stats, /metrics, /health")
                         .encode()));
 
         HttpServerOptions options = gate.secure(new HttpServerOptions())
@@ -100,9 +101,11 @@ public final class WebVerticle extends VerticleBase {
                 .setMaxWebSocketMessageSize(MAX_INBOUND_BYTES)
                 .setMaxHeaderSize(16 * 1024)
                 .setCompressionSupported(true)
-                // Deflating websocket frames would compress every message once per client and defeat the shared
-                // buffers; CertStream clients do not need it.
-                .setPerMessageWebSocketCompressionSupported(false)
+                // permessage-deflate for clients that offer it, compressed per client with the window kept across
+                // messages: lite to ~18% at level 1 for ~18 us CPU per message and client (level 6: 16%, ~30 us),
+                // see docs/performance.md. Clients that do not offer it still get the shared bytes as they are.
+                .setPerMessageWebSocketCompressionSupported(config.streams().compression())
+                .setWebSocketCompressionLevel(1)
                 .setPerFrameWebSocketCompressionSupported(false);
         return gate.install(vertx, vertx.createHttpServer(options)).requestHandler(router).listen().onSuccess(s -> server = s);
     }
@@ -118,52 +121,66 @@ public final class WebVerticle extends VerticleBase {
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(LandingPage.html(channel));
             return;
         }
+        StreamQuery query;
+        try {
+            // Checked before the upgrade: a bad filter gets a 400 a browser or curl can show, not a closed socket.
+            query = StreamQuery.parse(channel, ctx.request().params(), null);
+        } catch (StreamQuery.BadQuery e) {
+            SseEndpoint.badRequest(ctx, e);
+            return;
+        }
         HttpConnection connection = ctx.request().connection();
-        ctx.request().toWebSocket().onSuccess(ws -> accept(ws, connection, channel)).onFailure(e ->
+        ctx.request().toWebSocket().onSuccess(ws -> accept(ws, connection, query)).onFailure(e ->
                 LOG.fine(() -> "websocket upgrade failed: " + e.getMessage()));
     }
 
-    private void accept(ServerWebSocket ws, HttpConnection connection, StreamType channel) {
-        ClientConnection client = new ClientConnection(ws, connection, channel, metrics, config.clientQueueBytes(),
+    private void accept(ServerWebSocket ws, HttpConnection connection, StreamQuery query) {
+        ClientConnection client = new ClientConnection(ws, connection, query.stream(), metrics, config.clientQueueBytes(),
                 config.slowClientSeconds() * 1000L);
-        clients.get(channel).add(client);
-        metrics.clientConnected(channel.label());
+        WebSocketSubscriber subscriber = new WebSocketSubscriber(client, query, metrics, config.slowClientSeconds() * 1000L);
         // Clients only ever send pings (answered by Vert.x) or nothing; anything else is ignored.
         ws.frameHandler(new InboundLimit(ws, MAX_INBOUND_BYTES));
         ws.exceptionHandler(e -> InboundLimit.onError(ws, e));
         ws.closeHandler(v -> {
-            if (clients.get(channel).remove(client)) {
-                metrics.clientDisconnected(channel.label());
+            if (audience.remove(subscriber)) {
+                disconnected(subscriber);
             }
         });
+        subscribe(subscriber, query);
     }
 
-    /** Counted once per client that misses the message, as client drops are. */
-    private void overloaded(StreamType channel) {
-        int missed = clients.get(channel).size();
-        if (missed > 0) {
-            metrics.droppedOverload(channel.label(), missed);
+    /** Adds a websocket or SSE subscriber to its group, first replaying from its cursor when it gave one. */
+    private void subscribe(Subscriber subscriber, StreamQuery query) {
+        audience.add(subscriber);
+        metrics.clientConnected(endpoint(subscriber));
+        if (query.since() != null) {
+            Replay.start(subscriber, replay, context, query.since());
         }
     }
 
-    private void broadcast(StreamType channel, Buffer message) {
-        recent.get(channel).add(message);
-        sendAll(channel, message);
+    private void disconnected(Subscriber subscriber) {
+        metrics.clientDisconnected(endpoint(subscriber));
     }
 
-    private void sendAll(StreamType channel, Buffer message) {
-        Set<ClientConnection> set = clients.get(channel);
-        if (set.isEmpty()) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        set.removeIf(client -> {
-            boolean open = client.send(message, now);
-            if (!open) {
-                metrics.clientDisconnected(channel.label());
+    private static String endpoint(Subscriber s) {
+        return s instanceof SseSubscriber ? "sse/" + s.stream.label() : s.stream.label();
+    }
+
+    private void broadcast(Published p) {
+        boolean[] shed = new boolean[StreamType.values().length];
+        for (StreamType channel : StreamType.values()) {
+            shed[channel.ordinal()] = backlog.shed(channel);
+            if (shed[channel.ordinal()]) {
+                // Counted once per client that misses the message, as client drops are.
+                int missed = audience.count(channel);
+                if (missed > 0) {
+                    metrics.droppedOverload(channel.label(), missed);
+                }
+            } else {
+                recent.get(channel).add(p.message(channel));
             }
-            return !open;
-        });
+        }
+        audience.deliver(p, shed, System.currentTimeMillis(), this::disconnected);
     }
 
     private void example(RoutingContext ctx, StreamType channel) {

@@ -13,4 +13,10 @@ public record EncodedUpdate(CertificateUpdate update, Buffer full, Buffer lite, 
         Buffer[] liteAndFull = WireFormat.liteAndFull(update);
         return new EncodedUpdate(update, liteAndFull[1], liteAndFull[0], WireFormat.domainsOnly(update));
     }
+
+    /** The same messages with {@code "cursor"} in each (see {@link Cursor}). */
+    public EncodedUpdate withCursor(String cursor) {
+        return new EncodedUpdate(update, WireFormat.withCursor(full, cursor), WireFormat.withCursor(lite, cursor),
+                WireFormat.withCursor(domainsOnly, cursor));
+    }
 }

@@ -129,6 +129,42 @@ public final class WireFormat {
         });
     }
 
+    /**
+     * {@code message} with {@code "cursor":"<cursor>"} as its second field, after {@code message_type} (whose
+     * value never holds a comma, so the first comma ends it). One copy per message and stream, made at publication:
+     * every client then gets the same bytes, cursor included.
+     */
+    public static Buffer withCursor(Buffer message, String cursor) {
+        int comma = 0;
+        while (message.getByte(comma) != ',') {
+            comma++;
+        }
+        byte[] field = ("\"cursor\":\"" + cursor + "\",").getBytes(StandardCharsets.US_ASCII);
+        return Buffer.buffer(message.length() + field.length)
+                .appendBuffer(message, 0, comma + 1)
+                .appendBytes(field, 0, field.length - 1)
+                .appendBuffer(message, comma, message.length() - comma);
+    }
+
+    /**
+     * {@code {"message_type":"gap","since":...,"oldest":...,"missing_seconds":...,"message":...}}: a resuming
+     * client's cursor ({@code since}) is older than the oldest message the hub still keeps ({@code oldest}, sent
+     * next); about {@code missing_seconds} of publication time between them is lost to this client.
+     */
+    public static Buffer gap(String since, String oldestKept, double missingSeconds) {
+        return write(256, g -> {
+            g.writeStartObject();
+            g.writeStringField("message_type", "gap");
+            g.writeStringField("since", since);
+            // null: nothing kept yet (a hub that has just started after a crash); what comes next is live.
+            g.writeStringField("oldest", oldestKept);
+            g.writeNumberField("missing_seconds", Math.round(missingSeconds * 1000) / 1000.0);
+            g.writeStringField("message", "messages published between the two cursors are no longer kept by the hub"
+                    + " (server.replayMinutes); replay continues from the oldest it has");
+            g.writeEndObject();
+        });
+    }
+
     /** {@code {"message_type":"heartbeat","timestamp":<epoch seconds>}}. */
     public static Buffer heartbeat(long epochSeconds) {
         return write(64, g -> {

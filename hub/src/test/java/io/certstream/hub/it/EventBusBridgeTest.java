@@ -92,6 +92,10 @@ class EventBusBridgeTest {
             JsonObject data = ((JsonObject) bridge.bodies(BusAddresses.LITE).get(i)).getJsonObject("data");
             IssuedEntry issued = fixture.log().entry(data.getLong("cert_index"));
             assertEquals(new JsonArray(issued.domains()), data.getJsonObject("leaf_cert").getJsonArray("all_domains"));
+            // The same cursor as on the websockets: a bridge client can resume a websocket with it.
+            assertEquals(((JsonObject) bridge.bodies(BusAddresses.LITE).get(i)).getString("cursor"),
+                    ((JsonObject) bridge.bodies(BusAddresses.DOMAINS_ONLY).get(i)).getString("cursor"));
+            assertTrue(((JsonObject) bridge.bodies(BusAddresses.LITE).get(i)).getString("cursor").endsWith("-" + issued.index()));
         }
         bridge.await(b -> !b.bodies(BusAddresses.HEARTBEAT).isEmpty(), WAIT);
         JsonObject heartbeat = assertInstanceOf(JsonObject.class, bridge.bodies(BusAddresses.HEARTBEAT).get(0));

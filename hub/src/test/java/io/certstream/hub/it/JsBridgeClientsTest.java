@@ -13,7 +13,10 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,8 +183,16 @@ class JsBridgeClientsTest {
             JsonObject row = shown.getJsonObject(i);
             IssuedEntry issued = fixture.log().entry(row.getLong("index"));
             assertEquals(String.join(", ", issued.domains()), row.getString("domains"), "row " + row);
+            int n = issued.domains().size();
+            // Long lists collapse to the first four and "+N more".
+            assertEquals(String.join(", ", issued.domains().subList(0, Math.min(4, n))), row.getString("shown"), "row " + row);
+            assertEquals(n > 4 ? "+" + (n - 4) + " more" : "", row.getString("more"), "row " + row);
             assertEquals(fixture.log().url(), row.getString("log"), "row " + row);
-            assertTrue(!row.getString("issuer").isBlank(), "issuer shown: " + row);
+            X509Certificate issuerCert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(issued.chainDer().get(0)));
+            assertTrue(issuerCert.getSubjectX500Principal().getName()
+                            .matches("(.*,)?CN=" + Pattern.quote(row.getString("issuer")) + "(,.*)?"),
+                    "the issuer's CN is shown: " + row + " for " + issuerCert.getSubjectX500Principal());
             shownDomains.add(row.getString("domains"));
         }
         assertTrue(page.getLong("total") >= rows);
@@ -194,7 +205,11 @@ class JsBridgeClientsTest {
         assertTrue(Files.size(screenshot) > 0, "screenshot written to " + screenshot);
 
         JsonArray underCom = page.getJsonArray("domainChannel");
-        assertTrue(underCom.size() >= 2, "rows after following certstream.lite.domain.com: " + underCom);
+        assertTrue(underCom.size() >= 2, "rows after asking the hub for domain=com: " + underCom);
+        JsonArray highlighted = page.getJsonArray("highlighted");
+        assertTrue(highlighted.size() >= underCom.size(), "a matched domain is highlighted in each row: " + highlighted);
+        highlighted.forEach(d -> assertTrue(String.valueOf(d).endsWith(".com"), "highlighted " + d));
+        assertTrue(page.getString("legend").contains("/s"), "the per-log chart's legend: " + page.getString("legend"));
         for (Object index : underCom) {
             List<String> domains = fixture.log().entry(((Number) index).longValue()).domains();
             assertTrue(domains.stream().map(d -> d.startsWith("*.") ? d.substring(2) : d)

@@ -64,8 +64,10 @@ class SlowClientsTest {
                 // The default 4 MB queue holds a burst of two batches of 128 full-stream messages (about 8 KB each).
                 // slowClientSeconds: the stalled client must still be connected, its queue full, when the heap is
                 // measured. A client is found too slow when a message for it finds its queue full: heartbeats keep
-                // messages coming after the catch-up.
-                .put("server", new JsonObject().put("instances", 1).put("slowClientSeconds", 20).put("heartbeatSeconds", 1))
+                // messages coming after the catch-up. No replay buffer: it keeps what was published on purpose
+                // (server.replayMaxMegabytes), and this test measures that nothing else is kept.
+                .put("server", new JsonObject().put("instances", 1).put("slowClientSeconds", 20).put("heartbeatSeconds", 1)
+                        .put("replayMinutes", 0))
                 // Two URLs of the same log: twice the traffic for the same minting time.
                 .put("logs", new JsonArray().add(new JsonObject().put("url", log.url()).put("start", 0))
                         .add(new JsonObject().put("url", log.url().replace("127.0.0.1", "localhost")).put("start", 0)))

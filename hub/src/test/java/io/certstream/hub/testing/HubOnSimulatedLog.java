@@ -47,6 +47,7 @@ public final class HubOnSimulatedLog implements BeforeAllCallback, AfterAllCallb
     private Vertx vertx;
     private SimulatedCtLog log;
     private int port;
+    private String stateDir;
     private Vertx hubVertx;
     private RunningHub hub;
 
@@ -92,7 +93,10 @@ public final class HubOnSimulatedLog implements BeforeAllCallback, AfterAllCallb
         return this;
     }
 
-    /** The hub in a Vert.x of its own on a fixed port: {@link #stopHub()} and {@link #startHub()} can restart it. */
+    /**
+     * The hub in a Vert.x of its own on a fixed port and with one state folder: {@link #stopHub()} and
+     * {@link #startHub()} restart it as one installation restarts (saved log positions and replay buffer kept).
+     */
     public HubOnSimulatedLog restartable() {
         this.restartable = true;
         return this;
@@ -152,6 +156,7 @@ public final class HubOnSimulatedLog implements BeforeAllCallback, AfterAllCallb
         beforeStart.run(vertx);
         log = await(SimulatedCtLog.start(vertx, logOptions));
         port = restartable ? RunningHub.freePort() : 0;
+        stateDir = restartable ? java.nio.file.Files.createTempDirectory("certstream-state").toString() : null;
         if (!startedByTest) {
             startHub();
         }
@@ -167,6 +172,9 @@ public final class HubOnSimulatedLog implements BeforeAllCallback, AfterAllCallb
             hubVertx = Vertx.vertx();
             JsonObject server = overrides.getJsonObject("server", new JsonObject());
             overrides.put("server", server.copy().put("port", port));
+            if (!overrides.containsKey("stateDir")) {
+                overrides.put("stateDir", stateDir);
+            }
         }
         hub = await(RunningHub.start(restartable ? hubVertx : vertx, overrides));
         if (awaitHead) {

@@ -1,0 +1,71 @@
+package io.certstream.hub.web;
+
+import io.certstream.hub.publish.Published;
+import io.certstream.hub.wire.Cursor;
+import io.certstream.hub.wire.StreamType;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.regex.Pattern;
+
+/**
+ * A connection that receives one stream through one filter: a websocket or an SSE response. While it resumes
+ * ({@link Replay}) it ignores live messages, which the replay reads from the buffer instead; afterwards it skips
+ * live messages the replay already sent (cursor not after the last one replayed), so nothing comes twice.
+ * Event-loop confined.
+ */
+abstract class Subscriber {
+    final StreamType stream;
+    final StreamFilter filter;
+    final Pattern compiled;
+    private boolean replaying;
+    private Cursor replayedUpTo;
+
+    Subscriber(StreamType stream, StreamFilter filter) {
+        this.stream = stream;
+        this.filter = filter;
+        this.compiled = filter.compile();
+    }
+
+    /** A live message that passed this subscriber's filter. Returns false once the connection is closed. */
+    final boolean live(Published p, Buffer bytes, long now) {
+        if (replaying) {
+            return !stalledInReplay(now);
+        }
+        if (replayedUpTo != null) {
+            if (p.cursor().compareTo(replayedUpTo) <= 0) {
+                return !isClosed();
+            }
+            replayedUpTo = null;
+        }
+        return deliver(bytes, now);
+    }
+
+    void replaying(boolean on, Cursor upTo) {
+        replaying = on;
+        replayedUpTo = upTo;
+    }
+
+    /** This stream's bytes for {@code p} as this kind of connection frames them (SSE adds {@code id:}). */
+    abstract Buffer frame(Published p, SharedFrames frames);
+
+    /** Writes a live message, or drops it (and counts) when the client is behind; false once closed. */
+    abstract boolean deliver(Buffer bytes, long now);
+
+    /** A heartbeat (websocket: the JSON message; SSE: a comment). False once closed. */
+    abstract boolean heartbeat(Buffer json, long now);
+
+    /** Writes a replayed message: no drop, the replay waits for the queue to drain instead. */
+    abstract void write(Buffer bytes);
+
+    /** A message that is not a certificate (the gap notice), framed for this connection. */
+    abstract void writeNotice(Buffer json);
+
+    abstract boolean writeQueueFull();
+
+    abstract void onDrain(Runnable then);
+
+    abstract boolean isClosed();
+
+    /** Closes a client whose replay has waited for its queue to drain longer than the slow-client limit. */
+    abstract boolean stalledInReplay(long now);
+}

@@ -1,0 +1,78 @@
+package io.certstream.hub.wire;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Where a message stands in the stream, written as the top-level {@code "cursor"} of every certificate message and
+ * as the SSE event id. Clients treat it as opaque; the hub reads it back to resume ({@code ?since=}).
+ *
+ * <p>Text form {@code SSSSSSSSSSSSSSSS-LLLLLLLL-N}: 16 hex digits of the publication stamp (epoch milliseconds
+ * shifted left 16 bits, plus a counter for messages published in the same millisecond), 8 hex digits naming the
+ * log (the first 4 bytes of the SHA-256 of its URL) and the entry's index in that log in decimal. The stamp is
+ * assigned once, by the node that publishes the message, and travels inside the serialized bytes, so every node
+ * that relays the message sees the same cursor; ordering is by stamp, then log, then index, so two nodes that
+ * stamp in the same millisecond still order their messages the same way everywhere.
+ */
+public record Cursor(long stamp, int log, long index) implements Comparable<Cursor> {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** The stamp for {@code millis} with {@code counter} messages already stamped in that millisecond. */
+    public static long stamp(long millis, int counter) {
+        return (millis << 16) | (counter & 0xffff);
+    }
+
+    /** Epoch milliseconds at which the message was published. */
+    public long millis() {
+        return stamp >>> 16;
+    }
+
+    /** The cursor's log part for a log URL. */
+    public static int logId(String url) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+            return ((h[0] & 0xff) << 24) | ((h[1] & 0xff) << 16) | ((h[2] & 0xff) << 8) | (h[3] & 0xff);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** Reads a cursor's text form; the exception's message says what is wrong, for a one-line HTTP 400. */
+    public static Cursor parse(String text) {
+        String[] parts = text == null ? new String[0] : text.split("-", -1);
+        if (parts.length != 3 || parts[0].length() != 16 || parts[1].length() != 8 || parts[2].isEmpty()) {
+            throw new IllegalArgumentException("not a cursor: \"" + text + "\" (use the \"cursor\" of a message you received)");
+        }
+        try {
+            return new Cursor(Long.parseUnsignedLong(parts[0], 16), Integer.parseUnsignedInt(parts[1], 16),
+                    Long.parseLong(parts[2]));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a cursor: \"" + text + "\" (use the \"cursor\" of a message you received)");
+        }
+    }
+
+    @Override
+    public int compareTo(Cursor o) {
+        int c = Long.compareUnsigned(stamp, o.stamp);
+        if (c == 0) {
+            c = Integer.compareUnsigned(log, o.log);
+        }
+        return c != 0 ? c : Long.compare(index, o.index);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(44);
+        hex(s, stamp, 16);
+        s.append('-');
+        hex(s, log & 0xffffffffL, 8);
+        return s.append('-').append(index).toString();
+    }
+
+    private static void hex(StringBuilder s, long value, int digits) {
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+            s.append(HEX[(int) (value >>> shift) & 0xf]);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.certstream.hub.wire;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CursorTest {
+
+    @Test
+    void textRoundTripsAndStringOrderIsCursorOrder() {
+        List<Cursor> cursors = new ArrayList<>();
+        long now = 1_764_844_800_123L;
+        cursors.add(new Cursor(Cursor.stamp(now, 0), 0xfedcba98, 5));
+        cursors.add(new Cursor(Cursor.stamp(now, 1), 0x00000001, 3));
+        cursors.add(new Cursor(Cursor.stamp(now, 1), 0x80000000, 2));
+        cursors.add(new Cursor(Cursor.stamp(now + 1, 0), 7, 123_456_789_012L));
+        for (Cursor c : cursors) {
+            assertEquals(c, Cursor.parse(c.toString()));
+        }
+        List<String> texts = new ArrayList<>(cursors.stream().map(Cursor::toString).toList());
+        Collections.shuffle(texts);
+        Collections.sort(texts);
+        List<Cursor> byCursor = new ArrayList<>(cursors);
+        Collections.shuffle(byCursor);
+        Collections.sort(byCursor);
+        assertEquals(byCursor.stream().map(Cursor::toString).toList(), texts);
+        assertEquals(now, cursors.get(0).millis());
+    }
+
+    @Test
+    void rejectsWhatIsNotACursor() {
+        for (String bad : new String[] {"", "abc", "0190000000000000-0000000-1", "0190000000000000-00000000-", "zz90000000000000-00000000-1"}) {
+            assertThrows(IllegalArgumentException.class, () -> Cursor.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void theCursorGoesRightAfterMessageTypeAndTheRestIsUnchanged() {
+        Buffer message = Buffer.buffer("{\"message_type\":\"dns_entries\",\"data\":[\"a.example\"]}");
+        Buffer stamped = WireFormat.withCursor(message, "0190000000000000-00000001-7");
+        assertEquals("{\"message_type\":\"dns_entries\",\"cursor\":\"0190000000000000-00000001-7\",\"data\":[\"a.example\"]}",
+                stamped.toString());
+        assertTrue(new JsonObject(stamped).getJsonArray("data").contains("a.example"));
+    }
+}
