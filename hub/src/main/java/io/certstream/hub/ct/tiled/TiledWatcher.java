@@ -45,6 +45,8 @@ public final class TiledWatcher extends LogWatcher {
     private static final int ISSUERS_KEPT = 256;
     private static final int MAX_CHECKPOINT_BYTES = 1 << 20;
     private static final int HASH_TILES_KEPT = 64;
+    /** Reads of a tile that came back broken as a whole before its entries are checked one by one. */
+    private static final int WHOLE_TILE_TRIES = 3;
 
     private final IssuerCache issuers;
     private final TileReader tiles;
@@ -54,6 +56,8 @@ public final class TiledWatcher extends LogWatcher {
     private IntegrityAlarm alarm;
     /** The last tree head the watcher took, or null. */
     private SignedTreeHead trusted;
+    /** Tile number -> reads of it that came back broken as a whole in a row (on the watcher's event loop only). */
+    private final Map<Long, Integer> salvageAfter = new HashMap<>();
 
     public TiledWatcher(CtLog log, WatcherConfig config, LogEntryDecoder decoder, UpdateSink publisher,
                         LogMetrics metrics, PositionStore positions, long startIndex) {
@@ -146,13 +150,14 @@ public final class TiledWatcher extends LogWatcher {
         int width = (int) Math.min(TilePath.WIDTH, treeSize - tileStart);
         return tiles.read(http, w -> TilePath.dataTile(tile, w), width).compose(fetched -> vertx
                 .executeBlocking(() -> parse(fetched, tileStart, width))
-                .compose(parsed -> parsed == null
-                        ? entryByEntry(http, fetched, tile, tileStart, width)
-                        : tree.check(http, tile, parsed.stream().map(TileLeaf::leafHash).toList(), fetched.url())
-                                .map(v -> parsed.stream().map(leaf -> new TileLeaf.Checked(leaf, null)).toList())
-                                .recover(e -> e instanceof LogFetchException f && f.kind() == FaultKind.BAD_TILE
-                                        ? entryByEntry(http, fetched, tile, tileStart, width)
-                                        : Future.failedFuture(e)))
+                .compose(parsed -> tree.check(http, tile, parsed.stream().map(TileLeaf::leafHash).toList(), fetched.url())
+                        .map(v -> {
+                            salvageAfter.remove(tile);
+                            return parsed.stream().map(leaf -> new TileLeaf.Checked(leaf, null)).toList();
+                        }))
+                .recover(e -> e instanceof LogFetchException f && f.kind() == FaultKind.BAD_TILE
+                        ? badTile(tile, f, http, fetched, tileStart, width)
+                        : Future.failedFuture(e))
                 .onFailure(e -> treeMismatch(e, trusted))
                 .map(checked -> checked.subList((int) (start - tileStart), width))
                 .compose(checked -> withIssuers(http, checked, start))
@@ -160,13 +165,32 @@ public final class TiledWatcher extends LogWatcher {
                 .map(entries -> new Fetched(entries, index -> fetched.url())));
     }
 
-    /** Runs on a worker: the first {@code width} entries of a data tile (all the tree has in it), or null if it does not parse. */
-    private List<TileLeaf> parse(TileReader.Tile tile, long tileStart, int width) {
+    /** Runs on a worker: the first {@code width} entries of a data tile (all the tree has in it). */
+    private List<TileLeaf> parse(TileReader.Tile tile, long tileStart, int width) throws LogFetchException {
         try {
             return TileLeaf.parseTile(tile.body().getBytes(), tileStart, tile.count(), tile.url()).subList(0, width);
         } catch (MalformedEntryException e) {
-            return null;
+            throw new LogFetchException(FaultKind.BAD_TILE, e.getMessage(), 0);
         }
+    }
+
+    /**
+     * A data tile that does not parse or does not hash to the tree as a whole. Most often the bytes were damaged on
+     * the way (a truncated answer, a bad cache): the tile is read again, with backoff, as any {@code bad_tile}. Only
+     * when it comes back broken {@value #WHOLE_TILE_TRIES} times in a row is the log taken to serve a broken entry,
+     * and the tile is checked entry by entry.
+     */
+    private Future<List<TileLeaf.Checked>> badTile(long tile, LogFetchException failure, LogHttp http,
+                                                   TileReader.Tile fetched, long tileStart, int width) {
+        int tries = salvageAfter.merge(tile, 1, Integer::sum);
+        if (salvageAfter.size() > 16) {
+            salvageAfter.keySet().removeIf(t -> t != tile);
+        }
+        if (tries < WHOLE_TILE_TRIES) {
+            return Future.failedFuture(failure);
+        }
+        salvageAfter.remove(tile);
+        return entryByEntry(http, fetched, tile, tileStart, width);
     }
 
     /**
