@@ -1,5 +1,11 @@
 package io.certstream.hub;
 
+import io.certstream.hub.cluster.ClusterBus;
+import io.certstream.hub.cluster.ClusterNode;
+import io.certstream.hub.cluster.ClusterView;
+import io.certstream.hub.cluster.OwnedWatcher;
+import io.certstream.hub.cluster.SharedPositions;
+import io.certstream.hub.config.ConfigException;
 import io.certstream.hub.config.AccessConfig;
 import io.certstream.hub.config.HubConfig;
 import io.certstream.hub.web.AccessGate;
@@ -33,11 +39,14 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.ext.web.Router;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * The hub: deploys the web front, the log directory (which deploys one watcher per log) and the timers that
@@ -71,13 +80,20 @@ public final class Hub extends VerticleBase {
         replay = new ReplayBuffer(streams.replayMinutes() * 60_000L, streams.replayMaxMegabytes() * (1L << 20));
         UpdatePublisher publisher = new UpdatePublisher(vertx, metrics, bridgeChannels, replay,
                 streams.dedupWindowMinutes(), streams.dedupMaxEntries());
+        ClusterNode node = config.cluster().enabled() ? ClusterNode.of(vertx, config.cluster()) : null;
+        ClusterBus clusterBus = node == null ? null : new ClusterBus(vertx, node);
+        if (clusterBus != null) {
+            // On a cluster node what the watchers here publish also goes, once per node, to the other nodes' clients.
+            publisher.forwardTo(clusterBus::publish);
+        }
         LogEntryDecoder decoder = new LogEntryDecoder();
 
         int instances = config.server().instances() > 0
                 ? config.server().instances()
                 : Runtime.getRuntime().availableProcessors();
-        vertx.setPeriodic(config.server().heartbeatSeconds() * 1000L, t -> vertx.eventBus()
-                .publish(BusAddresses.HEARTBEAT, WireFormat.heartbeat(System.currentTimeMillis() / 1000)));
+        // Local only: on a cluster every node beats for its own clients.
+        vertx.setPeriodic(config.server().heartbeatSeconds() * 1000L, t -> vertx.eventBus().publish(BusAddresses.HEARTBEAT,
+                WireFormat.heartbeat(System.currentTimeMillis() / 1000), new DeliveryOptions().setLocalOnly(true)));
         OverloadWarning overload = new OverloadWarning(metrics, config.server().maxPendingMessages());
         // Access control: the connection counts are shared by all instances, each instance has its own gate.
         AccessConfig access = config.server().access();
@@ -114,11 +130,55 @@ public final class Hub extends VerticleBase {
                         config.watcher().positionSaveSeconds() * 1000L))
                 .compose(store -> {
                     positions = store;
-                    directory = new LogDirectory(config, metrics, log -> watcherFor(log, decoder, publisher),
-                            watched -> store.retainWatched(watched,
-                                    config.watcher().forgetPositionsAfterDays() * 86_400_000L, System.currentTimeMillis()));
-                    return vertx.deployVerticle(directory);
+                    if (node == null) {
+                        directory = new LogDirectory(config, metrics, log -> watcherFor(log, decoder, publisher),
+                                this::retainWatched);
+                        return vertx.deployVerticle(directory);
+                    }
+                    return startClustered(node, clusterBus, decoder, publisher, bridgeChannels);
                 });
+    }
+
+    /**
+     * A cluster node (docs/cluster.md): receives the other nodes' certificates, watches only the logs the cluster
+     * gives it, from the shared positions, and reassigns the logs whenever the members change.
+     */
+    private Future<String> startClustered(ClusterNode node, ClusterBus clusterBus, LogEntryDecoder decoder,
+                                          UpdatePublisher publisher, BridgeChannels bridgeChannels) {
+        Optional<String> duplicate = node.duplicateName();
+        if (duplicate.isPresent()) {
+            return Future.failedFuture(new ConfigException("cluster.nodeName \"" + node.name() + "\" is already used by the member at "
+                    + duplicate.get() + ": give every node its own name"));
+        }
+        return clusterBus.receive(node, publisher, bridgeChannels, metrics)
+                .compose(v -> SharedPositions.open(vertx, node, positions))
+                .compose(shared -> {
+                    ClusterView view = new ClusterView(node, shared, clusterBus);
+                    view.bind(metrics.prometheus().registry());
+                    metrics.cluster(view);
+                    directory = new LogDirectory(config, metrics, log -> watchable(log)
+                            ? Optional.of(new OwnedWatcher(log, shared, () -> watcherFor(log, decoder, publisher).orElseThrow()))
+                            : Optional.empty(), this::retainWatched, node);
+                    Logger log = Logger.getLogger(Hub.class.getName());
+                    if (node.memberNames().size() == 1 && config.cluster().members().size() > 1) {
+                        // Not silent: alone, this node watches every log until the others join (then they merge).
+                        log.warning(() -> "Cluster: node " + node.name() + " found no other member of cluster.members "
+                                + config.cluster().members() + " and runs alone, watching every log; the others join"
+                                + " when they answer (check cluster.members and cluster.host on every node if they never do)");
+                    } else {
+                        log.info(() -> "Cluster: node " + node.name() + " is up; members " + node.memberNames());
+                    }
+                    return vertx.deployVerticle(directory).onSuccess(deployed -> {
+                        // Listening once the directory runs; the reassign covers a change between its start and here.
+                        node.onMembersChanged(() -> directory.reassign());
+                        directory.reassign();
+                    });
+                });
+    }
+
+    /** Forgets the saved positions of logs no longer listed for {@code watcher.forgetPositionsAfterDays}. */
+    private void retainWatched(Set<String> watched) {
+        positions.retainWatched(watched, config.watcher().forgetPositionsAfterDays() * 86_400_000L, System.currentTimeMillis());
     }
 
     /** Re-reads the log list now instead of at the next {@code logList.refreshMinutes}; see {@link LogDirectory#refresh()}. */
@@ -152,6 +212,10 @@ public final class Hub extends VerticleBase {
 
     private LogMetrics logMetrics(CtLog log) {
         return metrics.log(log.name(), log.url(), log.kind());
+    }
+
+    private static boolean watchable(CtLog log) {
+        return LogSource.RFC6962.equals(log.kind()) || LogSource.TILED.equals(log.kind());
     }
 
     private Optional<Deployable> watcherFor(CtLog log, LogEntryDecoder decoder, UpdatePublisher publisher) {

@@ -9,6 +9,8 @@ import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.certstream.hub.cluster.ClusterSetup;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MetricsDomain;
@@ -25,15 +27,18 @@ import java.util.logging.Logger;
 /** {@code java -jar certstream-hub.jar [--config FILE] [--demo]}: loads the configuration and runs the hub. */
 public final class Main {
     private static final String USAGE = """
-            Usage: java -jar hub/target/certstream-hub.jar [--config FILE] [--demo]
+            Usage: java -jar hub/target/certstream-hub.jar [--config FILE] [--demo] [--demo-log] [--cluster-node N]
 
-              --config FILE  JSON configuration to use on top of the defaults (see config/hub.json and README.md)
-              --demo         run offline against two simulated CT logs on 127.0.0.1 (one RFC 6962, one tiled)
-                             instead of the real CT logs
-              --check-config validate the configuration, print it as in effect (secrets masked) and exit:
-                             status 0 when it is valid, 2 when not (for deployment scripts)
-              --version      print the version and the git commit it was built from
-              --help         show this help
+              --config FILE     JSON configuration to use on top of the defaults (see config/hub.json and README.md)
+              --demo            run offline against two simulated CT logs on 127.0.0.1 (one RFC 6962, one tiled)
+                                instead of the real CT logs
+              --demo-log        run only the demo's simulated CT logs, on 127.0.0.1:8090, for a demo cluster
+              --cluster-node N  with --demo: run node N (1..3) of a three-node demo cluster on this machine,
+                                following the logs of --demo-log: port 808N, cluster port 570N (docs/cluster.md)
+              --check-config    validate the configuration, print it as in effect (secrets masked) and exit:
+                                status 0 when it is valid, 2 when not (for deployment scripts)
+              --version         print the version and the git commit it was built from
+              --help            show this help
 
             Plugins: jars in the plugins directory (pluginDir, default ./plugins) are loaded at start-up;
             configure instances under "plugins" (see config/plugins/README.md).
@@ -48,6 +53,8 @@ public final class Main {
         OneLineLogFormat.install();
         Path configFile = null;
         boolean demo = false;
+        boolean demoLog = false;
+        int clusterNode = 0;
         boolean checkConfig = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -58,6 +65,13 @@ public final class Main {
                     configFile = Path.of(args[++i]);
                 }
                 case "--demo" -> demo = true;
+                case "--demo-log" -> demoLog = true;
+                case "--cluster-node" -> {
+                    if (i + 1 >= args.length || !args[i + 1].matches("[1-3]")) {
+                        fail("--cluster-node needs a node number, 1, 2 or 3\n\n" + USAGE);
+                    }
+                    clusterNode = Integer.parseInt(args[++i]);
+                }
                 case "--check-config" -> checkConfig = true;
                 case "--help", "-h" -> {
                     System.out.print(USAGE);
@@ -70,29 +84,55 @@ public final class Main {
                 default -> fail("unknown argument: " + args[i] + "\n\n" + USAGE);
             }
         }
+        if (clusterNode > 0 && !demo) {
+            fail("--cluster-node is for the demo cluster: use it with --demo (a real cluster is configured under \"cluster\", see docs/cluster.md)");
+        }
+        if (demoLog) {
+            DemoCluster.runLogs();
+            return;
+        }
         Path file = configFile;
         if (checkConfig) {
             System.exit(CheckConfig.run(file, System.getenv(), System.out, System.err));
         }
         Logger.getLogger(Main.class.getName()).info(() -> "Starting " + BuildInfo.describe());
+        // --cluster-node: the node's ports, name and members, and the shared simulated logs instead of its own.
+        JsonObject nodeOverrides = clusterNode > 0 ? DemoCluster.node(clusterNode) : new JsonObject();
+        boolean ownDemoLog = demo && clusterNode == 0;
         HubConfig validated = null;
         try {
             // Validate before starting anything, so a bad value stops the hub with a clear message.
-            validated = ConfigLoader.load(file, System.getenv());
+            validated = ConfigLoader.load(file, System.getenv(), nodeOverrides, "--cluster-node");
         } catch (ConfigException e) {
             fail("configuration error: " + e.getMessage());
         }
-        Path demoState = demo ? freshDemoState(Path.of(validated.stateDir())) : null;
+        Path demoState = ownDemoLog ? freshDemoState(Path.of(validated.stateDir())) : null;
+        if (clusterNode > 0) {
+            // A demo node follows --demo-log's logs, new each time it starts: fresh positions as for --demo.
+            nodeOverrides.put("stateDir", freshDemoState(Path.of(validated.stateDir())).toString());
+        }
 
         // Vert.x's own meters (HTTP, event bus, pools) land in the registry that /metrics serves.
         PrometheusMetrics prometheus = new PrometheusMetrics();
-        Vertx vertx = Vertx.builder()
+        VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                 // Not the event bus: Vert.x would look up a meter per address for every message each consumer gets
                 // (a few per cent of the hub's CPU during catch-up); the hub counts what it publishes and drops itself.
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-                        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
-                .withMetrics(new MicrometerMetricsFactory(prometheus.registry()))
-                .build();
+                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
+        VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus.registry()));
+        Future<Vertx> started;
+        if (validated.cluster().enabled()) {
+            // Only here does anything of Hazelcast load: a single hub never touches it.
+            started = ClusterSetup.startVertx(builder, options, validated.cluster());
+        } else {
+            started = Future.succeededFuture(builder.build());
+        }
+        started.onFailure(e -> fail(e instanceof ConfigException ? "configuration error: " + e.getMessage() : e.getMessage()))
+                .onSuccess(vertx -> run(vertx, prometheus, file, nodeOverrides, demoState));
+    }
+
+    /** @param demoState the state folder of {@code --demo}'s own simulated logs; null without them */
+    private static void run(Vertx vertx, PrometheusMetrics prometheus, Path file, JsonObject nodeOverrides, Path demoState) {
+        boolean demo = demoState != null;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Straight to stderr: java.util.logging resets its handlers in a shutdown hook of its own, so log
             // records made from here may never be printed.
@@ -106,11 +146,11 @@ public final class Main {
             }
         }, "certstream-shutdown"));
 
-        Future<JsonObject> overrides = demo ? startDemoLog(vertx, demoState) : Future.succeededFuture(new JsonObject());
+        Future<JsonObject> overrides = demo ? startDemoLog(vertx, demoState) : Future.succeededFuture(nodeOverrides);
         HubMetrics metrics = new HubMetrics(prometheus);
         overrides
                 .compose(o -> {
-                    HubConfig config = ConfigLoader.load(file, System.getenv(), o, "--demo");
+                    HubConfig config = ConfigLoader.load(file, System.getenv(), o, demo ? "--demo" : "--cluster-node");
                     return vertx.deployVerticle(new Hub(config, metrics)).map(config);
                 })
                 .onSuccess(Main::banner)

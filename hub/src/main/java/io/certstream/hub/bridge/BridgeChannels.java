@@ -6,6 +6,7 @@ import io.certstream.hub.wire.EncodedUpdate;
 import io.certstream.hub.wire.RawJson;
 import io.certstream.hub.wire.StreamType;
 import io.certstream.model.UpdateType;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
 import java.util.EnumMap;
@@ -44,6 +45,8 @@ public final class BridgeChannels implements UpdateSink {
             "certstream\\.(full|lite|domains-only)\\.(all|x509|precert|domain\\.[a-z0-9_-]{1,63}(\\.[a-z0-9_-]{1,63}){0,126})";
     private static final Pattern ADDRESS = Pattern.compile(ADDRESS_REGEX);
     private static final String CODEC = "certstream-raw-json";
+    /** Bridge clients of a cluster node follow that node's channels: its bodies never cross to other nodes. */
+    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
     private final EventBus bus;
     private final Map<String, Integer> registrations = new HashMap<>();
@@ -131,7 +134,20 @@ public final class BridgeChannels implements UpdateSink {
         if (now.isEmpty()) {
             return;
         }
-        now.forEach((channel, f) -> f.publish(bus, channel, update));
+        UpdateType type = update.update().updateType();
+        List<String> domains = update.update().leaf().allDomains();
+        now.forEach((channel, f) -> f.publish(bus, channel, update, type, domains));
+    }
+
+    /**
+     * A certificate decoded on another cluster node: only its texts, type and domains crossed the cluster bus
+     * ({@code texts.update()} is not read).
+     */
+    public void publishForwarded(EncodedUpdate texts, UpdateType type, List<String> domains) {
+        Map<StreamType, Followed> now = followed;
+        if (!now.isEmpty()) {
+            now.forEach((channel, f) -> f.publish(bus, channel, texts, type, domains));
+        }
     }
 
     /** What bridge clients follow on one stream. Built once per registration change, then only read. */
@@ -150,23 +166,23 @@ public final class BridgeChannels implements UpdateSink {
             }
         }
 
-        void publish(EventBus bus, StreamType channel, EncodedUpdate u) {
+        void publish(EventBus bus, StreamType channel, EncodedUpdate u, UpdateType type, List<String> allDomains) {
             RawJson body = null;
             String base = channel.address() + ".";
             if (all) {
                 body = RawJson.of(channel.message(u));
-                bus.publish(base + "all", body);
+                bus.publish(base + "all", body, LOCAL);
             }
-            boolean isX509 = u.update().updateType() == UpdateType.X509LogEntry;
+            boolean isX509 = type == UpdateType.X509LogEntry;
             if (isX509 ? x509 : precert) {
                 body = body != null ? body : RawJson.of(channel.message(u));
-                bus.publish(base + (isX509 ? "x509" : "precert"), body);
+                bus.publish(base + (isX509 ? "x509" : "precert"), body, LOCAL);
             }
             if (domains.isEmpty()) {
                 return;
             }
             Set<String> sent = null;
-            for (String domain : u.update().leaf().allDomains()) {
+            for (String domain : allDomains) {
                 String name = domain.toLowerCase(Locale.ROOT);
                 if (name.startsWith("*.")) {
                     name = name.substring(2);
@@ -180,7 +196,7 @@ public final class BridgeChannels implements UpdateSink {
                         }
                         if (sent.add(suffix)) {
                             body = body != null ? body : RawJson.of(channel.message(u));
-                            bus.publish(base + "domain." + suffix, body);
+                            bus.publish(base + "domain." + suffix, body, LOCAL);
                         }
                     }
                     int dot = suffix.indexOf('.');

@@ -24,7 +24,8 @@ public record HubConfig(
         String stateDir,
         String pluginDir,
         JsonArray plugins,
-        String pluginsSource) {
+        String pluginsSource,
+        ClusterConfig cluster) {
 
     /**
      * The web verticle: where it listens and how it treats clients.
@@ -121,8 +122,55 @@ public record HubConfig(
         }
     }
 
+    // ---- cluster (issue 15): keep this block together ----
+
+    /**
+     * Cluster mode (docs/cluster.md): several hubs as one on the Vert.x clustered event bus (Hazelcast, TCP-IP join).
+     *
+     * @param nodeName        this node's name in /stats, /health and logs; unique in the cluster ("": host:port)
+     * @param members         {@code host:port} of the cluster's members (this one may be listed too)
+     * @param configFile      a Hazelcast XML/YAML file used instead of host, port and members ("": none)
+     * @param failoverSeconds most seconds before the logs of a dead node are watched by another
+     */
+    public record ClusterConfig(boolean enabled, String nodeName, String host, int port, List<String> members,
+                                String configFile, int failoverSeconds) {
+        public String name() {
+            return nodeName.isEmpty() ? host + ":" + port : nodeName;
+        }
+    }
+
+    static ClusterConfig cluster(ConfigReader root) {
+        ConfigReader c = root.object("cluster")
+                .allowOnly("enabled", "nodeName", "host", "port", "members", "configFile", "failoverSeconds");
+        List<String> members = c.strings("members");
+        for (String member : members) {
+            int colon = member.lastIndexOf(':');
+            boolean ok = colon > 0;
+            if (ok) {
+                try {
+                    int port = Integer.parseInt(member.substring(colon + 1));
+                    ok = port > 0 && port <= 65535;
+                } catch (NumberFormatException e) {
+                    ok = false;
+                }
+            }
+            if (!ok) {
+                throw c.error("members", "must list host:port entries (e.g. \"10.0.0.5:5701\"), got \"" + member + "\"");
+            }
+        }
+        ClusterConfig cluster = new ClusterConfig(c.bool("enabled"), c.string("nodeName"), c.string("host"),
+                c.integer("port", 1, 65535), members, c.string("configFile"), c.integer("failoverSeconds", 4, 3600));
+        if (cluster.enabled() && cluster.configFile().isEmpty() && cluster.members().isEmpty()) {
+            throw c.error("members", "must list the cluster's members (host:port, e.g. [\"10.0.0.5:5701\", \"10.0.0.6:5701\"])"
+                    + " when cluster.enabled is true, or name a Hazelcast file in cluster.configFile");
+        }
+        return cluster;
+    }
+
+    // ---- end of cluster ----
+
     static HubConfig read(ConfigReader root) {
-        root.allowOnly("server", "bridge", "logList", "logs", "watcher", "stateDir", "pluginDir", "plugins");
+        root.allowOnly("server", "bridge", "logList", "logs", "watcher", "stateDir", "pluginDir", "plugins", "cluster");
         ConfigReader s = root.object("server");
         s.allowOnly(java.util.stream.Stream.concat(java.util.stream.Stream.of("host", "port", "instances", "heartbeatSeconds",
                 "latestSize", "clientQueueBytes", "slowClientSeconds", "maxPendingMessages",
@@ -208,7 +256,7 @@ public record HubConfig(
             throw root.error("pluginDir", "must name a directory (e.g. \"plugins\"); it need not exist");
         }
         return new HubConfig(server, bridge, logList, List.copyOf(logs), watcher, root.string("stateDir"), pluginDir,
-                (JsonArray) plugins, root.sourceOf("plugins"));
+                (JsonArray) plugins, root.sourceOf("plugins"), cluster(root));
     }
 
     private static StartPosition start(ConfigReader r, String name) {

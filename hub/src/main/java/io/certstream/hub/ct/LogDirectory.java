@@ -37,6 +37,9 @@ public final class LogDirectory extends VerticleBase {
     private final HubConfig config;
     private final HubMetrics metrics;
     private final Function<CtLog, Optional<Deployable>> watcherFactory;
+    private final LogOwnership ownership;
+    /** The logs of the last list read (empty before the first): {@link #reassign()} applies it again. */
+    private List<CtLog> lastList = List.of();
     /** Every log with a watcher, being deployed, changed or stopped; by URL. Touched on this verticle's event loop only. */
     private final Map<String, Watch> watches = new LinkedHashMap<>();
     private final Set<String> unsupported = new HashSet<>();
@@ -83,10 +86,30 @@ public final class LogDirectory extends VerticleBase {
      */
     public LogDirectory(HubConfig config, HubMetrics metrics, Function<CtLog, Optional<Deployable>> watcherFactory,
                         Consumer<Set<String>> listApplied) {
+        this(config, metrics, watcherFactory, listApplied, LogOwnership.ALL);
+    }
+
+    /**
+     * @param ownership which of the wanted logs this hub watches (a cluster node: the ones the cluster gives it);
+     *                  {@code listApplied} is still told every log of the list, watched here or by another node
+     */
+    public LogDirectory(HubConfig config, HubMetrics metrics, Function<CtLog, Optional<Deployable>> watcherFactory,
+                        Consumer<Set<String>> listApplied, LogOwnership ownership) {
         this.config = config;
         this.metrics = metrics;
         this.watcherFactory = watcherFactory;
         this.listApplied = listApplied;
+        this.ownership = ownership;
+    }
+
+    /**
+     * Applies the last list read again, e.g. after the cluster's members changed: watchers start for logs this node
+     * now owns and stop for logs it gave away. Callable from any thread.
+     */
+    public Future<Void> reassign() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> apply(lastList).onComplete(done));
+        return done.future();
     }
 
     @Override
@@ -177,12 +200,20 @@ public final class LogDirectory extends VerticleBase {
     }
 
     private Future<Void> apply(List<CtLog> fromList) {
-        Map<String, CtLog> wanted = new LinkedHashMap<>();
-        fromList.forEach(l -> wanted.putIfAbsent(l.url(), l)); // the first list to name a URL wins
+        lastList = fromList;
+        Map<String, CtLog> listed = new LinkedHashMap<>();
+        fromList.forEach(l -> listed.putIfAbsent(l.url(), l)); // the first list to name a URL wins
         for (HubConfig.LogConfig c : config.logs()) {
-            wanted.put(c.url(), new CtLog(c.url(), c.name(), c.operator(), c.kind(), c.key(), null, c.start()));
+            listed.put(c.url(), new CtLog(c.url(), c.name(), c.operator(), c.kind(), c.key(), null, c.start()));
         }
-        wantedUrls = Set.copyOf(wanted.keySet());
+        wantedUrls = Set.copyOf(listed.keySet());
+        Set<String> owned = ownership.owned(listed.keySet());
+        Map<String, CtLog> wanted = new LinkedHashMap<>();
+        listed.forEach((url, log) -> {
+            if (owned.contains(url)) {
+                wanted.put(url, log);
+            }
+        });
         List<Future<Void>> changes = new ArrayList<>();
         for (Map.Entry<String, Watch> entry : new ArrayList<>(watches.entrySet())) {
             String url = entry.getKey();
@@ -194,9 +225,13 @@ public final class LogDirectory extends VerticleBase {
                     watches.remove(url);
                     continue;
                 }
-                LOG.info(() -> "No longer watching " + gone.name() + " (" + url + "): it left the log list or its state"
-                        + " is not one of logList.states " + config.logList().states());
-                changes.add(watch.then(() -> stopWatcher(watch)).andThen(v -> {
+                LOG.info(() -> "No longer watching " + gone.name() + " (" + url + "): " + (listed.containsKey(url)
+                        ? "another cluster node watches it now"
+                        : "it left the log list or its state is not one of logList.states " + config.logList().states()));
+                // Moved to another cluster node: this watcher runs on until that node has taken over.
+                boolean movedAway = listed.containsKey(url);
+                changes.add(watch.then(() -> (movedAway && watch.deploymentId != null ? ownership.handOver(url)
+                        : Future.<Void>succeededFuture()).compose(v -> stopWatcher(watch))).andThen(v -> {
                     // Unless it came back meanwhile: then its new watcher, queued after this, makes fresh metrics.
                     if (watch.wanted == null) {
                         metrics.forget(url);

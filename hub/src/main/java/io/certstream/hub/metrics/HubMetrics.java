@@ -26,6 +26,8 @@ public final class HubMetrics {
     private final RateMeter rate = new RateMeter(10);
     private final Map<String, PluginEntry> plugins = new ConcurrentHashMap<>();
     private final PrometheusMetrics prometheus;
+    /** Set on a cluster node: adds "cluster" to /stats and "owner" to each log. */
+    private volatile ClusterStats cluster;
     private final AccessMetrics access;
     /** Null once a log list was read (or none is to be read); else why none was, for /health. */
     private volatile String logListProblem = "the hub has not started watching yet";
@@ -58,6 +60,15 @@ public final class HubMetrics {
     /** Connections, refusals and TLS reloads of the access gate. */
     public AccessMetrics access() {
         return access;
+    }
+
+    public void cluster(ClusterStats stats) {
+        this.cluster = stats;
+    }
+
+    /** The cluster view of a cluster node; null on a single hub. */
+    public ClusterStats cluster() {
+        return cluster;
     }
 
     public PrometheusMetrics prometheus() {
@@ -181,7 +192,9 @@ public final class HubMetrics {
 
     public JsonObject toJson() {
         JsonArray logList = new JsonArray();
-        logs.values().stream().sorted(Comparator.comparing(LogMetrics::url)).forEach(l -> logList.add(l.toJson()));
+        ClusterStats node = cluster;
+        logs.values().stream().sorted(Comparator.comparing(LogMetrics::url)).forEach(l -> logList.add(node == null
+                ? l.toJson() : l.toJson().put("owner", node.node())));
         JsonObject endpoints = new JsonObject();
         for (String endpoint : clients.keySet()) {
             endpoints.put(endpoint, new JsonObject()
@@ -193,7 +206,11 @@ public final class HubMetrics {
         JsonObject pluginStats = new JsonObject();
         new TreeMap<>(plugins).forEach((name, p) ->
                 pluginStats.put(name, new JsonObject().put("type", p.type()).mergeIn(p.metrics().snapshot())));
-        return new JsonObject()
+        JsonObject stats = new JsonObject();
+        if (node != null) {
+            stats.put("cluster", node.toJson());
+        }
+        return stats
                 .put("uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000)
                 .put("certificates", published.sum())
                 .put("certificates_per_second", Math.round(rate.perSecond() * 10) / 10.0)

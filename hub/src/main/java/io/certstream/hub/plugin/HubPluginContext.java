@@ -1,5 +1,6 @@
 package io.certstream.hub.plugin;
 
+import io.certstream.hub.publish.UpdatePublisher;
 import io.certstream.plugin.PluginContext;
 import io.certstream.plugin.PluginMetrics;
 import io.certstream.plugin.Subscription;
@@ -54,7 +55,9 @@ final class HubPluginContext implements PluginContext {
 
     @Override
     public <T> Subscription<T> subscribe(String address, int capacity, Handler<T> handler) {
-        QueuedSubscription<T> subscription = QueuedSubscription.follow(vertx, feed, own, address, capacity, handler, metrics)
+        // On a cluster node only what this node decoded: each certificate reaches a plugin instance once per cluster.
+        String busAddress = vertx.isClustered() ? UpdatePublisher.decodedHere(address) : address;
+        QueuedSubscription<T> subscription = QueuedSubscription.follow(vertx, feed, own, address, busAddress, capacity, handler, metrics)
                 .masking(mask);
         subscriptions.add(subscription);
         return subscription;

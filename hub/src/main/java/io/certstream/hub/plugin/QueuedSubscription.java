@@ -78,11 +78,21 @@ public final class QueuedSubscription<T> implements Subscription<T> {
      */
     public static <T> QueuedSubscription<T> follow(Vertx vertx, Context feed, Context target, String address, int capacity,
                                              Handler<T> handler, PluginMetrics metrics) {
+        return follow(vertx, feed, target, address, address, capacity, handler, metrics);
+    }
+
+    /**
+     * As {@link #follow(Vertx, Context, Context, String, int, Handler, PluginMetrics)}, but the bodies come from
+     * {@code busAddress} while the subscription keeps the name {@code address} (a cluster node gives its plugins only
+     * the certificates it decoded itself, from an address of its own).
+     */
+    public static <T> QueuedSubscription<T> follow(Vertx vertx, Context feed, Context target, String address, String busAddress,
+                                                   int capacity, Handler<T> handler, PluginMetrics metrics) {
         String dropped = Subscription.droppedMetric(address);
         QueuedSubscription<T> subscription = new QueuedSubscription<>(address, target, capacity, handler, metrics.counter(dropped));
         metrics.gauge(dropped.replaceFirst("^dropped_", "queued_"), subscription::queued);
         feed.runOnContext(v -> {
-            MessageConsumer<T> consumer = vertx.eventBus().localConsumer(address, m -> subscription.offer(m.body()));
+            MessageConsumer<T> consumer = vertx.eventBus().localConsumer(busAddress, m -> subscription.offer(m.body()));
             consumer.completion().onComplete(ar -> subscription.registered(consumer::unregister));
         });
         return subscription;

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Puts decoded certificates on the event bus: the object for in-JVM plugins, the serialized text per channel, and
@@ -32,7 +33,12 @@ public final class UpdatePublisher implements UpdateSink {
      * it); the stream texts are never written after serialization, so every consumer gets the same bytes.
      */
     private static final String SHARED_BUFFER_CODEC = "certstream-shared-buffer";
-    private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(SHARED_BUFFER_CODEC);
+    /**
+     * Local only: in a cluster every node has its own web verticles and plugins, and the messages reach other nodes
+     * once per node through {@code cluster.ClusterBus}, never per consumer. Costs nothing on a single hub.
+     */
+    private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(SHARED_BUFFER_CODEC).setLocalOnly(true);
+    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
     private final EventBus bus;
     private final HubMetrics metrics;
     /** Where each update goes next (the bridge channels), after the stream addresses; may be null. */
@@ -43,6 +49,10 @@ public final class UpdatePublisher implements UpdateSink {
     private final ReplayBuffer replay;
     private final Map<String, Integer> logIds = new HashMap<>();
     private long lastStamp;
+    /** A cluster node: plugins get their own copy of the texts decoded here (see {@link #decodedHere}). */
+    private final boolean clustered;
+    /** A cluster node: where each published batch goes to reach the other nodes; null on a single hub. */
+    private volatile Consumer<List<Published>> forward;
 
     /** Without replay, and dedup over 15 minutes (tests, benchmarks). */
     public UpdatePublisher(Vertx vertx, HubMetrics metrics) {
@@ -60,6 +70,12 @@ public final class UpdatePublisher implements UpdateSink {
         this.next = next;
         this.replay = replay;
         this.dedup = new DedupWindow(dedupWindowMinutes, dedupMaxEntries);
+        this.clustered = vertx.isClustered();
+    }
+
+    /** A cluster node: hands every published batch to {@code forward} (the cluster bus), after the local bus. */
+    public void forwardTo(Consumer<List<Published>> forward) {
+        this.forward = forward;
     }
 
     public ReplayBuffer replay() {
@@ -97,6 +113,8 @@ public final class UpdatePublisher implements UpdateSink {
             lastStamp = replay.newest().stamp();
         }
         List<EncodedUpdate> stamped = new ArrayList<>(updates.size());
+        Consumer<List<Published>> toCluster = forward;
+        List<Published> forwarded = toCluster == null ? null : new ArrayList<>(updates.size());
         for (EncodedUpdate plain : updates) {
             // Strictly increasing even if the clock steps back or more than 65536 messages share a millisecond.
             lastStamp = Math.max(Cursor.stamp(now, 0), lastStamp + 1);
@@ -109,16 +127,58 @@ public final class UpdatePublisher implements UpdateSink {
             stamped.add(u);
             // Counted before it is on the bus, so a consumer never sees a message the count does not include.
             published.incrementAndGet();
-            bus.publish(BusAddresses.UPDATES, u.update());
+            bus.publish(BusAddresses.UPDATES, u.update(), LOCAL);
             bus.publish(BusAddresses.FULL, u.full(), SHARED);
             bus.publish(BusAddresses.LITE, u.lite(), SHARED);
             bus.publish(BusAddresses.DOMAINS_ONLY, u.domainsOnly(), SHARED);
-            bus.publish(PUBLISHED, p);
+            bus.publish(PUBLISHED, p, LOCAL);
+            if (clustered) {
+                bus.publish(decodedHere(BusAddresses.FULL), u.full(), SHARED);
+                bus.publish(decodedHere(BusAddresses.LITE), u.lite(), SHARED);
+                bus.publish(decodedHere(BusAddresses.DOMAINS_ONLY), u.domainsOnly(), SHARED);
+            }
+            if (forwarded != null) {
+                forwarded.add(p);
+            }
         }
         if (next != null) {
             next.publish(stamped);
         }
+        if (forwarded != null) {
+            toCluster.accept(forwarded);
+        }
         metrics.published(updates.size());
+    }
+
+    /**
+     * Certificates published on another cluster node (cursor, dedup verdict and bytes as that node made them): this
+     * node's web front, replay buffer and bridges get them as their own. The decoded objects for plugins stay on the
+     * node that decoded them (its plugins handle them, once per cluster).
+     */
+    public synchronized void publishForwarded(List<Published> batch) {
+        long now = System.currentTimeMillis();
+        for (Published p : batch) {
+            replay.append(p, now);
+            published.incrementAndGet();
+            bus.publish(BusAddresses.FULL, p.full(), SHARED);
+            bus.publish(BusAddresses.LITE, p.lite(), SHARED);
+            bus.publish(BusAddresses.DOMAINS_ONLY, p.domainsOnly(), SHARED);
+            bus.publish(PUBLISHED, p, LOCAL);
+        }
+        metrics.published(batch.size());
+    }
+
+    /**
+     * Where a cluster node's plugins take a stream from: the stream addresses also carry the certificates other nodes
+     * decoded (for this node's clients), but each plugin instance handles only those decoded on its own node, so
+     * that the cluster as a whole delivers each certificate once per plugin instance (docs/cluster.md). Other
+     * addresses are unchanged ({@code certstream.updates} only ever carries certificates decoded here).
+     */
+    public static String decodedHere(String address) {
+        return switch (address) {
+            case BusAddresses.FULL, BusAddresses.LITE, BusAddresses.DOMAINS_ONLY -> address + ".decoded-here";
+            default -> address;
+        };
     }
 
     private int logId(String url) {

@@ -1,5 +1,6 @@
 package io.certstream.hub.web;
 
+import io.certstream.hub.metrics.ClusterStats;
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.hub.metrics.LogMetrics;
 import io.vertx.core.http.HttpHeaders;
@@ -9,6 +10,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
 
 /**
  * {@code GET /metrics} (Prometheus text format, via vertx-micrometer's scraping handler) and {@code GET /health}
@@ -48,7 +51,16 @@ public final class MonitoringRoutes {
         int watched = metrics.logs().size();
         String status = stalled.isEmpty() ? "ok" : stalled.size() == watched ? "failing" : "degraded";
         JsonObject health = new JsonObject();
-        if (watched == 0) {
+        ClusterStats cluster = metrics.cluster();
+        if (cluster != null) {
+            // A log nobody in the cluster watches is as bad as a stalled one (docs/cluster.md).
+            Set<String> unowned = cluster.unowned();
+            status = !unowned.isEmpty() && status.equals("ok") ? "degraded" : status;
+            health.put("cluster", new JsonObject().put("node", cluster.node()).put("owners", cluster.owners())
+                    .put("unowned", new JsonArray(List.copyOf(unowned))));
+        }
+        // A cluster node may watch no log itself while the others watch them all.
+        if (watched == 0 && (cluster == null || cluster.owners().isEmpty())) {
             // Nothing streams: not "ok", whatever the cause.
             String problem = metrics.logListProblem();
             status = "failing";

@@ -33,12 +33,18 @@ public final class HubProcess {
     /** Writes {@code config} to {@code dir/hub.json}, starts the hub with it and waits until it answers on its port. */
     public static HubProcess start(Path dir, JsonObject config, String runName, String... extraArgs)
             throws IOException, InterruptedException {
+        return start(dir, config, runName, Duration.ofSeconds(60), extraArgs);
+    }
+
+    /** As {@link #start(Path, JsonObject, String, String...)}, waiting up to {@code timeout} (a cluster node also joins its cluster). */
+    public static HubProcess start(Path dir, JsonObject config, String runName, Duration timeout, String... extraArgs)
+            throws IOException, InterruptedException {
         Path configFile = writeConfig(dir, config);
         Path output = dir.resolve(runName + ".log");
         List<String> args = new ArrayList<>(List.of("--config", configFile.toString()));
         args.addAll(List.of(extraArgs));
         HubProcess hub = new HubProcess(launch(args, Map.of(), output), config.getJsonObject("server").getInteger("port"), output);
-        hub.awaitUp(Duration.ofSeconds(60));
+        hub.awaitUp(timeout);
         return hub;
     }
 

@@ -1,0 +1,165 @@
+package io.certstream.hub.cluster;
+
+import io.certstream.hub.bridge.BridgeChannels;
+import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.publish.Published;
+import io.certstream.hub.publish.UpdatePublisher;
+import io.certstream.hub.wire.Cursor;
+import io.certstream.hub.wire.EncodedUpdate;
+import io.certstream.model.UpdateType;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * Carries the certificates one node decodes to every other node's clients, over the Vert.x clustered event bus.
+ *
+ * <p>The owning node publishes each batch once, as one {@code Buffer} holding every certificate's three stream texts
+ * (serialized once, on the owner), its update type and domains (for the bridge channels), on
+ * {@value #ADDRESS}. Each node has one clustered consumer of that address, so the batch crosses the network once per
+ * node, not once per client; the consumer republishes the texts on the node's local stream addresses, where its
+ * websocket verticles and bridges take them exactly as on a single hub. The owner skips its own copy (its clients got
+ * the batch locally already). Order is kept: one TCP connection per pair of nodes.
+ *
+ * <p>Batch layout: {@code int count}, then per certificate {@code byte type} (0 X509LogEntry, 1 PrecertLogEntry),
+ * {@code int domains}, each domain as {@code int length} + UTF-8, then full, lite and domains-only texts, each as
+ * {@code int length} + bytes.
+ */
+public final class ClusterBus {
+    /** Internal address between cluster nodes (documented in README.md, not for clients). */
+    public static final String ADDRESS = "certstream.cluster.updates";
+    private static final Logger LOG = Logger.getLogger(ClusterBus.class.getName());
+    private static final String FROM = "from";
+
+    private final EventBus bus;
+    private final DeliveryOptions options;
+    private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+
+    public ClusterBus(Vertx vertx, ClusterNode node) {
+        this.bus = vertx.eventBus();
+        this.options = new DeliveryOptions().addHeader(FROM, node.processId());
+    }
+
+    /** Sends a batch this node published to every other node, once per node. */
+    public void publish(List<Published> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        bus.publish(ADDRESS, encode(batch), options);
+        forwarded.addAndGet(batch.size());
+    }
+
+    /**
+     * Registers this node's consumer of other nodes' batches; they go to {@code local} (websockets) and
+     * {@code bridge} (bridge channels) of this node.
+     */
+    public Future<Void> receive(ClusterNode node, UpdatePublisher local, BridgeChannels bridge, HubMetrics metrics) {
+        String self = node.processId();
+        MessageConsumer<Buffer> consumer = bus.consumer(ADDRESS, (Message<Buffer> m) -> {
+            if (self.equals(m.headers().get(FROM))) {
+                return;
+            }
+            try {
+                List<Published> batch = decode(m.body());
+                local.publishForwarded(batch);
+                for (Published p : batch) {
+                    bridge.publishForwarded(new EncodedUpdate(null, p.full(), p.lite(), p.domainsOnly()),
+                            p.facts().type(), p.facts().domains());
+                }
+                received.addAndGet(batch.size());
+            } catch (RuntimeException e) {
+                // A node of another version: say so, keep serving what this node decodes.
+                LOG.warning(() -> "Cluster: dropped a batch from another node that cannot be read (" + e
+                        + "); do all nodes run the same hub version?");
+            }
+        });
+        return consumer.completion();
+    }
+
+    /** Certificates this node sent to the other nodes (each batch once, whatever the number of nodes). */
+    public long forwarded() {
+        return forwarded.get();
+    }
+
+    /** Certificates this node received from the other nodes. */
+    public long received() {
+        return received.get();
+    }
+
+    static Buffer encode(List<Published> batch) {
+        Buffer out = Buffer.buffer(4096 * batch.size());
+        out.appendInt(batch.size());
+        for (Published p : batch) {
+            out.appendLong(p.cursor().stamp()).appendInt(p.cursor().log()).appendLong(p.cursor().index());
+            appendString(out, p.cursorText());
+            out.appendByte((byte) (p.duplicate() ? 1 : 0));
+            out.appendByte((byte) (p.facts().type() == UpdateType.PrecertLogEntry ? 1 : 0));
+            appendString(out, p.facts().logName());
+            appendString(out, p.facts().logUrl());
+            out.appendInt(p.facts().domains().size());
+            for (String d : p.facts().domains()) {
+                appendString(out, d);
+            }
+            out.appendInt(p.full().length()).appendBuffer(p.full());
+            out.appendInt(p.lite().length()).appendBuffer(p.lite());
+            out.appendInt(p.domainsOnly().length()).appendBuffer(p.domainsOnly());
+        }
+        return out;
+    }
+
+    private static void appendString(Buffer out, String text) {
+        byte[] bytes = (text == null ? "" : text).getBytes(StandardCharsets.UTF_8);
+        out.appendInt(bytes.length).appendBytes(bytes);
+    }
+
+    /** Reads a batch; its texts are slices of {@code in}: no copy per stream or per client. */
+    static List<Published> decode(Buffer in) {
+        int[] pos = {0};
+        int count = in.getInt(0);
+        pos[0] = 4;
+        List<Published> batch = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Cursor cursor = new Cursor(in.getLong(pos[0]), in.getInt(pos[0] + 8), in.getLong(pos[0] + 12));
+            pos[0] += 20;
+            String cursorText = readString(in, pos);
+            boolean duplicate = in.getByte(pos[0]) == 1;
+            UpdateType type = in.getByte(pos[0] + 1) == 1 ? UpdateType.PrecertLogEntry : UpdateType.X509LogEntry;
+            pos[0] += 2;
+            String logName = readString(in, pos);
+            String logUrl = readString(in, pos);
+            int domainCount = in.getInt(pos[0]);
+            pos[0] += 4;
+            List<String> domains = new ArrayList<>(domainCount);
+            for (int d = 0; d < domainCount; d++) {
+                domains.add(readString(in, pos));
+            }
+            Buffer[] texts = new Buffer[3];
+            for (int t = 0; t < 3; t++) {
+                int length = in.getInt(pos[0]);
+                texts[t] = in.slice(pos[0] + 4, pos[0] + 4 + length);
+                pos[0] += 4 + length;
+            }
+            batch.add(new Published(cursor, cursorText, duplicate, new Published.Facts(domains, type, logName, logUrl),
+                    texts[0], texts[1], texts[2]));
+        }
+        return batch;
+    }
+
+    private static String readString(Buffer in, int[] pos) {
+        int length = in.getInt(pos[0]);
+        String text = in.getString(pos[0] + 4, pos[0] + 4 + length, "UTF-8");
+        pos[0] += 4 + length;
+        return text;
+    }
+}

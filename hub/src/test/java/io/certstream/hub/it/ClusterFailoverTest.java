@@ -1,0 +1,159 @@
+package io.certstream.hub.it;
+
+import io.certstream.hub.sim.SimulatedCtLog;
+import io.certstream.hub.sim.SimulatedLogOptions;
+import io.certstream.hub.testing.Async;
+import io.certstream.hub.testing.HubCluster;
+import io.certstream.hub.testing.HubProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static io.certstream.hub.it.HubStreamsTest.await;
+import static io.certstream.hub.testing.HubCluster.awaitOwners;
+import static io.certstream.hub.testing.HubCluster.gaps;
+import static io.certstream.hub.testing.HubCluster.owners;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three hub JVMs clustered on 127.0.0.1 (Hazelcast, TCP-IP join) following three simulated logs that grow all the
+ * time. Websocket clients on two nodes; the node that owns a log is killed with {@code kill -9}: another node owns
+ * that log within {@code cluster.failoverSeconds}, and both clients' {@code cert_index} sequences of every log have
+ * no gap. The killed node is started again: it rejoins, takes a log back (three logs, three nodes: one each), and
+ * still no client sees a gap.
+ */
+class ClusterFailoverTest {
+    static final int FAILOVER_SECONDS = 8;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private final Path dir = Path.of("target", "cluster-failover-test");
+    private Vertx vertx;
+    private final List<SimulatedCtLog> logs = new ArrayList<>();
+    private final HubProcess[] nodes = new HubProcess[3];
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        Files.createDirectories(dir);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (HubProcess node : nodes) {
+            if (node != null) {
+                node.kill();
+            }
+        }
+        await(vertx.close());
+    }
+
+    @Test
+    void logsMoveToTheSurvivorsAndBackWithoutAGap() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            logs.add(await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                    .withSeed(10 + i).withInitialSize(10).withEntriesPerSecond(15).withBatchCap(32))));
+        }
+        JsonObject[] configs = HubCluster.configs(logs.stream().map(SimulatedCtLog::url).toList(), FAILOVER_SECONDS, new JsonObject());
+        System.arraycopy(HubCluster.startAll(dir, configs, "run1"), 0, nodes, 0, 3);
+        awaitOwners(nodes[0], 3, 3);
+
+        // The node owning the first log dies; the clients are on the other two.
+        String victimName = owners(nodes[0]).get(logs.get(0).url());
+        int victim = Integer.parseInt(victimName.substring(1)) - 1;
+        int a = (victim + 1) % 3;
+        int b = (victim + 2) % 3;
+        StreamRecorder onA = await(StreamRecorder.connect(vertx, nodes[a].port(), "/"));
+        StreamRecorder onB = await(StreamRecorder.connect(vertx, nodes[b].port(), "/"));
+        // A bridge client too: its channels get the other nodes' certificates as well.
+        BridgeRecorder bridge = await(BridgeRecorder.connect(vertx, nodes[a].port()));
+        await(bridge.register("certstream.lite.all"));
+        for (StreamRecorder client : List.of(onA, onB)) {
+            client.await(m -> everyLogSeen(m, 20), WAIT);
+        }
+
+        nodes[victim].kill();
+        long killedAt = System.nanoTime();
+        Async.waitFor(Duration.ofSeconds(FAILOVER_SECONDS + 5), () -> "nobody took over " + logs.get(0).url()
+                + " from " + victimName, () -> {
+            String owner = owners(nodes[a]).get(logs.get(0).url());
+            return owner != null && !owner.equals(victimName);
+        });
+        double failover = (System.nanoTime() - killedAt) / 1e9;
+        assertTrue(failover <= FAILOVER_SECONDS, "failover took " + failover + " s, more than cluster.failoverSeconds");
+        Map<String, String> afterKill = owners(nodes[a]);
+        assertEquals(Set.of("n" + (a + 1), "n" + (b + 1)), new HashSet<>(afterKill.values()), "the survivors own every log: " + afterKill);
+
+        long sizeAfterKill = logs.get(0).size();
+        for (StreamRecorder client : List.of(onA, onB)) {
+            client.await(m -> lastIndex(m, logs.get(0).url()) >= sizeAfterKill + 20, WAIT);
+        }
+
+        // The killed node comes back and takes a log again (one log per node).
+        nodes[victim] = HubCluster.start(dir, configs, victim, "run2");
+        awaitOwners(nodes[a], 3, 3);
+        Map<String, String> afterRejoin = owners(nodes[victim]);
+        assertTrue(afterRejoin.containsValue(victimName), "the rejoined node owns a log again: " + afterRejoin);
+
+        Map<String, Long> target = new HashMap<>();
+        logs.forEach(l -> target.put(l.url(), l.size() + 20));
+        for (StreamRecorder client : List.of(onA, onB)) {
+            client.await(m -> target.entrySet().stream().allMatch(t -> lastIndex(m, t.getKey()) >= t.getValue()), WAIT);
+        }
+        for (StreamRecorder client : List.of(onA, onB)) {
+            for (SimulatedCtLog log : logs) {
+                TreeSet<Long> seen = indexes(client.messages(), log.url());
+                assertEquals(List.of(), gaps(seen), "indexes of " + log.url() + " missing just before these (seen "
+                        + seen.first() + ".." + seen.last() + ")");
+            }
+        }
+        bridge.await(r -> logs.stream().allMatch(l -> r.bodies("certstream.lite.all").stream().anyMatch(body ->
+                l.url().equals(((JsonObject) body).getJsonObject("data").getJsonObject("source").getString("url")))), WAIT);
+        bridge.close();
+        // Every node serves the other nodes' certificates: the clients saw all three logs, whoever owned them.
+        JsonObject cluster = nodes[a].stats().getJsonObject("cluster");
+        assertEquals(3, cluster.getJsonArray("members").size(), cluster.encodePrettily());
+        assertTrue(cluster.getLong("received_certificates") > 0, cluster.encodePrettily());
+        JsonObject health = new JsonObject(nodes[b].get("/health").body());
+        assertEquals(new JsonArray(), health.getJsonObject("cluster").getJsonArray("unowned"), health.encodePrettily());
+        String metrics = nodes[b].get("/metrics").body();
+        assertTrue(metrics.contains("certstream_cluster_members 3.0"), "cluster gauges in /metrics");
+    }
+
+    private boolean everyLogSeen(List<JsonObject> messages, int atLeast) {
+        return logs.stream().allMatch(l -> indexes(messages, l.url()).size() >= atLeast);
+    }
+
+    static long lastIndex(List<JsonObject> messages, String url) {
+        TreeSet<Long> seen = indexes(messages, url);
+        return seen.isEmpty() ? -1 : seen.last();
+    }
+
+    static TreeSet<Long> indexes(List<JsonObject> messages, String url) {
+        TreeSet<Long> indexes = new TreeSet<>();
+        for (JsonObject m : messages) {
+            if ("certificate_update".equals(m.getString("message_type"))
+                    && url.equals(trimSlash(m.getJsonObject("data").getJsonObject("source").getString("url")))) {
+                indexes.add(m.getJsonObject("data").getLong("cert_index"));
+            }
+        }
+        return indexes;
+    }
+
+    private static String trimSlash(String url) {
+        return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}
