@@ -81,7 +81,7 @@ public final class LoadHarness {
         JsonObject results = run(options);
         System.out.println(Files.readString(options.out().resolve("results.md")));
         System.out.println("results: " + options.out().toAbsolutePath().resolve("results.md")
-                + (options.server() == null ? ", results.json, chart.svg" : ", chart.svg; each server's in its folder"));
+                + (options.nodes() > 0 ? ", results.json" : options.server() == null ? ", results.json, chart.svg" : ", chart.svg; each server's in its folder"));
         System.exit(results.getBoolean("complete") ? 0 : 1);
     }
 
@@ -102,6 +102,9 @@ public final class LoadHarness {
     }
 
     static JsonObject run(LoadOptions options) throws Exception {
+        if (options.nodes() > 0) {
+            return new ClusterRun(options, progressToStderr).execute();
+        }
         if (options.server() == null) {
             return new LoadHarness(options).execute();
         }
@@ -137,7 +140,7 @@ public final class LoadHarness {
                 .put("options", optionsJson());
         try {
             say("minting a pool of " + options.pool() + " entries (" + options.entries() + ")");
-            EntryPool pool = pool();
+            EntryPool pool = pool(vertx, options);
             int maxLive = options.server() == null ? options.rate() * (options.liveSeconds() + 5) * 2
                     : options.everydayRate() * (options.everydaySeconds() + options.warmupSeconds() + 2 * DRAIN_SECONDS + 10)
                     + options.fanoutRate() * (options.fanoutSeconds() + DRAIN_SECONDS + 5) * options.fanoutClients().size();
@@ -194,7 +197,7 @@ public final class LoadHarness {
         return results;
     }
 
-    private EntryPool pool() {
+    static EntryPool pool(Vertx vertx, LoadOptions options) {
         List<RawEntry> raw = new ArrayList<>();
         List<byte[]> leaves = new ArrayList<>();
         if (options.entries().equals("ctdata")) {
@@ -592,7 +595,7 @@ public final class LoadHarness {
         }
     }
 
-    private JsonObject machine() {
+    static JsonObject machine() {
         JsonObject m = new JsonObject()
                 .put("cores", Runtime.getRuntime().availableProcessors())
                 .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))

@@ -21,13 +21,13 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
                    int hubInstances, int clientQueueMb, List<String> hubJvmArgs, boolean jfr,
                    String server, Path peerDir, int everydayRate, int everydayClients, int everydaySeconds,
                    int fanoutRate, List<Integer> fanoutClients, int fanoutSeconds, int p99LimitMs, int idleSeconds,
-                   int warmupSeconds) {
+                   int warmupSeconds, int nodes) {
 
     static final String HUB = "hub";
     static final String BOTH = "both";
 
     static final String USAGE = """
-            Usage: bench/run-load [--smoke] [--server hub|certstream-server-go|both] [options]
+            Usage: bench/run-load [--smoke] [--server hub|certstream-server-go|both] [--nodes N] [options]
               --smoke                 seconds-long run with small numbers (what CI runs)
               --out DIR               where results go (default bench/target/load[-smoke], with --server
                                       bench/target/compare[-smoke]/SERVER; both: a side-by-side results.md there)
@@ -45,6 +45,11 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
               --fanout-seconds S      length of each step (20)
               --p99-limit-ms N        a step passes with p99 below this and every message delivered (1000)
               --idle-seconds S        how long the server sits idle (no clients, quiet log) before its RSS is read (10)
+            A cluster (--nodes, docs/cluster.md): N hub JVMs clustered on 127.0.0.1 following one log; an idle phase,
+            then --lite-clients (default 30) spread evenly over the nodes, then (N > 1) all of them on the node that
+            owns the log, each at --rate for --live-seconds after --warmup-seconds of the spread load, unmeasured.
+              --nodes N               1, 2 or 3 hub nodes (JVM options default "-Xmx256m -Xms256m"; out
+                                      bench/target/cluster-N)
             The hub's own phases (without --server):
               --backlog N             entries the log holds before the server starts (full: 1000000, --server: 200000)
               --pool N                distinct minted certificates the backlog is made of (full: 2000)
@@ -91,6 +96,8 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         int p99Limit = 1000;
         int idleSeconds = smoke ? 2 : 10;
         int warmupSeconds = smoke ? 2 : 20;
+        int nodes = 0;
+        boolean liteGiven = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -110,7 +117,11 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
                         case "--batch-cap" -> batchCap = positive(a, v);
                         case "--poll-seconds" -> poll = seconds(a, v);
                         case "--catchup-timeout" -> catchupTimeout = positive(a, v);
-                        case "--lite-clients" -> lite = count(a, v);
+                        case "--lite-clients" -> {
+                            lite = count(a, v);
+                            liteGiven = true;
+                        }
+                        case "--nodes" -> nodes = positive(a, v);
                         case "--domains-clients" -> domains = count(a, v);
                         case "--rate" -> rate = positive(a, v);
                         case "--live-seconds" -> liveSeconds = positive(a, v);
@@ -140,6 +151,16 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         if (server != null && !List.of(HUB, PeerProcess.NAME, BOTH).contains(server)) {
             throw new IllegalArgumentException("--server must be hub, " + PeerProcess.NAME + " or both, got " + server);
         }
+        if (nodes > 3 || (nodes > 0 && server != null)) {
+            throw new IllegalArgumentException("--nodes must be 1, 2 or 3, without --server, got " + nodes);
+        }
+        if (nodes > 0) {
+            // A cluster follows the log live from its head: the backlog is only there for the log to have a head.
+            backlog = backlog < 0 ? 1000 : backlog;
+            lite = liteGiven ? lite : smoke ? 6 : 30;
+            out = out != null ? out : Path.of("bench/target/cluster-" + nodes);
+            jvm = jvm != null ? jvm : List.of("-Xmx256m", "-Xms256m");
+        }
         if (backlog < 0) {
             // certstream-server-go reads 100 entries a request: a million would take it many minutes.
             backlog = smoke ? 2000 : server == null ? 1_000_000 : 200_000;
@@ -153,7 +174,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         }
         return new LoadOptions(smoke, out, backlog, pool, entries, batchCap, poll, catchupTimeout, lite, domains, rate,
                 liveSeconds, instances, queueMb, jvm, jfr, server, peerDir, everydayRate, everydayClients,
-                everydaySeconds, fanoutRate, fanoutClients, fanoutSeconds, p99Limit, idleSeconds, warmupSeconds);
+                everydaySeconds, fanoutRate, fanoutClients, fanoutSeconds, p99Limit, idleSeconds, warmupSeconds, nodes);
     }
 
     /** These options for one server of a side-by-side run: its own output folder under {@code out}. */
@@ -161,7 +182,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         return new LoadOptions(smoke, out.resolve(name), backlog, pool, entries, batchCap, pollSeconds,
                 catchupTimeoutSeconds, liteClients, domainsClients, rate, liveSeconds, hubInstances, clientQueueMb,
                 hubJvmArgs, jfr, name, peerDir, everydayRate, everydayClients, everydaySeconds, fanoutRate,
-                fanoutClients, fanoutSeconds, p99LimitMs, idleSeconds, warmupSeconds);
+                fanoutClients, fanoutSeconds, p99LimitMs, idleSeconds, warmupSeconds, nodes);
     }
 
     /**
