@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +33,8 @@ import java.util.concurrent.Future;
 final class ClusterRun {
     private static final int DRAIN_SECONDS = 10;
     private final LoadOptions options;
-    private final boolean progressToStderr;
     private final long startMillis = System.currentTimeMillis();
+    private final ProgressLog progress;
     private final List<HubProcess> nodes = new ArrayList<>();
     private final List<StreamClients> clients = new ArrayList<>();
     private Vertx vertx;
@@ -47,7 +46,7 @@ final class ClusterRun {
 
     ClusterRun(LoadOptions options, boolean progressToStderr) {
         this.options = options;
-        this.progressToStderr = progressToStderr;
+        this.progress = new ProgressLog(options.out(), startMillis, progressToStderr);
     }
 
     JsonObject execute() throws Exception {
@@ -407,14 +406,6 @@ final class ClusterRun {
     }
 
     private void say(String message) {
-        String line = String.format(Locale.ROOT, "[load %6.1fs] %s%n", (System.currentTimeMillis() - startMillis) / 1000.0, message);
-        if (progressToStderr) {
-            System.err.print(line);
-        }
-        try {
-            Files.writeString(options.out().resolve("harness.log"), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            // progress lines are a convenience; the results say what happened
-        }
+        progress.say(message);
     }
 }

@@ -16,10 +16,7 @@ import org.bouncycastle.asn1.x509.Certificate;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.io.IOException;
 import java.util.Arrays;
-import java.util.Locale;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +44,7 @@ public final class LoadHarness {
     private final long startMillis = System.currentTimeMillis();
     private volatile String phase = "setup";
     private static volatile boolean progressToStderr;
+    private final ProgressLog progress;
     private Vertx vertx;
     /** The log's own event loop: a 5 MB get-entries answer being built must not hold up the clients' reads. */
     private Vertx logVertx;
@@ -66,6 +64,7 @@ public final class LoadHarness {
 
     private LoadHarness(LoadOptions options) {
         this.options = options;
+        this.progress = new ProgressLog(options.out(), startMillis, progressToStderr);
     }
 
     public static void main(String[] args) throws Exception {
@@ -635,17 +634,8 @@ public final class LoadHarness {
                         + options.fanoutSeconds() + " s each, p99 limit " + options.p99LimitMs() + " ms");
     }
 
-    /** Progress goes to {@code harness.log} in the output folder, and to stderr when run from the command line. */
     private void say(String message) {
-        String line = String.format(Locale.ROOT, "[load %6.1fs] %s%n", (System.currentTimeMillis() - startMillis) / 1000.0, message);
-        if (progressToStderr) {
-            System.err.print(line);
-        }
-        try {
-            Files.writeString(options.out().resolve("harness.log"), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            // progress lines are a convenience; the results say what happened
-        }
+        progress.say(message);
     }
 
     static double round(double v) {
