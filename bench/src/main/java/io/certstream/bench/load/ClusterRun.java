@@ -193,7 +193,7 @@ final class ClusterRun {
             idlePercent[i] = percent(before.get(i), after.get(i));
             perNode.add(new JsonObject().put("node", "n" + (i + 1))
                     .put("cpu_percent", percent(before.get(i), after.get(i)))
-                    .put("rss_mb", mb(after.get(i).rssBytes())));
+                    .put("rss_mb", LoadHarness.mib(after.get(i).rssBytes())));
         }
         JsonObject r = new JsonObject().put("seconds", options.idleSeconds()).put("nodes", perNode);
         say("idle: " + r.encode());
@@ -289,7 +289,7 @@ final class ClusterRun {
                     .put("cpu_us_per_entry", appended > 0 ? Math.round(cpu * 1e6 / appended) : 0)
                     .put("cpu_above_idle_us_per_entry", appended > 0
                             ? Math.round((cpu - idlePercent[i] / 100 * wall) * 1e6 / appended) : 0)
-                    .put("rss_mb", mb(after.get(i).rssBytes()))
+                    .put("rss_mb", LoadHarness.mib(after.get(i).rssBytes()))
                     .put("forwarded_certificates", forwarded)
                     .put("received_certificates", received)
                     .put("wall_seconds", LoadHarness.round(wall));
@@ -353,10 +353,6 @@ final class ClusterRun {
     private static double percent(ServerProcess.Sample before, ServerProcess.Sample after) {
         return LoadHarness.round((after.cpuSeconds() - before.cpuSeconds())
                 / ((after.wallMillis() - before.wallMillis()) / 1000.0) * 100);
-    }
-
-    private static double mb(long bytes) {
-        return LoadHarness.round(bytes / 1e6 / 1.048576);
     }
 
     static String markdown(JsonObject r) {

@@ -437,7 +437,7 @@ public final class LoadHarness {
                 .put("log_sth_requests_per_second", round((log.sthRequests.sum() - sthBefore) / (double) liveSeconds))
                 .put("log_entries_requests_per_second", round((log.entriesRequests.sum() - entriesBefore) / (double) liveSeconds))
                 .put("max_rss_mb", round(phaseMaxRssMb))
-                .put("rss_mb_at_end", round(after.rssBytes() / 1e6 / 1.048576));
+                .put("rss_mb_at_end", mib(after.rssBytes()));
         say(name + ": " + r.encode());
         phase = name + "-close";
         clients.closeAll().await();
@@ -506,7 +506,7 @@ public final class LoadHarness {
         ServerProcess.Sample after = server.sample();
         JsonObject r = new JsonObject()
                 .put("seconds", options.idleSeconds())
-                .put("rss_mb", round(after.rssBytes() / 1e6 / 1.048576))
+                .put("rss_mb", mib(after.rssBytes()))
                 .put("threads", ServerProcess.threads(server.pid()))
                 .put("cpu_percent", round((after.cpuSeconds() - before.cpuSeconds())
                         / ((after.wallMillis() - before.wallMillis()) / 1000.0) * 100));
@@ -560,11 +560,11 @@ public final class LoadHarness {
                     .put("lite_per_second", lastSample == null ? 0 : Math.max(0, Math.round((lite - lastLite) / dt)))
                     .put("domains_per_second", lastSample == null ? 0 : Math.max(0, Math.round((domains - lastDomains) / dt)))
                     .put("hub_cpu_percent", lastSample == null ? 0 : round((s.cpuSeconds() - lastSample.cpuSeconds()) / dt * 100))
-                    .put("rss_mb", round(s.rssBytes() / 1e6 / 1.048576));
+                    .put("rss_mb", mib(s.rssBytes()));
             if (s.heapUsed() >= 0) {
-                row.put("heap_used_mb", round(s.heapUsed() / 1e6 / 1.048576))
-                        .put("heap_committed_mb", round(s.heapCommitted() / 1e6 / 1.048576))
-                        .put("heap_after_gc_mb", round(s.heapAfterGc() / 1e6 / 1.048576))
+                row.put("heap_used_mb", mib(s.heapUsed()))
+                        .put("heap_committed_mb", mib(s.heapCommitted()))
+                        .put("heap_after_gc_mb", mib(s.heapAfterGc()))
                         .put("gc_count", s.gcCount())
                         .put("gc_millis", s.gcMillis());
             }
@@ -636,6 +636,11 @@ public final class LoadHarness {
 
     private void say(String message) {
         progress.say(message);
+    }
+
+    /** Bytes in MiB, rounded to a tenth. */
+    static double mib(long bytes) {
+        return round(bytes / 1e6 / 1.048576);
     }
 
     static double round(double v) {
