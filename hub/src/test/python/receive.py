@@ -2,7 +2,7 @@
 
 Connects the way the official CertStream Python client (certstream-python) does - websocket-client's
 WebSocketApp, json.loads on every text frame, heartbeats skipped - and prints one JSON line per
-certificate_update ({cert_index, update_type, all_domains, source_url}) until <count> arrived, then exits 0.
+certificate_update ({cert_index, update_type, all_domains, source_url, cursor}) until <count> arrived, then exits 0.
 The official package itself is on PyPI, which the test machine cannot reach; its client is this loop.
 """
 import json
@@ -32,6 +32,7 @@ def on_message(app, message):
         "update_type": data["update_type"],
         "all_domains": data["leaf_cert"]["all_domains"],
         "source_url": data["source"]["url"],
+        "cursor": frame.get("cursor"),
     }), flush=True)
     seen += 1
     if seen >= wanted:

@@ -1,6 +1,7 @@
 // Usage: node receive.js <ws url> <count>
 // Connects with the official CertStream JS client and prints one JSON line per certificate_update
-// ({cert_index, update_type, all_domains, source_url}) until <count> arrived, then exits 0.
+// ({cert_index, update_type, all_domains, source_url, cursor}) until <count> arrived, then exits 0.
+// The url may carry the hub's query parameters (e.g. ?since=CURSOR): the client passes it on unchanged.
 const CertStreamClient = require('certstream');
 
 const [url, countArg] = process.argv.slice(2);
@@ -20,6 +21,7 @@ const client = new CertStreamClient((message) => {
     update_type: data.update_type,
     all_domains: data.leaf_cert.all_domains,
     source_url: data.source.url,
+    cursor: message.cursor,
   }));
   if (++seen >= wanted) {
     clearTimeout(timer);
