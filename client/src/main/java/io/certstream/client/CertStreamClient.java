@@ -45,12 +45,18 @@ import javax.net.ssl.SSLException;
  * <p>Resume: this project's hub puts a {@code cursor} in every message. The client remembers the last one it
  * received and reconnects with {@code ?since=<cursor>}, so the hub replays what was published while the connection
  * was down (within its {@code server.replayMinutes}) before going live: nothing is lost and nothing comes twice.
- * Other servers send no cursor, and the client then reconnects as before.
+ * Other servers send no cursor, and the client then reconnects as before. When the hub no longer keeps everything
+ * after the cursor it says so with a {@code gap} notice: the client logs a warning (logger
+ * {@code io.certstream.client.CertStreamClient}) and passes it to {@link CertStreamListener#onGap} and
+ * {@link #messages()} as a {@link GapMessage}, with how long a stretch was missed.
  *
  * <p>All callbacks run on one Vert.x event loop (the context current when the client was created,
  * or a new one): do not block in them. The client's methods may be called from any thread.
  */
 public final class CertStreamClient {
+
+    // System.Logger: no logging dependency; it goes to java.util.logging (or the application's bridge).
+    private static final System.Logger LOG = System.getLogger(CertStreamClient.class.getName());
 
     private final Vertx vertx;
     private final Context context;
@@ -109,7 +115,7 @@ public final class CertStreamClient {
     }
 
     /**
-     * Every certificate, domains and heartbeat message as a Vert.x stream. Pausing it pauses reading
+     * Every certificate, domains, heartbeat and gap message as a Vert.x stream. Pausing it pauses reading
      * from the websocket (listeners then see nothing either); the end handler is called after
      * {@link #close()}. Connection problems are not stream errors: the client keeps reconnecting.
      */
@@ -305,6 +311,10 @@ public final class CertStreamClient {
             listeners.forEach(l -> l.onMalformedMessage(text, e));
             return;
         }
+        if (parsed.isPresent() && parsed.get() instanceof GapMessage gap) {
+            // Losing data silently is the one thing a resuming client must not do: say it even if nobody listens.
+            LOG.log(System.Logger.Level.WARNING, "CertStream client for " + endpoint + ": " + gap.describe());
+        }
         parsed.ifPresent(this::dispatch);
     }
 
@@ -316,6 +326,8 @@ public final class CertStreamClient {
                 l.onDomains(d);
             } else if (message instanceof HeartbeatMessage h) {
                 l.onHeartbeat(h);
+            } else if (message instanceof GapMessage g) {
+                l.onGap(g);
             }
         }
         stream.push(message);

@@ -18,6 +18,15 @@ public interface CertStreamListener {
     default void onHeartbeat(HeartbeatMessage message) {
     }
 
+    /**
+     * This project's hub could not resume from the client's cursor: what was published during
+     * {@link GapMessage#missing()} is lost to this client (the certificates that follow start at the oldest the hub
+     * still keeps). The client has already logged a warning for it (logger {@code io.certstream.client.CertStreamClient},
+     * level WARNING); override this to report it your way (and silence that logger if you like).
+     */
+    default void onGap(GapMessage gap) {
+    }
+
     /** The connection changed state (connecting, connected, disconnected with retry delay, closed). */
     default void onConnectionEvent(ConnectionEvent event) {
     }

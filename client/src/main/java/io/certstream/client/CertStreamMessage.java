@@ -12,9 +12,12 @@ package io.certstream.client;
  * Every message keeps the exact JSON text it was parsed from in {@link #rawJson()}, so it can be
  * forwarded unchanged (the CLI's {@code --json} prints it).
  */
-public sealed interface CertStreamMessage permits CertificateMessage, DomainsMessage, HeartbeatMessage {
+public sealed interface CertStreamMessage permits CertificateMessage, DomainsMessage, HeartbeatMessage, GapMessage {
 
-    /** The wire {@code message_type}: {@code certificate_update}, {@code dns_entries} or {@code heartbeat}. */
+    /**
+     * The wire {@code message_type}: {@code certificate_update}, {@code dns_entries}, {@code heartbeat} or
+     * {@code gap} (this project's hub only).
+     */
     String messageType();
 
     /** The JSON text of the message exactly as the server sent it. */

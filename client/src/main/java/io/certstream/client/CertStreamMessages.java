@@ -53,6 +53,9 @@ public final class CertStreamMessages {
                         Optional.of(new CertificateMessage(MAPPER.treeToValue(root.path("data"), CertificateData.class), json));
                 case DomainsMessage.TYPE -> Optional.of(new DomainsMessage(textList(root.path("data")), json));
                 case HeartbeatMessage.TYPE -> Optional.of(new HeartbeatMessage(root.path("timestamp").asDouble(0), json));
+                case GapMessage.TYPE -> Optional.of(new GapMessage(textOrNull(root.path("since")),
+                        textOrNull(root.path("oldest")), root.path("missing_seconds").asDouble(0),
+                        textOrNull(root.path("message")), json));
                 default -> Optional.empty();
             };
         } catch (JsonProcessingException | RuntimeException e) {
@@ -72,6 +75,10 @@ public final class CertStreamMessages {
         int start = key + "\"cursor\":\"".length();
         int end = json.indexOf('"', start);
         return end < 0 ? null : json.substring(start, end);
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node.isTextual() ? node.asText() : null;
     }
 
     private static List<String> textList(JsonNode array) {

@@ -19,6 +19,9 @@ import java.util.logging.Logger;
  */
 public final class CertStreamCli {
 
+    // Held here: java.util.logging keeps loggers weakly, and a collected one would lose its level.
+    private static final Logger CLIENT_LOG = Logger.getLogger(CertStreamClient.class.getName());
+
     private CertStreamCli() {
     }
 
@@ -72,6 +75,8 @@ public final class CertStreamCli {
             // Vert.x and Netty log through JUL to stderr; the user wants our one-line status, not their INFO.
             Logger.getLogger("").setLevel(Level.SEVERE);
         }
+        // The StatusPrinter reports gap notices itself; the library's warning would say it twice with --verbose.
+        CLIENT_LOG.setLevel(Level.SEVERE);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         boolean color = !options.noColor() && !options.json() && stdoutIsTerminal() && System.getenv("NO_COLOR") == null;

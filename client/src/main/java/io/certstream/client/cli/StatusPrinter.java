@@ -3,6 +3,7 @@ package io.certstream.client.cli;
 import io.certstream.client.CertStreamListener;
 import io.certstream.client.CertStreamOptions;
 import io.certstream.client.ConnectionEvent;
+import io.certstream.client.GapMessage;
 import io.certstream.client.HeartbeatMessage;
 import java.io.PrintStream;
 
@@ -60,6 +61,12 @@ final class StatusPrinter implements CertStreamListener {
         if (verbose) {
             say("heartbeat " + message.rawJson().strip());
         }
+    }
+
+    /** Always shown: the user must know the output has a hole, and how to avoid the next one. */
+    @Override
+    public void onGap(GapMessage gap) {
+        say("warning: " + gap.describe());
     }
 
     @Override
