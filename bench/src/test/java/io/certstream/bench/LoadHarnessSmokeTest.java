@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs the load harness in smoke mode, for real: a simulated log with a backlog, the hub in its own JVM, websocket
- * clients on all three streams. Asserts that it measured something sane and wrote its report; no timing thresholds
+ * clients on all three streams, and the filter phases with 10 clients with a {@code domain=} filter each. Asserts that it measured something sane and wrote its report; no timing thresholds
  * (CI machines differ), but every certificate must arrive, in order, and the figures must be consistent.
  */
 class LoadHarnessSmokeTest {
@@ -46,6 +46,25 @@ class LoadHarnessSmokeTest {
             assertTrue(p50 >= 0 && p99 >= p50 && live.getLong("latency_max_ms") >= p99, () -> phase + ": " + live.encode());
         }
 
+        // The filter phases (--filtered-clients, 10 in smoke mode): every matching entry reaches its filtered client.
+        JsonObject filtered = r.getJsonObject("filtered");
+        assertEquals(10, filtered.getInteger("clients"), filtered::encode);
+        assertTrue(filtered.getInteger("matching_filters") > 0, filtered::encode);
+        for (String phase : new String[]{"baseline", "with_filters", "baseline_again"}) {
+            JsonObject p = filtered.getJsonObject(phase);
+            assertTrue(p.getLong("entries") > 0 && p.getDouble("hub_cpu_us_per_cert") > 0, () -> phase + ": " + p.encode());
+            JsonObject unfiltered = p.getJsonObject("unfiltered");
+            assertEquals(p.getLong("entries"), unfiltered.getLong("messages_received") + p.getLong("dropped_by_hub"),
+                    () -> phase + ": the unfiltered client gets every entry: " + p.encode());
+        }
+        JsonObject matched = filtered.getJsonObject("with_filters").getJsonObject("filtered");
+        assertEquals(0L, filtered.getJsonObject("baseline").getJsonObject("filtered").getLong("messages_expected"));
+        assertTrue(matched.getLong("messages_expected") > 0, matched::encode);
+        if (filtered.getJsonObject("with_filters").getLong("dropped_by_hub") == 0) {
+            assertEquals(matched.getLong("messages_expected"), matched.getLong("messages_received"),
+                    () -> "each filtered client gets exactly the entries its domain= matches: " + matched.encode());
+        }
+
         JsonObject hub = r.getJsonObject("hub");
         assertTrue(hub.getDouble("max_heap_used_mb") > 0, hub::encode);
         assertTrue(hub.getDouble("max_rss_mb") > 0 || !Files.exists(Path.of("/proc/self/status")), hub::encode);
@@ -57,6 +76,7 @@ class LoadHarnessSmokeTest {
         assertTrue(Files.readString(out.resolve("results.json")).contains("\"catchup\""));
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("| catch-up: certs/s to one full-stream client |"), md);
+        assertTrue(md.contains("| filters: hub CPU per certificate, 1 unfiltered client / + 10 clients"), md);
         String svg = Files.readString(out.resolve("chart.svg"));
         assertTrue(svg.startsWith("<svg") && svg.contains("<polyline"), "an SVG chart with data lines");
     }

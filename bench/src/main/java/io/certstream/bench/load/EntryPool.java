@@ -1,6 +1,8 @@
 package io.certstream.bench.load;
 
+import io.certstream.hub.decode.LogEntryDecoder;
 import io.certstream.hub.decode.RawEntry;
+import io.certstream.model.LogSource;
 import org.bouncycastle.asn1.x509.Certificate;
 
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ final class EntryPool {
     private final Template[] templates;
 
     private record Template(byte[] leafInput, byte[] extraData, int[] leafSerialEnds, int[] extraSerialEnds,
-                            int patchLength, byte[] extraBase64) {
+                            int patchLength, byte[] extraBase64, List<String> domains) {
     }
 
     private EntryPool(Template[] templates) {
@@ -37,6 +39,8 @@ final class EntryPool {
             throw new IllegalArgumentException("the entry pool is empty");
         }
         List<Template> templates = new ArrayList<>(entries.size());
+        LogEntryDecoder decoder = new LogEntryDecoder();
+        LogSource source = new LogSource("pool", "https://pool.example", null, LogSource.RFC6962);
         for (int i = 0; i < entries.size(); i++) {
             RawEntry e = entries.get(i);
             byte[] serialTlv;
@@ -54,14 +58,21 @@ final class EntryPool {
             if (leafEnds.length + extraEnds.length == 0) {
                 throw new IllegalArgumentException("pool entry " + i + ": serial number not found in the entry");
             }
+            // The serial patch leaves the names alone: entry i has the domains of its template, as the hub decodes them.
+            List<String> domains = decoder.decode(e, source, "", 0).leaf().allDomains();
             templates.add(new Template(e.leafInput(), e.extraData(), leafEnds, extraEnds, patch,
-                    extraEnds.length == 0 ? Base64.getEncoder().encode(e.extraData()) : null));
+                    extraEnds.length == 0 ? Base64.getEncoder().encode(e.extraData()) : null, domains));
         }
         return new EntryPool(templates.toArray(Template[]::new));
     }
 
     int size() {
         return templates.length;
+    }
+
+    /** The domains (all_domains) of entry {@code index}. */
+    List<String> domains(long index) {
+        return templates[(int) (index % templates.length)].domains;
     }
 
     /** The MerkleTreeLeaf of entry {@code index}, stamped with {@code timestamp} (epoch millis). */

@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>catch-up: one full-stream client; the log reveals its backlog; certificates/s until the last arrives;</li>
  *   <li>live lite: N lite clients while the log appends at a fixed rate; delivery latency from the entry's log
  *       timestamp to receipt;</li>
- *   <li>live domains-only: the same with N domains-only clients.</li>
+ *   <li>live domains-only: the same with N domains-only clients;</li>
+ *   <li>with {@code --filtered-clients N}: the cost of filters, one unfiltered lite client at the same rate, then
+ *       the same plus N lite clients with a different {@code domain=} filter each ({@link #filtered}).</li>
  * </ol>
  * Throughout, once a second: the hub's CPU, heap and RSS. At the end: drops from the hub's {@code /stats}.
  * Writes {@code results.json}, {@code results.md} and {@code chart.svg} to the output folder.
@@ -158,6 +160,9 @@ public final class LoadHarness {
                         options.rate(), options.liveSeconds()));
                 results.put("live_domains_only", live("live-domains", StreamClients.Kind.DOMAINS_ONLY,
                         options.domainsClients(), options.rate(), options.liveSeconds()));
+                if (options.filteredClients() > 0) {
+                    results.put("filtered", filtered(DomainFilters.of(pool, options.filteredClients())));
+                }
             } else {
                 sampler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
                 sideBySidePhases(results);
@@ -447,6 +452,120 @@ public final class LoadHarness {
     }
 
     /**
+     * What {@code domain=} filters cost the hub: the same live load three times, with one unfiltered lite client (the
+     * baseline: decoding, publishing and one delivery per certificate), then with that client and one client per
+     * filter, then the baseline again. The difference in hub CPU per certificate between the filtered run and the
+     * mean of the two baselines is what the filters cost, matching and delivering what they match (the two baselines'
+     * difference shows the noise); the unfiltered client's latency in each says whether the others slowed it down.
+     */
+    private JsonObject filtered(DomainFilters filters) throws Exception {
+        say("filtered: " + filters.names().size() + " clients with a domain= filter each, " + filters.matching()
+                + " of them names the log's certificates carry");
+        JsonObject baseline = filteredPhase("filtered-baseline", null);
+        JsonObject with = filteredPhase("filtered", filters);
+        // The baseline again: how far two runs of the same load differ on this machine (JIT, GC, other work).
+        JsonObject again = filteredPhase("filtered-baseline-again", null);
+        double base = (baseline.getDouble("hub_cpu_us_per_cert") + again.getDouble("hub_cpu_us_per_cert")) / 2;
+        return new JsonObject()
+                .put("clients", filters.names().size())
+                .put("matching_filters", filters.matching())
+                .put("baseline", baseline)
+                .put("with_filters", with)
+                .put("baseline_again", again)
+                .put("extra_hub_cpu_us_per_cert", round(with.getDouble("hub_cpu_us_per_cert") - base));
+    }
+
+    /** One live phase of {@link #filtered}: the unfiltered client, plus one client per filter unless null. */
+    private JsonObject filteredPhase(String name, DomainFilters filters) throws Exception {
+        phase = name + "-connect";
+        long t0 = System.currentTimeMillis();
+        long next = options.backlog() + log.liveAppended();
+        int n = filters == null ? 0 : filters.names().size();
+        clients.connect(StreamClients.Kind.LITE, 1, 1, next, false).await();
+        if (n > 0) {
+            clients.connect(StreamClients.Kind.FILTERED, n, 64, -1, false,
+                    filters.names().stream().map(d -> "domain=" + d).toList()).await();
+        }
+        waitForClients("lite", 1 + n);
+        double connectSeconds = (System.currentTimeMillis() - t0) / 1000.0;
+        say(name + ": 1 + " + n + " clients connected in " + connectSeconds + " s; appending " + options.rate()
+                + " entries/s for " + options.liveSeconds() + " s");
+        StreamClients.Stats probe = clients.stats(StreamClients.Kind.LITE);
+        StreamClients.Stats matched = clients.stats(StreamClients.Kind.FILTERED);
+        long probeBefore = probe.messages.sum();
+        long matchedBefore = matched.messages.sum();
+        for (StreamClients.Stats st : List.of(probe, matched)) {
+            st.latency.snapshot(true);
+            st.window.snapshot(true);
+            st.fromFetch.snapshot(true);
+        }
+        long droppedBefore = server.counts().dropped("lite");
+        long appendedBefore = log.liveAppended();
+        ServerProcess.Sample before = server.sample();
+        double harnessCpuBefore = ServerProcess.cpuSeconds(ProcessHandle.current().pid());
+        phase = name;
+        phaseMaxRssMb = 0;
+        long target = appendedBefore + (long) options.rate() * options.liveSeconds();
+        log.startLive(options.rate(), (int) target);
+        Thread.sleep(options.liveSeconds() * 1000L);
+        long appendDeadline = System.currentTimeMillis() + 5_000;
+        while (log.liveAppended() < target && System.currentTimeMillis() < appendDeadline) {
+            Thread.sleep(10);
+        }
+        log.stopLive();
+        phase = name + "-drain";
+        long appended = log.liveAppended() - appendedBefore;
+        long first = options.backlog() + appendedBefore;
+        long expectedMatched = filters == null ? 0 : filters.expected(first, first + appended);
+        long drainDeadline = System.currentTimeMillis() + DRAIN_SECONDS * 1000L;
+        while ((probe.messages.sum() - probeBefore < appended || matched.messages.sum() - matchedBefore < expectedMatched)
+                && System.currentTimeMillis() < drainDeadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(500);
+        ServerProcess.Sample after = server.sample();
+        double seconds = (after.wallMillis() - before.wallMillis()) / 1000.0;
+        double cpu = after.cpuSeconds() - before.cpuSeconds();
+        double harnessCpu = ServerProcess.cpuSeconds(ProcessHandle.current().pid()) - harnessCpuBefore;
+        JsonObject r = new JsonObject()
+                .put("filtered_clients", n)
+                .put("connect_seconds", connectSeconds)
+                .put("rate", options.rate())
+                .put("seconds", options.liveSeconds())
+                .put("entries", appended)
+                .put("hub_cpu_percent", round(cpu / seconds * 100))
+                // Per certificate the log appended: what this load costs the hub, whoever gets the messages.
+                .put("hub_cpu_us_per_cert", appended > 0 ? round(cpu * 1e6 / appended) : 0)
+                .put("harness_cpu_percent", round(harnessCpu / seconds * 100))
+                .put("max_rss_mb", round(phaseMaxRssMb))
+                .put("rss_mb_at_end", mib(after.rssBytes()))
+                .put("dropped_by_hub", server.counts().dropped("lite") - droppedBefore)
+                .put("closed_by_hub", probe.closed.get() + matched.closed.get())
+                .put("unfiltered", delivery(probe, probe.messages.sum() - probeBefore, appended))
+                .put("filtered", delivery(matched, matched.messages.sum() - matchedBefore, expectedMatched));
+        say(name + ": " + r.encode());
+        phase = name + "-close";
+        clients.closeAll().await();
+        clients = new StreamClients(vertx, server.port(), log);
+        waitForHubIdle();
+        return r;
+    }
+
+    private static JsonObject delivery(StreamClients.Stats s, long received, long expected) {
+        LatencyHistogram.Snapshot latency = s.latency.snapshot(false);
+        LatencyHistogram.Snapshot fromFetch = s.fromFetch.snapshot(false);
+        return new JsonObject()
+                .put("messages_expected", expected)
+                .put("messages_received", received)
+                .put("latency_samples", latency.total())
+                .put("latency_p50_ms", latency.percentile(0.50))
+                .put("latency_p99_ms", latency.percentile(0.99))
+                .put("latency_max_ms", latency.max())
+                .put("hub_share_p50_ms", fromFetch.percentile(0.50))
+                .put("hub_share_p99_ms", fromFetch.percentile(0.99));
+    }
+
+    /**
      * The side-by-side phases, the same for both servers: idle, catch-up from index 0, the everyday live case, fan-out
      * steps of more and more lite clients until one fails (p99 at or above the limit, or a message not delivered),
      * idle again.
@@ -622,6 +741,7 @@ public final class LoadHarness {
                 .put("poll_seconds", options.pollSeconds())
                 .put("lite_clients", options.liteClients())
                 .put("domains_clients", options.domainsClients())
+                .put("filtered_clients", options.filteredClients())
                 .put("rate", options.rate())
                 .put("live_seconds", options.liveSeconds())
                 .put("hub_instances", options.hubInstances())

@@ -21,7 +21,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
                    int hubInstances, int clientQueueMb, List<String> hubJvmArgs, boolean jfr,
                    String server, Path peerDir, int everydayRate, int everydayClients, int everydaySeconds,
                    int fanoutRate, List<Integer> fanoutClients, int fanoutSeconds, int p99LimitMs, int idleSeconds,
-                   int warmupSeconds, int nodes) {
+                   int warmupSeconds, int nodes, int filteredClients) {
 
     static final String HUB = "hub";
     static final String BOTH = "both";
@@ -66,6 +66,12 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
               --hub-jvm-args "..."    JVM options of the hub (default "-Xmx1g -Xms1g"; with --server those of
                                       config/jvm.options, what ./certstream-hub ships)
               --jfr                   record a JFR profile of the hub to OUT/hub.jfr
+              --filtered-clients N    after the domains-only phase, the cost of filters: one unfiltered lite client
+                                      at --rate for --live-seconds (the baseline), then the same plus N lite clients
+                                      with a different domain= filter each (half of them names the log's
+                                      certificates carry), then the baseline again; hub CPU per certificate, RSS,
+                                      delivered, latency of each (full: 0, none; smoke: 10). Filter cost alone, e.g.:
+                                      --backlog 20000 --lite-clients 0 --domains-clients 0 --filtered-clients 1000
             """;
 
     static LoadOptions parse(String[] args) {
@@ -97,6 +103,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         int idleSeconds = smoke ? 2 : 10;
         int warmupSeconds = smoke ? 2 : 20;
         int nodes = 0;
+        int filtered = smoke ? 10 : 0;
         boolean liteGiven = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -123,6 +130,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
                         }
                         case "--nodes" -> nodes = positive(a, v);
                         case "--domains-clients" -> domains = count(a, v);
+                        case "--filtered-clients" -> filtered = count(a, v);
                         case "--rate" -> rate = positive(a, v);
                         case "--live-seconds" -> liveSeconds = positive(a, v);
                         case "--hub-instances" -> instances = count(a, v);
@@ -174,7 +182,8 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         }
         return new LoadOptions(smoke, out, backlog, pool, entries, batchCap, poll, catchupTimeout, lite, domains, rate,
                 liveSeconds, instances, queueMb, jvm, jfr, server, peerDir, everydayRate, everydayClients,
-                everydaySeconds, fanoutRate, fanoutClients, fanoutSeconds, p99Limit, idleSeconds, warmupSeconds, nodes);
+                everydaySeconds, fanoutRate, fanoutClients, fanoutSeconds, p99Limit, idleSeconds, warmupSeconds, nodes,
+                filtered);
     }
 
     /** These options for one server of a side-by-side run: its own output folder under {@code out}. */
@@ -182,7 +191,7 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
         return new LoadOptions(smoke, out.resolve(name), backlog, pool, entries, batchCap, pollSeconds,
                 catchupTimeoutSeconds, liteClients, domainsClients, rate, liveSeconds, hubInstances, clientQueueMb,
                 hubJvmArgs, jfr, name, peerDir, everydayRate, everydayClients, everydaySeconds, fanoutRate,
-                fanoutClients, fanoutSeconds, p99LimitMs, idleSeconds, warmupSeconds, nodes);
+                fanoutClients, fanoutSeconds, p99LimitMs, idleSeconds, warmupSeconds, nodes, filteredClients);
     }
 
     /**

@@ -41,6 +41,7 @@ final class Report {
         }
         live(md, "lite", r.getJsonObject("live_lite"));
         live(md, "domains-only", r.getJsonObject("live_domains_only"));
+        filtered(md, r.getJsonObject("filtered"));
         JsonObject hub = r.getJsonObject("hub");
         if (hub != null) {
             row(md, "hub heap: max used / max after GC (live data); max RSS", hub.getValue("max_heap_used_mb") + " / "
@@ -72,6 +73,37 @@ final class Report {
                 l.getValue("hub_share_p50_ms") + " / " + l.getValue("hub_share_p99_ms") + " ms; " + l.getValue("hub_cpu_percent") + "%");
         row(md, "live " + name + ": messages received / expected, dropped by hub",
                 l.getValue("messages_received") + " / " + l.getValue("messages_expected") + ", " + l.getValue("dropped_by_hub"));
+    }
+
+    private static void filtered(StringBuilder md, JsonObject f) {
+        if (f == null) {
+            return;
+        }
+        JsonObject b = f.getJsonObject("baseline");
+        JsonObject w = f.getJsonObject("with_filters");
+        JsonObject a = f.getJsonObject("baseline_again");
+        String load = " at " + w.getValue("rate") + " certs/s for " + w.getValue("seconds") + " s";
+        row(md, "filters: hub CPU per certificate, 1 unfiltered client / + " + f.getValue("clients")
+                        + " clients with a different domain= filter each (" + f.getValue("matching_filters") + " matching)"
+                        + " / baseline again" + load,
+                b.getValue("hub_cpu_us_per_cert") + " / " + w.getValue("hub_cpu_us_per_cert") + " / "
+                        + a.getValue("hub_cpu_us_per_cert") + " us (filters: " + f.getValue("extra_hub_cpu_us_per_cert")
+                        + " us); hub CPU " + b.getValue("hub_cpu_percent") + "% / " + w.getValue("hub_cpu_percent") + "% / "
+                        + a.getValue("hub_cpu_percent") + "%");
+        row(md, "filters: hub max RSS, baseline / with filters / baseline again", b.getValue("max_rss_mb") + " / "
+                + w.getValue("max_rss_mb") + " / " + a.getValue("max_rss_mb") + " MiB");
+        row(md, "filters: the unfiltered client's latency p50 / p99, baseline / with filters / baseline again",
+                latency(b.getJsonObject("unfiltered")) + " / " + latency(w.getJsonObject("unfiltered")) + " / "
+                        + latency(a.getJsonObject("unfiltered")));
+        JsonObject wf = w.getJsonObject("filtered");
+        row(md, "filters: filtered clients' messages received / expected, latency p50 / p99, dropped by hub",
+                wf.getValue("messages_received") + " / " + wf.getValue("messages_expected") + ", "
+                        + wf.getValue("latency_p50_ms") + " / " + wf.getValue("latency_p99_ms") + " ms, "
+                        + w.getValue("dropped_by_hub"));
+    }
+
+    private static String latency(JsonObject delivery) {
+        return delivery.getValue("latency_p50_ms") + " / " + delivery.getValue("latency_p99_ms") + " ms";
     }
 
     private static void row(StringBuilder md, String name, String value) {

@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class StreamClients {
     enum Kind {
-        LITE("/"), FULL("/full-stream"), DOMAINS_ONLY("/domains-only");
+        LITE("/"), FULL("/full-stream"), DOMAINS_ONLY("/domains-only"),
+        /** Lite clients with a {@code domain=} filter each: they get some entries, so their indexes skip. */
+        FILTERED("/");
 
         final String path;
 
@@ -93,6 +95,11 @@ final class StreamClients {
      * clients assume the next certificate they get is {@code nextIndex} (connect them while the log is idle).
      */
     Future<Void> connect(Kind kind, int count, int parallel, long nextIndex, boolean trackFirstFull) {
+        return connect(kind, count, parallel, nextIndex, trackFirstFull, null);
+    }
+
+    /** {@link #connect} with client {@code n}'s query string {@code queries.get(n)} (without the {@code ?}). */
+    Future<Void> connect(Kind kind, int count, int parallel, long nextIndex, boolean trackFirstFull, List<String> queries) {
         Promise<Void> done = Promise.promise();
         AtomicInteger started = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
@@ -106,13 +113,14 @@ final class StreamClients {
                 return;
             }
             boolean tracked = trackFirstFull && n == 0;
-            client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(kind.path))
+            String uri = queries == null ? kind.path : kind.path + "?" + queries.get(n);
+            client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
                     .onComplete(ar -> {
                         if (ar.succeeded()) {
                             attach(ar.result(), kind, nextIndex, tracked);
                         } else if (!done.future().isComplete()) {
                             done.tryFail(new IllegalStateException("websocket client " + n + " of " + kind + " cannot connect to "
-                                    + "ws://127.0.0.1:" + port + kind.path + ": " + ar.cause().getMessage(), ar.cause()));
+                                    + "ws://127.0.0.1:" + port + uri + ": " + ar.cause().getMessage(), ar.cause()));
                         }
                         if (finished.incrementAndGet() == count) {
                             done.tryComplete();
@@ -175,7 +183,7 @@ final class StreamClients {
                 return; // an entry of the log's growth outside the phase being measured
             }
             s.messages.increment();
-            if (expected[0] >= 0 && index != expected[0]) {
+            if (kind != Kind.FILTERED && expected[0] >= 0 && index != expected[0]) {
                 s.outOfOrder.increment();
             }
             expected[0] = index + 1;
