@@ -263,7 +263,10 @@ public final class LoadHarness {
                         .put("instances", options.hubInstances())
                         // The catch-up client reads 50+ MB/s in a JVM that also runs the log; a GC pause there must
                         // not turn into drops (the default 4 MiB queue is 50 ms of catch-up, 16 MiB is 200 ms).
-                        .put("clientQueueBytes", options.clientQueueMb() << 20))
+                        .put("clientQueueBytes", options.clientQueueMb() << 20)
+                        // Thousands of clients, all from 127.0.0.1: the public-hub limits (100 per address) would refuse them.
+                        .put("maxConnections", 0)
+                        .put("maxConnectionsPerIp", 0))
                 .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
                 .put("watcher", new JsonObject().put("start", fromStart ? (Object) 0 : "head")
                         .put("pollSeconds", options.pollSeconds())
