@@ -457,17 +457,19 @@ public final class LoadHarness {
     }
 
     /**
-     * What {@code domain=} filters cost the hub: after an unmeasured warm-up, the same live load three times, with one
-     * unfiltered lite client (the baseline: decoding, publishing and one delivery per certificate), then with that
-     * client and one client per filter, then the baseline again. The difference in hub CPU per certificate between the filtered run and the
-     * mean of the two baselines is what the filters cost, matching and delivering what they match (the two baselines'
-     * difference shows the noise); the unfiltered client's latency in each says whether the others slowed it down.
+     * What {@code domain=} filters cost the hub: after an unmeasured warm-up with the filtered clients, the same live
+     * load three times, with one unfiltered lite client (the baseline: decoding, publishing and one delivery per
+     * certificate), then with that client and one client per filter, then the baseline again. The difference in hub
+     * CPU per certificate between the filtered run and the mean of the two baselines is what the filters cost,
+     * matching and delivering what they match (the two baselines' difference shows the noise); the unfiltered
+     * client's latency in each says whether the others slowed it down.
      */
     private JsonObject filtered(DomainFilters filters) throws Exception {
         say("filtered: " + filters.names().size() + " clients with a domain= filter each, " + filters.matching()
                 + " of them names the log's certificates carry");
-        // Unmeasured: after the catch-up the hub has yet to compile its live path and collect the catch-up's garbage.
-        filteredPhase("filtered-warmup", null);
+        // Unmeasured, with the filters: after the catch-up the hub has yet to compile its live and filter paths (the
+        // JIT's threads are the hub's CPU too) and to collect the catch-up's garbage.
+        filteredPhase("filtered-warmup", filters);
         JsonObject baseline = filteredPhase("filtered-baseline", null);
         JsonObject with = filteredPhase("filtered", filters);
         // The baseline again: how far two runs of the same load differ on this machine (JIT, GC, other work).

@@ -66,8 +66,8 @@ record LoadOptions(boolean smoke, Path out, int backlog, int pool, String entrie
               --hub-jvm-args "..."    JVM options of the hub (default "-Xmx1g -Xms1g"; with --server those of
                                       config/jvm.options, what ./certstream-hub ships)
               --jfr                   record a JFR profile of the hub to OUT/hub.jfr
-              --filtered-clients N    after the domains-only phase, the cost of filters: one unfiltered lite client
-                                      at --rate for --live-seconds (a warm-up, then the baseline), then the same plus N lite clients
+              --filtered-clients N    after the domains-only phase, the cost of filters: after a warm-up, one
+                                      unfiltered lite client at --rate for --live-seconds (the baseline), then the same plus N lite clients
                                       with a different domain= filter each (half of them names the log's
                                       certificates carry), then the baseline again; hub CPU per certificate, RSS,
                                       delivered, latency of each (full: 0, none; smoke: 10). Filter cost alone, e.g.:
