@@ -130,7 +130,7 @@ class GapNoticeTest {
                     WAIT, "the replay up to the newest entry");
             List<String> warnings = cli.stderrLines().stream().filter(l -> l.contains("missed")).toList();
             assertEquals(1, warnings.size(), cli.describe());
-            Matcher m = Pattern.compile("certstream: warning: missed about (\\d+\\.\\d) s of certificates: the server no longer"
+            Matcher m = Pattern.compile("certstream: warning: missed about (\\d+\\.\\d s|\\d+ s|\\d+ min( \\d+ s)?) of certificates: the server no longer"
                     + " keeps what was published after cursor " + Pattern.quote(cursor)
                     + "; replay continues from the oldest it keeps \\(reconnect sooner, or raise the hub's"
                     + " server.replayMinutes and server.replayMaxMegabytes\\)").matcher(warnings.get(0));
