@@ -34,8 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real gap: the hub keeps at most 1 MB of messages for resumes (its smallest {@code server.replayMaxMegabytes}),
- * a client resumes from a cursor that has fallen out of it, and the hub's {@code gap} notice reaches the library's
- * listener, its {@code ReadStream} and its log, and the CLI's stderr (never its stdout).
+ * a client resumes from a cursor that has fallen out of it (given with {@code since=}, or its last one when it
+ * reconnects after the hub was down), and the hub's {@code gap} notice reaches the library's listener, its
+ * {@code ReadStream} and its log, and the CLI's stderr (never its stdout).
  */
 class GapNoticeTest {
 
@@ -48,7 +49,8 @@ class GapNoticeTest {
                 JsonObject config = HubOnSimulatedLog.followLogList(log);
                 config.getJsonObject("server").put("replayMaxMegabytes", 1);
                 return config;
-            });
+            })
+            .restartable();
 
     @Test
     void theListenerTheReadStreamAndTheLogGetTheGapThenTheOldestKept() throws Exception {
@@ -119,6 +121,60 @@ class GapNoticeTest {
             clientLog.removeHandler(handler);
             await(client.close());
         }
+    }
+
+    @Test
+    void aClientAwayLongerThanTheBufferGetsTheGapWhenItReconnects() throws Exception {
+        List<GapMessage> gaps = new CopyOnWriteArrayList<>();
+        List<CertificateMessage> certificates = new CopyOnWriteArrayList<>();
+        List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
+        // A long reconnect delay: the hub is back and has published the overflow before the client tries again.
+        CertStreamClient client = CertStreamClient.create(hub.vertx(), CertStreamOptions.defaults()
+                .withUrl(hub.url("/")).withBackoff(Duration.ofSeconds(20), Duration.ofSeconds(20)));
+        client.listener(new CertStreamListener() {
+            @Override
+            public void onGap(GapMessage gap) {
+                gaps.add(gap);
+            }
+
+            @Override
+            public void onCertificate(CertificateMessage message) {
+                certificates.add(message);
+            }
+
+            @Override
+            public void onConnectionEvent(ConnectionEvent event) {
+                events.add(event);
+            }
+        }).start();
+        try {
+            Async.waitFor(WAIT, "connected", () -> connected(events) == 1);
+            long first = hub.append(1);
+            Async.waitFor(WAIT, "one certificate", () -> certificates.size() == 1);
+            String cursor = client.lastCursor();
+
+            hub.stopHub();
+            Async.waitFor(WAIT, "the drop", () -> events.stream().anyMatch(e -> e.state() == ConnectionEvent.State.DISCONNECTED));
+            hub.append(OVERFLOW);
+            hub.startHub();
+            Async.waitFor(WAIT, "the restarted hub published the " + OVERFLOW, () -> hub.hub().metrics().published() >= OVERFLOW);
+            assertEquals(1, connected(events), "the client must still be waiting to reconnect (20 s) for this test to mean anything");
+
+            Async.waitFor(WAIT, "the reconnect's replay up to the newest entry",
+                    () -> certificates.get(certificates.size() - 1).data().certIndex() == hub.log().size() - 1);
+            assertEquals(1, gaps.size(), "one gap notice: " + gaps);
+            assertEquals(cursor, gaps.get(0).since(), "the reconnect resumed from the last cursor the client had");
+            CertificateMessage afterGap = certificates.get(1);
+            assertEquals(CertStreamMessages.cursor(afterGap.rawJson()), gaps.get(0).oldest());
+            assertTrue(afterGap.data().certIndex() > first + 1, "entries were lost: the replay resumes at "
+                    + afterGap.data().certIndex() + " after " + first);
+        } finally {
+            await(client.close());
+        }
+    }
+
+    private static long connected(List<ConnectionEvent> events) {
+        return events.stream().filter(e -> e.state() == ConnectionEvent.State.CONNECTED).count();
     }
 
     @Test
