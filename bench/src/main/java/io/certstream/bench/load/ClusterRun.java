@@ -126,7 +126,10 @@ final class ClusterRun {
                 JsonObject config = new JsonObject()
                         .put("server", new JsonObject().put("host", "127.0.0.1").put("port", port)
                                 .put("instances", options.hubInstances())
-                                .put("clientQueueBytes", options.clientQueueMb() << 20))
+                                .put("clientQueueBytes", options.clientQueueMb() << 20)
+                                // All clients come from 127.0.0.1: the public-hub limit of 100 per address would refuse them.
+                                .put("maxConnections", 0)
+                                .put("maxConnectionsPerIp", 0))
                         .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
                         .put("watcher", new JsonObject().put("start", "head").put("pollSeconds", options.pollSeconds())
                                 .put("batchSize", options.batchCap()).put("operatorRequestsPerSecond", 0))
