@@ -32,6 +32,7 @@ import io.certstream.hub.bridge.TcpBridgeVerticle;
 import io.certstream.hub.web.MonitoringRoutes;
 import io.certstream.hub.publish.UpdatePublisher;
 import io.certstream.hub.web.WebVerticle;
+import io.certstream.hub.wire.EncodedUpdate;
 import io.certstream.hub.wire.WireFormat;
 import io.certstream.model.LogSource;
 import io.certstream.plugin.BusAddresses;
@@ -58,6 +59,7 @@ public final class Hub extends VerticleBase {
     private final Consumer<Router> extraRoutes;
     private PositionStore positions;
     private ReplayBuffer replay;
+    private UpdatePublisher publisher;
     private volatile LogDirectory directory;
 
     public Hub(HubConfig config, HubMetrics metrics) {
@@ -80,11 +82,15 @@ public final class Hub extends VerticleBase {
         replay = new ReplayBuffer(streams.replayMinutes() * 60_000L, streams.replayMaxMegabytes() * (1L << 20));
         UpdatePublisher publisher = new UpdatePublisher(vertx, metrics, bridgeChannels, replay,
                 streams.dedupWindowMinutes(), streams.dedupMaxEntries());
+        this.publisher = publisher;
         ClusterNode node = config.cluster().enabled() ? ClusterNode.of(vertx, config.cluster()) : null;
         ClusterBus clusterBus = node == null ? null : new ClusterBus(vertx, node);
         if (clusterBus != null) {
-            // On a cluster node what the watchers here publish also goes, once per node, to the other nodes' clients.
-            publisher.forwardTo(clusterBus::publish);
+            // On a cluster node what the watchers here publish also goes, once per node, to the other nodes' clients,
+            // and every node delivers its own and the others' certificates in one order (docs/cluster.md).
+            publisher.clusterMode(vertx, config.cluster().orderDelayMillis(), clusterBus::publish,
+                    p -> bridgeChannels.publishForwarded(new EncodedUpdate(null, p.full(), p.lite(), p.domainsOnly()),
+                            p.facts().type(), p.facts().domains()));
         }
         LogEntryDecoder decoder = new LogEntryDecoder();
 
@@ -150,10 +156,10 @@ public final class Hub extends VerticleBase {
             return Future.failedFuture(new ConfigException("cluster.nodeName \"" + node.name() + "\" is already used by the member at "
                     + duplicate.get() + ": give every node its own name"));
         }
-        return clusterBus.receive(node, publisher, bridgeChannels, metrics)
+        return clusterBus.receive(node, publisher)
                 .compose(v -> SharedPositions.open(vertx, node, positions))
                 .compose(shared -> {
-                    ClusterView view = new ClusterView(node, shared, clusterBus);
+                    ClusterView view = new ClusterView(node, shared, clusterBus, publisher);
                     view.bind(metrics.prometheus().registry());
                     metrics.cluster(view);
                     directory = new LogDirectory(config, metrics, log -> watchable(log)
@@ -191,6 +197,8 @@ public final class Hub extends VerticleBase {
         // Watchers are children of this deployment and stop first; what they reached is saved for the next run,
         // and so is what was published, for clients that resume after the restart.
         Future<?> saved = replay == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+            // A cluster node's order stage still holds the last fraction of a second: saved too.
+            publisher.flush();
             new ReplayFile(Path.of(config.stateDir())).save(replay);
             return null;
         });

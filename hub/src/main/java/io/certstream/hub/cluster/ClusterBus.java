@@ -1,11 +1,9 @@
 package io.certstream.hub.cluster;
 
-import io.certstream.hub.bridge.BridgeChannels;
-import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.publish.Forwarded;
 import io.certstream.hub.publish.Published;
 import io.certstream.hub.publish.UpdatePublisher;
 import io.certstream.hub.wire.Cursor;
-import io.certstream.hub.wire.EncodedUpdate;
 import io.certstream.model.UpdateType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,13 +25,14 @@ import java.util.logging.Logger;
  * <p>The owning node publishes each batch once, as one {@code Buffer} holding every certificate's three stream texts
  * (serialized once, on the owner), its update type and domains (for the bridge channels), on
  * {@value #ADDRESS}. Each node has one clustered consumer of that address, so the batch crosses the network once per
- * node, not once per client; the consumer republishes the texts on the node's local stream addresses, where its
- * websocket verticles and bridges take them exactly as on a single hub. The owner skips its own copy (its clients got
- * the batch locally already). Order is kept: one TCP connection per pair of nodes.
+ * node, not once per client; the consumer hands it to the node's publisher, which delivers it to its websocket
+ * verticles, replay buffer and bridges in cursor order with its own certificates (publish.ClusterOrder). The owner
+ * skips its own copy (it has the batch already). Order is kept: one TCP connection per pair of nodes.
  *
- * <p>Batch layout: {@code int count}, then per certificate {@code byte type} (0 X509LogEntry, 1 PrecertLogEntry),
- * {@code int domains}, each domain as {@code int length} + UTF-8, then full, lite and domains-only texts, each as
- * {@code int length} + bytes.
+ * <p>Batch layout: {@code int count}, then per certificate the cursor ({@code long stamp, int log, long index}) and
+ * its text, the dedup key ({@code long}: the first 64 bits of the certificate's SHA-256; each node judges duplicates
+ * itself), {@code byte type} (0 X509LogEntry, 1 PrecertLogEntry), the log's name and URL, {@code int domains}, each
+ * domain, then full, lite and domains-only texts; strings and texts as {@code int length} + bytes (UTF-8).
  */
 public final class ClusterBus {
     /** Internal address between cluster nodes (documented in README.md, not for clients). */
@@ -52,7 +51,7 @@ public final class ClusterBus {
     }
 
     /** Sends a batch this node published to every other node, once per node. */
-    public void publish(List<Published> batch) {
+    public void publish(List<Forwarded> batch) {
         if (batch.isEmpty()) {
             return;
         }
@@ -60,23 +59,16 @@ public final class ClusterBus {
         forwarded.addAndGet(batch.size());
     }
 
-    /**
-     * Registers this node's consumer of other nodes' batches; they go to {@code local} (websockets) and
-     * {@code bridge} (bridge channels) of this node.
-     */
-    public Future<Void> receive(ClusterNode node, UpdatePublisher local, BridgeChannels bridge, HubMetrics metrics) {
+    /** Registers this node's consumer of other nodes' batches; they go to {@code local}, this node's publisher. */
+    public Future<Void> receive(ClusterNode node, UpdatePublisher local) {
         String self = node.processId();
         MessageConsumer<Buffer> consumer = bus.consumer(ADDRESS, (Message<Buffer> m) -> {
             if (self.equals(m.headers().get(FROM))) {
                 return;
             }
             try {
-                List<Published> batch = decode(m.body());
+                List<Forwarded> batch = decode(m.body());
                 local.publishForwarded(batch);
-                for (Published p : batch) {
-                    bridge.publishForwarded(new EncodedUpdate(null, p.full(), p.lite(), p.domainsOnly()),
-                            p.facts().type(), p.facts().domains());
-                }
                 received.addAndGet(batch.size());
             } catch (RuntimeException e) {
                 // A node of another version: say so, keep serving what this node decodes.
@@ -97,13 +89,14 @@ public final class ClusterBus {
         return received.get();
     }
 
-    static Buffer encode(List<Published> batch) {
+    static Buffer encode(List<Forwarded> batch) {
         Buffer out = Buffer.buffer(4096 * batch.size());
         out.appendInt(batch.size());
-        for (Published p : batch) {
+        for (Forwarded f : batch) {
+            Published p = f.published();
             out.appendLong(p.cursor().stamp()).appendInt(p.cursor().log()).appendLong(p.cursor().index());
             appendString(out, p.cursorText());
-            out.appendByte((byte) (p.duplicate() ? 1 : 0));
+            out.appendLong(f.dedupKey());
             out.appendByte((byte) (p.facts().type() == UpdateType.PrecertLogEntry ? 1 : 0));
             appendString(out, p.facts().logName());
             appendString(out, p.facts().logUrl());
@@ -124,18 +117,18 @@ public final class ClusterBus {
     }
 
     /** Reads a batch; its texts are slices of {@code in}: no copy per stream or per client. */
-    static List<Published> decode(Buffer in) {
+    static List<Forwarded> decode(Buffer in) {
         int[] pos = {0};
         int count = in.getInt(0);
         pos[0] = 4;
-        List<Published> batch = new ArrayList<>(count);
+        List<Forwarded> batch = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Cursor cursor = new Cursor(in.getLong(pos[0]), in.getInt(pos[0] + 8), in.getLong(pos[0] + 12));
             pos[0] += 20;
             String cursorText = readString(in, pos);
-            boolean duplicate = in.getByte(pos[0]) == 1;
-            UpdateType type = in.getByte(pos[0] + 1) == 1 ? UpdateType.PrecertLogEntry : UpdateType.X509LogEntry;
-            pos[0] += 2;
+            long dedupKey = in.getLong(pos[0]);
+            UpdateType type = in.getByte(pos[0] + 8) == 1 ? UpdateType.PrecertLogEntry : UpdateType.X509LogEntry;
+            pos[0] += 9;
             String logName = readString(in, pos);
             String logUrl = readString(in, pos);
             int domainCount = in.getInt(pos[0]);
@@ -150,8 +143,8 @@ public final class ClusterBus {
                 texts[t] = in.slice(pos[0] + 4, pos[0] + 4 + length);
                 pos[0] += 4 + length;
             }
-            batch.add(new Published(cursor, cursorText, duplicate, new Published.Facts(domains, type, logName, logUrl),
-                    texts[0], texts[1], texts[2]));
+            batch.add(new Forwarded(new Published(cursor, cursorText, false,
+                    new Published.Facts(domains, type, logName, logUrl), texts[0], texts[1], texts[2]), dedupKey));
         }
         return batch;
     }

@@ -1,6 +1,7 @@
 package io.certstream.hub.cluster;
 
 import io.certstream.hub.metrics.ClusterStats;
+import io.certstream.hub.publish.UpdatePublisher;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,19 +23,25 @@ public final class ClusterView implements ClusterStats {
     private final ClusterNode node;
     private final SharedPositions positions;
     private final ClusterBus bus;
+    private final UpdatePublisher publisher;
 
-    public ClusterView(ClusterNode node, SharedPositions positions, ClusterBus bus) {
+    public ClusterView(ClusterNode node, SharedPositions positions, ClusterBus bus, UpdatePublisher publisher) {
         this.node = node;
         this.positions = positions;
         this.bus = bus;
+        this.publisher = publisher;
     }
 
-    /** Cluster gauges in /metrics: members, logs nobody watches, certificates forwarded to and received from other nodes. */
+    /**
+     * Cluster gauges in /metrics: members, logs nobody watches, certificates forwarded to and received from other
+     * nodes, and those delivered out of cursor order (they arrived after a later cursor was delivered).
+     */
     public void bind(MeterRegistry registry) {
         Gauge.builder("certstream.cluster.members", this, v -> v.members().size()).register(registry);
         Gauge.builder("certstream.cluster.logs.unowned", this, v -> v.unowned().size()).register(registry);
         FunctionCounter.builder("certstream.cluster.certificates.forwarded", bus, ClusterBus::forwarded).register(registry);
         FunctionCounter.builder("certstream.cluster.certificates.received", bus, ClusterBus::received).register(registry);
+        FunctionCounter.builder("certstream.cluster.certificates.late", publisher, UpdatePublisher::lateMessages).register(registry);
     }
 
     @Override
@@ -82,7 +89,8 @@ public final class ClusterView implements ClusterStats {
                 .put("logs", logs)
                 .put("unowned", new JsonArray(List.copyOf(unowned())))
                 .put("forwarded_certificates", bus.forwarded())
-                .put("received_certificates", bus.received());
+                .put("received_certificates", bus.received())
+                .put("late_certificates", publisher.lateMessages());
     }
 
     /** Each log's owner, for /health. */

@@ -131,9 +131,10 @@ public record HubConfig(
      * @param members         {@code host:port} of the cluster's members (this one may be listed too)
      * @param configFile      a Hazelcast XML/YAML file used instead of host, port and members ("": none)
      * @param failoverSeconds most seconds before the logs of a dead node are watched by another
+     * @param orderDelayMillis how long every node holds certificates to deliver them all in cursor order
      */
     public record ClusterConfig(boolean enabled, String nodeName, String host, int port, List<String> members,
-                                String configFile, int failoverSeconds) {
+                                String configFile, int failoverSeconds, int orderDelayMillis) {
         public String name() {
             return nodeName.isEmpty() ? host + ":" + port : nodeName;
         }
@@ -141,7 +142,8 @@ public record HubConfig(
 
     static ClusterConfig cluster(ConfigReader root) {
         ConfigReader c = root.object("cluster")
-                .allowOnly("enabled", "nodeName", "host", "port", "members", "configFile", "failoverSeconds");
+                .allowOnly("enabled", "nodeName", "host", "port", "members", "configFile", "failoverSeconds",
+                        "orderDelayMillis");
         List<String> members = c.strings("members");
         for (String member : members) {
             int colon = member.lastIndexOf(':');
@@ -159,7 +161,8 @@ public record HubConfig(
             }
         }
         ClusterConfig cluster = new ClusterConfig(c.bool("enabled"), c.string("nodeName"), c.string("host"),
-                c.integer("port", 1, 65535), members, c.string("configFile"), c.integer("failoverSeconds", 4, 3600));
+                c.integer("port", 1, 65535), members, c.string("configFile"), c.integer("failoverSeconds", 4, 3600),
+                c.integer("orderDelayMillis", 20, 10_000));
         if (cluster.enabled() && cluster.configFile().isEmpty() && cluster.members().isEmpty()) {
             throw c.error("members", "must list the cluster's members (host:port, e.g. [\"10.0.0.5:5701\", \"10.0.0.6:5701\"])"
                     + " when cluster.enabled is true, or name a Hazelcast file in cluster.configFile");

@@ -30,7 +30,11 @@ final class DedupWindow {
 
     /** True the first time a certificate is seen within the window; remembers it. */
     boolean firstSeen(String sha256ColonHex, long nowMillis) {
-        long key = key(sha256ColonHex);
+        return firstSeen(key(sha256ColonHex), nowMillis);
+    }
+
+    /** As above, for a {@link #key} already computed (a cluster node receives only the key of other nodes' certificates). */
+    boolean firstSeen(long key, long nowMillis) {
         long minute = nowMillis / MINUTE;
         for (int i = 0; i < minutes.length; i++) {
             // A table older than the window is expired even before its slot is reused.

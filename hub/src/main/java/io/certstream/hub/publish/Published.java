@@ -31,6 +31,11 @@ public record Published(Cursor cursor, String cursorText, boolean duplicate, Fac
                 stamped.full(), stamped.lite(), stamped.domainsOnly());
     }
 
+    /** The same message with another dedup verdict (a cluster node judges it when the message leaves its order stage). */
+    Published withDuplicate(boolean verdict) {
+        return verdict == duplicate ? this : new Published(cursor, cursorText, verdict, facts, full, lite, domainsOnly);
+    }
+
     /** The message of {@code stream}, cursor included. */
     public Buffer message(StreamType stream) {
         return switch (stream) {

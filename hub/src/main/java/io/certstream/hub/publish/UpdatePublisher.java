@@ -24,6 +24,11 @@ import java.util.function.Consumer;
  * for the web front a {@link Published} on {@link #PUBLISHED}. Publication is where each message gets its cursor
  * (written into its bytes once), is checked against the dedup window and is kept for replay; it runs under one
  * lock, so cursors, the replay buffer and the bus deliveries share one order.
+ *
+ * <p>On a cluster node ({@link #clusterMode}) each batch goes to the other nodes and to the plugins at once, but the
+ * web front, the replay buffer and the bridges get this node's and the other nodes' certificates through one
+ * {@link ClusterOrder}: in cursor order, a short delay later, each judged against the dedup window as it leaves, so
+ * every node delivers the same order and the same {@code duplicate} verdicts.
  */
 public final class UpdatePublisher implements UpdateSink {
     /** Local-only address of {@link Published} messages, read by the web verticles. Not part of the public API. */
@@ -52,7 +57,11 @@ public final class UpdatePublisher implements UpdateSink {
     /** A cluster node: plugins get their own copy of the texts decoded here (see {@link #decodedHere}). */
     private final boolean clustered;
     /** A cluster node: where each published batch goes to reach the other nodes; null on a single hub. */
-    private volatile Consumer<List<Published>> forward;
+    private Consumer<List<Forwarded>> forward;
+    /** A cluster node: what waits to be delivered in cursor order; null on a single hub. */
+    private ClusterOrder order;
+    /** A cluster node: where each certificate goes after the web front (the bridge channels), in cursor order. */
+    private Consumer<Published> released;
 
     /** Without replay, and dedup over 15 minutes (tests, benchmarks). */
     public UpdatePublisher(Vertx vertx, HubMetrics metrics) {
@@ -73,9 +82,20 @@ public final class UpdatePublisher implements UpdateSink {
         this.clustered = vertx.isClustered();
     }
 
-    /** A cluster node: hands every published batch to {@code forward} (the cluster bus), after the local bus. */
-    public void forwardTo(Consumer<List<Published>> forward) {
+    /**
+     * Makes this a cluster node's publisher, before anything is published: every batch published here goes to
+     * {@code forward} (the cluster bus) at once, and what this node's clients, replay buffer and bridges get, from
+     * here and from the other nodes ({@link #publishForwarded}), waits {@code delayMillis} and leaves in cursor
+     * order ({@link ClusterOrder}), checked every {@code delayMillis / 5}; {@code released} (the bridge channels)
+     * then gets each after the web front, instead of the {@code next} sink.
+     */
+    public synchronized void clusterMode(Vertx vertx, long delayMillis, Consumer<List<Forwarded>> forward,
+                                         Consumer<Published> released) {
         this.forward = forward;
+        this.released = released;
+        // At most about 4 s of a full CT stream (~1,000 certificates/s) beyond the delay before messages leave early.
+        this.order = new ClusterOrder(delayMillis, 4096 + (int) Math.min(delayMillis * 4, 1 << 20));
+        vertx.setPeriodic(Math.max(10, delayMillis / 5), t -> releaseDue());
     }
 
     public ReplayBuffer replay() {
@@ -112,13 +132,13 @@ public final class UpdatePublisher implements UpdateSink {
             // Restored from the previous run: continue after its cursors even if the clock went back.
             lastStamp = replay.newest().stamp();
         }
+        if (order != null) {
+            publishClustered(updates, now);
+            return;
+        }
         List<EncodedUpdate> stamped = new ArrayList<>(updates.size());
-        Consumer<List<Published>> toCluster = forward;
-        List<Published> forwarded = toCluster == null ? null : new ArrayList<>(updates.size());
         for (EncodedUpdate plain : updates) {
-            // Strictly increasing even if the clock steps back or more than 65536 messages share a millisecond.
-            lastStamp = Math.max(Cursor.stamp(now, 0), lastStamp + 1);
-            Cursor cursor = new Cursor(lastStamp, logId(plain.update().source().url()), plain.update().certIndex());
+            Cursor cursor = nextCursor(plain, now);
             String text = cursor.toString();
             EncodedUpdate u = plain.withCursor(text);
             boolean duplicate = !dedup.firstSeen(u.update().leaf().sha256(), now);
@@ -133,39 +153,106 @@ public final class UpdatePublisher implements UpdateSink {
             bus.publish(BusAddresses.DOMAINS_ONLY, u.domainsOnly(), SHARED);
             bus.publish(PUBLISHED, p, LOCAL);
             if (clustered) {
-                bus.publish(decodedHere(BusAddresses.FULL), u.full(), SHARED);
-                bus.publish(decodedHere(BusAddresses.LITE), u.lite(), SHARED);
-                bus.publish(decodedHere(BusAddresses.DOMAINS_ONLY), u.domainsOnly(), SHARED);
-            }
-            if (forwarded != null) {
-                forwarded.add(p);
+                publishDecodedHere(u);
             }
         }
         if (next != null) {
             next.publish(stamped);
         }
-        if (forwarded != null) {
-            toCluster.accept(forwarded);
-        }
         metrics.published(updates.size());
     }
 
     /**
-     * Certificates published on another cluster node (cursor, dedup verdict and bytes as that node made them): this
-     * node's web front, replay buffer and bridges get them as their own. The decoded objects for plugins stay on the
-     * node that decoded them (its plugins handle them, once per cluster).
+     * A cluster node: the plugins get the batch and the other nodes are sent it at once; this node's clients, replay
+     * buffer and bridges get it from the {@link ClusterOrder}.
      */
-    public synchronized void publishForwarded(List<Published> batch) {
-        long now = System.currentTimeMillis();
-        for (Published p : batch) {
-            replay.append(p, now);
-            published.incrementAndGet();
-            bus.publish(BusAddresses.FULL, p.full(), SHARED);
-            bus.publish(BusAddresses.LITE, p.lite(), SHARED);
-            bus.publish(BusAddresses.DOMAINS_ONLY, p.domainsOnly(), SHARED);
-            bus.publish(PUBLISHED, p, LOCAL);
+    private void publishClustered(List<EncodedUpdate> updates, long now) {
+        List<Forwarded> batch = new ArrayList<>(updates.size());
+        for (EncodedUpdate plain : updates) {
+            Cursor cursor = nextCursor(plain, now);
+            String text = cursor.toString();
+            EncodedUpdate u = plain.withCursor(text);
+            // duplicate is judged when it leaves the order stage, in cursor order, as on every other node.
+            Forwarded f = new Forwarded(Published.of(cursor, text, false, u), DedupWindow.key(u.update().leaf().sha256()));
+            batch.add(f);
+            bus.publish(BusAddresses.UPDATES, u.update(), LOCAL);
+            publishDecodedHere(u);
         }
-        metrics.published(batch.size());
+        forward.accept(batch);
+        hold(batch, now);
+    }
+
+    /**
+     * Certificates published on another cluster node (cursor and bytes as that node made them): this node's web
+     * front, replay buffer and bridges get them as their own, in cursor order with this node's. The decoded objects
+     * for plugins stay on the node that decoded them (its plugins handle them, once per cluster).
+     */
+    public synchronized void publishForwarded(List<Forwarded> batch) {
+        hold(batch, System.currentTimeMillis());
+    }
+
+    private void hold(List<Forwarded> batch, long now) {
+        int late = 0;
+        for (Forwarded f : batch) {
+            ClusterOrder.Held h = order.add(f.published(), f.dedupKey(), now);
+            if (h != null) {
+                release(h, now);
+                late++;
+            }
+        }
+        if (late > 0) {
+            metrics.published(late);
+        }
+    }
+
+    /** Delivers what the order stage lets out now (the periodic timer of {@link #clusterMode}). */
+    synchronized void releaseDue() {
+        long now = System.currentTimeMillis();
+        List<ClusterOrder.Held> due = order.due(now);
+        for (ClusterOrder.Held h : due) {
+            release(h, now);
+        }
+        if (!due.isEmpty()) {
+            metrics.published(due.size());
+        }
+    }
+
+    /** At an orderly stop: delivers what the order stage still holds, so the replay buffer saved has it. */
+    public synchronized void flush() {
+        if (order != null) {
+            long now = System.currentTimeMillis();
+            order.drain().forEach(h -> release(h, now));
+        }
+    }
+
+    /** Messages a cluster node delivered out of cursor order (they came after a later cursor left); 0 on a single hub. */
+    public synchronized long lateMessages() {
+        return order == null ? 0 : order.late();
+    }
+
+    /** One certificate out of the order stage: judged against the dedup window, kept for replay, delivered. */
+    private void release(ClusterOrder.Held h, long now) {
+        Published p = h.published().withDuplicate(!dedup.firstSeen(h.dedupKey(), now));
+        replay.append(p, now);
+        published.incrementAndGet();
+        bus.publish(BusAddresses.FULL, p.full(), SHARED);
+        bus.publish(BusAddresses.LITE, p.lite(), SHARED);
+        bus.publish(BusAddresses.DOMAINS_ONLY, p.domainsOnly(), SHARED);
+        bus.publish(PUBLISHED, p, LOCAL);
+        released.accept(p);
+    }
+
+    private void publishDecodedHere(EncodedUpdate u) {
+        bus.publish(decodedHere(BusAddresses.FULL), u.full(), SHARED);
+        bus.publish(decodedHere(BusAddresses.LITE), u.lite(), SHARED);
+        bus.publish(decodedHere(BusAddresses.DOMAINS_ONLY), u.domainsOnly(), SHARED);
+    }
+
+    /** The next cursor, for an update of {@code plain}'s log. */
+    private Cursor nextCursor(EncodedUpdate plain, long now) {
+        // Strictly increasing even if the clock steps back or more than 65536 messages share a millisecond.
+        lastStamp = Math.max(Cursor.stamp(now, 0), lastStamp + 1);
+        return new Cursor(lastStamp, logId(plain.update().source().url()), plain.update().certIndex());
     }
 
     /**
