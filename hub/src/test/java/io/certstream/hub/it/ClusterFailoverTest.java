@@ -5,6 +5,7 @@ import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.HubCluster;
 import io.certstream.hub.testing.HubProcess;
+import io.certstream.hub.wire.Cursor;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.LongStream;
 
 import static io.certstream.hub.it.HubStreamsTest.await;
 import static io.certstream.hub.testing.HubCluster.awaitOwners;
@@ -35,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * time. Websocket clients on two nodes; the node that owns a log is killed with {@code kill -9}: another node owns
  * that log within {@code cluster.failoverSeconds}, and both clients' {@code cert_index} sequences of every log have
  * no gap. The killed node is started again: it rejoins, takes a log back (three logs, three nodes: one each), and
- * still no client sees a gap.
+ * still no client sees a gap. Before the kill, a client leaves node a and resumes on node b from its last cursor.
  */
 class ClusterFailoverTest {
     static final int FAILOVER_SECONDS = 8;
@@ -84,6 +86,7 @@ class ClusterFailoverTest {
         for (StreamRecorder client : List.of(onA, onB)) {
             client.await(m -> everyLogSeen(m, 20), WAIT);
         }
+        resumesOnAnotherNode(nodes[a], nodes[b]);
 
         nodes[victim].kill();
         long killedAt = System.nanoTime();
@@ -131,6 +134,41 @@ class ClusterFailoverTest {
         assertEquals(new JsonArray(), health.getJsonObject("cluster").getJsonArray("unowned"), health.encodePrettily());
         String metrics = nodes[b].get("/metrics").body();
         assertTrue(metrics.contains("certstream_cluster_members 3.0"), "cluster gauges in /metrics");
+    }
+
+    /**
+     * A client of node {@code a} leaves with its last cursor X and comes back later on node {@code b} with
+     * {@code since=X}: every node delivers the cluster's certificates in cursor order, so b sends exactly what
+     * followed X, in cursor order, and each log the client saw continues at the next index.
+     */
+    private void resumesOnAnotherNode(HubProcess a, HubProcess b) throws Exception {
+        StreamRecorder leaving = await(StreamRecorder.connect(vertx, a.port(), "/"));
+        leaving.await(m -> everyLogSeen(m, 5), WAIT);
+        await(leaving.close());
+        List<JsonObject> seen = leaving.messages("certificate_update");
+        String x = seen.get(seen.size() - 1).getString("cursor");
+        Map<String, Long> lastSeen = new HashMap<>();
+        logs.forEach(l -> lastSeen.put(l.url(), lastIndex(seen, l.url())));
+        Thread.sleep(1000); // the client is away while the logs grow
+        StreamRecorder resumed = await(StreamRecorder.connect(vertx, b.port(), "/?since=" + x));
+        resumed.await(m -> lastSeen.entrySet().stream().allMatch(e -> lastIndex(m, e.getKey()) >= e.getValue() + 20), WAIT);
+        await(resumed.close());
+        List<JsonObject> got = resumed.messages("certificate_update");
+        assertEquals(List.of(), resumed.messages("gap"), "nothing after " + x + " was dropped on node b");
+        Cursor previous = Cursor.parse(x);
+        for (JsonObject m : got) {
+            Cursor c = Cursor.parse(m.getString("cursor"));
+            assertTrue(c.compareTo(previous) > 0, "node b sends what follows " + x + " in cursor order, once: "
+                    + c + " after " + previous);
+            previous = c;
+        }
+        for (SimulatedCtLog log : logs) {
+            List<Long> indexes = got.stream().filter(m -> log.url().equals(trimSlash(m.getJsonObject("data")
+                    .getJsonObject("source").getString("url")))).map(m -> m.getJsonObject("data").getLong("cert_index")).toList();
+            long first = lastSeen.get(log.url()) + 1;
+            assertEquals(LongStream.range(first, first + indexes.size()).boxed().toList(), indexes,
+                    log.url() + " continues on node b right after the last entry the client got on node a");
+        }
     }
 
     private boolean everyLogSeen(List<JsonObject> messages, int atLeast) {
