@@ -198,7 +198,9 @@ public final class Hub extends VerticleBase {
         // and so is what was published, for clients that resume after the restart.
         Future<?> saved = replay == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
             // A cluster node's order stage still holds the last fraction of a second: saved too.
-            publisher.flush();
+            if (publisher != null) {
+                publisher.flush();
+            }
             new ReplayFile(Path.of(config.stateDir())).save(replay);
             return null;
         });

@@ -93,8 +93,9 @@ public final class UpdatePublisher implements UpdateSink {
                                          Consumer<Published> released) {
         this.forward = forward;
         this.released = released;
-        // At most about 4 s of a full CT stream (~1,000 certificates/s) beyond the delay before messages leave early.
-        this.order = new ClusterOrder(delayMillis, 4096 + (int) Math.min(delayMillis * 4, 1 << 20));
+        // Room for 4,000 certificates/s (CT's full rate is below 1,000), about 11 MB at 250 ms; beyond it the
+        // smallest cursors leave early rather than the heap grow (a stalled timer).
+        this.order = new ClusterOrder(delayMillis, (int) Math.max(1024, Math.min(delayMillis * 4, 1 << 20)));
         vertx.setPeriodic(Math.max(10, delayMillis / 5), t -> releaseDue());
     }
 
@@ -196,7 +197,9 @@ public final class UpdatePublisher implements UpdateSink {
         for (Forwarded f : batch) {
             ClusterOrder.Held h = order.add(f.published(), f.dedupKey(), now);
             if (h != null) {
-                release(h, now);
+                // Late: to the connected clients, but not into the replay buffer, which stays in cursor order (a
+                // resume finds its place in it by cursor); a client resuming from before it does not get it.
+                release(h, now, false);
                 late++;
             }
         }
@@ -210,7 +213,7 @@ public final class UpdatePublisher implements UpdateSink {
         long now = System.currentTimeMillis();
         List<ClusterOrder.Held> due = order.due(now);
         for (ClusterOrder.Held h : due) {
-            release(h, now);
+            release(h, now, true);
         }
         if (!due.isEmpty()) {
             metrics.published(due.size());
@@ -221,7 +224,7 @@ public final class UpdatePublisher implements UpdateSink {
     public synchronized void flush() {
         if (order != null) {
             long now = System.currentTimeMillis();
-            order.drain().forEach(h -> release(h, now));
+            order.drain().forEach(h -> release(h, now, true));
         }
     }
 
@@ -231,9 +234,11 @@ public final class UpdatePublisher implements UpdateSink {
     }
 
     /** One certificate out of the order stage: judged against the dedup window, kept for replay, delivered. */
-    private void release(ClusterOrder.Held h, long now) {
+    private void release(ClusterOrder.Held h, long now, boolean keep) {
         Published p = h.published().withDuplicate(!dedup.firstSeen(h.dedupKey(), now));
-        replay.append(p, now);
+        if (keep) {
+            replay.append(p, now);
+        }
         published.incrementAndGet();
         bus.publish(BusAddresses.FULL, p.full(), SHARED);
         bus.publish(BusAddresses.LITE, p.lite(), SHARED);
