@@ -33,7 +33,7 @@ final class ClusterOrder {
     private final int maxHeld;
     private Cursor lastReleased;
     private long late;
-    private long lastLateLog = Long.MIN_VALUE;
+    private long lastLateLog = -LOG_EVERY_MILLIS;
     private long lateSinceLog;
 
     ClusterOrder(long delayMillis, int maxHeld) {
