@@ -10,7 +10,7 @@ import java.util.logging.Logger;
 /**
  * Cluster mode only: holds every certificate (this node's and those forwarded by other nodes) for a short delay and
  * lets them out in cursor order, so every node delivers the same total order to its clients, replay buffer and
- * bridges, and a cursor from one node resumes on any other (docs/cluster.md, "Order").
+ * bridges, and a cursor from one node resumes on any other (docs/cluster.md, "One order on every node").
  *
  * <p>A message is due at {@code min(stamp millis, arrival millis) + delay}: the bus must deliver within the delay.
  * Taking the earlier of the two means a node whose clock runs ahead cannot hold messages longer than the delay, and
