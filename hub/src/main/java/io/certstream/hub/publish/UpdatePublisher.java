@@ -93,7 +93,7 @@ public final class UpdatePublisher implements UpdateSink {
                                          Consumer<Published> released) {
         this.forward = forward;
         this.released = released;
-        // Room for 4,000 certificates/s (CT's full rate is below 1,000), about 11 MB at 250 ms; beyond it the
+        // Room for 4,000 certificates/s (CT's full rate is below 1,000; about 11 KB each); beyond it the
         // smallest cursors leave early rather than the heap grow (a stalled timer).
         this.order = new ClusterOrder(delayMillis, (int) Math.max(1024, Math.min(delayMillis * 4, 1 << 20)));
         vertx.setPeriodic(Math.max(10, delayMillis / 5), t -> releaseDue());
