@@ -24,6 +24,7 @@ import io.certstream.hub.plugin.PluginHost;
 import io.certstream.hub.publish.DeliveryLag;
 import io.certstream.hub.publish.ReplayBuffer;
 import io.certstream.hub.publish.ReplayFile;
+import io.certstream.hub.publish.ReplaySegments;
 import io.certstream.hub.bridge.BridgeChannels;
 import io.certstream.hub.web.LivePage;
 import io.certstream.hub.publish.OverloadWarning;
@@ -117,7 +118,7 @@ public final class Hub extends VerticleBase {
         // and every plugin is listening before the first certificate is published.
         // What the previous run saved for replay is back before any client can ask for it.
         return vertx.executeBlocking(() -> {
-                    new ReplayFile(Path.of(config.stateDir())).load(replay, System.currentTimeMillis());
+                    openReplay(streams);
                     return null;
                 })
                 .compose(v -> vertx.deployVerticle(new PluginHost(config, metrics)))
@@ -182,6 +183,22 @@ public final class Hub extends VerticleBase {
                 });
     }
 
+    /**
+     * Blocking: puts back what the previous run kept for replay. With a disk bound the segments under
+     * {@code <stateDir>/replay} are checked and written from now on; memory only, the previous run's
+     * {@code replay.bin} is read.
+     */
+    private void openReplay(HubConfig.StreamsConfig streams) throws java.io.IOException {
+        long now = System.currentTimeMillis();
+        if (streams.replayMinutes() > 0 && streams.replayMaxDiskMegabytes() > 0) {
+            replay.attach(ReplaySegments.open(Path.of(config.stateDir()).resolve("replay"),
+                    streams.replayMinutes() * 60_000L, streams.replayMaxDiskMegabytes() * (1L << 20), now));
+        } else {
+            new ReplayFile(Path.of(config.stateDir())).load(replay, now);
+        }
+        metrics.replay(replay);
+    }
+
     /** Forgets the saved positions of logs no longer listed for {@code watcher.forgetPositionsAfterDays}. */
     private void retainWatched(Set<String> watched) {
         positions.retainWatched(watched, config.watcher().forgetPositionsAfterDays() * 86_400_000L, System.currentTimeMillis());
@@ -201,7 +218,12 @@ public final class Hub extends VerticleBase {
             if (publisher != null) {
                 publisher.flush();
             }
-            new ReplayFile(Path.of(config.stateDir())).save(replay);
+            ReplaySegments disk = replay.disk();
+            if (disk != null) {
+                disk.close();
+            } else if (config.server().streams().replayMinutes() > 0) {
+                new ReplayFile(Path.of(config.stateDir())).save(replay);
+            }
             return null;
         });
         return saved.compose(v -> positions == null ? Future.succeededFuture() : positions.close());

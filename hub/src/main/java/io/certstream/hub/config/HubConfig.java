@@ -47,9 +47,10 @@ public record HubConfig(
      * @param dedupWindowMinutes how long {@code dedup=true} remembers a certificate
      * @param dedupMaxEntries    most certificates remembered for dedup (16 bytes each at worst)
      * @param compression        negotiate permessage-deflate with websocket clients that offer it
+     * @param replayMaxDiskMegabytes the replay segments' disk bound ({@code <stateDir>/replay}); 0: memory only
      */
     public record StreamsConfig(int replayMinutes, int replayMaxMegabytes, int dedupWindowMinutes, int dedupMaxEntries,
-                                boolean compression) {
+                                boolean compression, int replayMaxDiskMegabytes) {
     }
 
     /**
@@ -177,7 +178,8 @@ public record HubConfig(
         ConfigReader s = root.object("server");
         s.allowOnly(java.util.stream.Stream.concat(java.util.stream.Stream.of("host", "port", "instances", "heartbeatSeconds",
                 "latestSize", "clientQueueBytes", "slowClientSeconds", "maxPendingMessages",
-                "replayMinutes", "replayMaxMegabytes", "dedupWindowMinutes", "dedupMaxEntries", "compression"),
+                "replayMinutes", "replayMaxMegabytes", "dedupWindowMinutes", "dedupMaxEntries", "compression",
+                "replayMaxDiskMegabytes"),
                 java.util.Arrays.stream(AccessConfig.KEYS)).toArray(String[]::new));
         ServerConfig server = new ServerConfig(
                 s.string("host"),
@@ -191,7 +193,7 @@ public record HubConfig(
                 AccessConfig.read(s, root.env()),
                 new StreamsConfig(s.integer("replayMinutes", 0, 1440), s.integer("replayMaxMegabytes", 1, 65_536),
                         s.integer("dedupWindowMinutes", 1, 1440), s.integer("dedupMaxEntries", 1000, 100_000_000),
-                        s.bool("compression")));
+                        s.bool("compression"), s.integer("replayMaxDiskMegabytes", 0, 1 << 20)));
 
         ConfigReader b = root.object("bridge").allowOnly("sockjs", "tcpHost", "tcpPort");
         BridgeConfig bridge = new BridgeConfig(

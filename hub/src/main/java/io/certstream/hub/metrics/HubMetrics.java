@@ -29,6 +29,7 @@ public final class HubMetrics {
     /** Set on a cluster node: adds "cluster" to /stats and "owner" to each log. */
     private volatile ClusterStats cluster;
     private final AccessMetrics access;
+    private volatile ReplayStats replay;
     /** Null once a log list was read (or none is to be read); else why none was, for /health. */
     private volatile String logListProblem = "the hub has not started watching yet";
 
@@ -60,6 +61,15 @@ public final class HubMetrics {
     /** Connections, refusals and TLS reloads of the access gate. */
     public AccessMetrics access() {
         return access;
+    }
+
+    /** Shows the replay buffer's memory and disk use under {@code replay} in /stats and as certstream_replay_*. */
+    public void replay(ReplayStats stats) {
+        boolean first = replay == null;
+        this.replay = stats;
+        if (first) {
+            prometheus.bindReplay(() -> replay);
+        }
     }
 
     public void cluster(ClusterStats stats) {
@@ -209,6 +219,12 @@ public final class HubMetrics {
         JsonObject stats = new JsonObject();
         if (node != null) {
             stats.put("cluster", node.toJson());
+        }
+        ReplayStats kept = replay;
+        if (kept != null) {
+            stats.put("replay", new JsonObject().put("memory_messages", kept.memoryMessages())
+                    .put("memory_bytes", kept.memoryBytes()).put("disk_messages", kept.diskMessages())
+                    .put("disk_bytes", kept.diskBytes()).put("disk_dropped", kept.diskDropped()));
         }
         return stats
                 .put("uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000)

@@ -63,6 +63,21 @@ public final class PrometheusMetrics {
         Gauge.builder("certstream.logs.watched", hub, h -> h.logs().size()).register(registry);
     }
 
+    /** Read through {@code replay} at each scrape: a hub restarted on the same metrics shows its new buffer. */
+    void bindReplay(java.util.function.Supplier<ReplayStats> replay) {
+        Gauge.builder("certstream.replay.memory.messages", replay, r -> r.get().memoryMessages())
+                .description("messages kept for resuming clients in memory").register(registry);
+        Gauge.builder("certstream.replay.memory.bytes", replay, r -> r.get().memoryBytes())
+                .description("bytes of the messages kept in memory for resuming clients").register(registry);
+        Gauge.builder("certstream.replay.disk.messages", replay, r -> r.get().diskMessages())
+                .description("messages kept for resuming clients in <stateDir>/replay").register(registry);
+        Gauge.builder("certstream.replay.disk.bytes", replay, r -> r.get().diskBytes())
+                .description("bytes of the replay segments in <stateDir>/replay").register(registry);
+        FunctionCounter.builder("certstream.replay.disk.dropped", replay, r -> r.get().diskDropped())
+                .description("messages not written to the replay segments (writer behind or disk error)")
+                .register(registry);
+    }
+
     void bindEndpoint(String endpoint, AtomicLong clients, LongAdder dropped, LongAdder disconnectedSlow,
                       LongAdder droppedOverload) {
         Tags tags = Tags.of("endpoint", endpoint);

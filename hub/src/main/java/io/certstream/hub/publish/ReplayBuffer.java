@@ -1,25 +1,37 @@
 package io.certstream.hub.publish;
 
+import io.certstream.hub.metrics.ReplayStats;
 import io.certstream.hub.wire.Cursor;
+import io.certstream.hub.wire.StreamType;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The last {@code replayMillis} of published certificates, in publication order, for clients resuming with
- * {@code ?since=CURSOR} (or SSE's {@code Last-Event-ID}). Bounded twice: by age, and by {@code maxBytes} of what
- * the entries hold (their three messages and the decoded leaf, see {@link Published#retainedBytes}); whichever
- * bound is hit first drops the oldest. Appended by the publisher under its lock; read by web verticles, which copy
- * a page of entries at a time under the same monitor and write them outside it.
+ * {@code ?since=CURSOR} (or SSE's {@code Last-Event-ID}). A memory tail bounded by age and by {@code maxBytes}
+ * (see {@link Published#retainedBytes}) serves short disconnects without touching the disk; with
+ * {@link ReplaySegments} attached every message is also written to disk, which keeps the whole {@code replayMillis}
+ * within its own bound. Each message gets a sequence number here: a replay continues by position, never by searching
+ * its cursor again, so a message that arrived slightly out of cursor order is neither skipped nor sent twice.
+ * Appended by the publisher under its lock; the memory tail is read under the same monitor, the disk outside it.
  */
-public final class ReplayBuffer {
+public final class ReplayBuffer implements ReplayStats {
+    /** How far around a cursor's place a resume looks for that exact cursor among out-of-order arrivals. */
+    private static final int REORDER_WINDOW = 1024;
+    /** Most bytes of messages a page read from disk holds (the memory tail's pages share what is already kept). */
+    static final long DISK_PAGE_BYTES = 512 << 10;
     private final long replayMillis;
     private final long maxBytes;
+    private ReplaySegments disk;
     private Published[] ring = new Published[1024];
     private int head;
     private int size;
     private long bytes;
-    /** The cursor of the newest dropped entry: a resume from before it has lost something. */
+    /** The sequence number the next appended message gets; the memory tail holds {@code nextSeq - size} onwards. */
+    private long nextSeq;
+    /** The cursor of the newest entry dropped from memory: a resume from before it has lost something. */
     private Cursor newestDropped;
 
     public ReplayBuffer(long replayMillis, long maxBytes) {
@@ -29,8 +41,12 @@ public final class ReplayBuffer {
         this.newestDropped = new Cursor(Cursor.stamp(System.currentTimeMillis(), 0), 0, 0);
     }
 
-    /** What a resume from a cursor finds: the entries after it (at most a page), and whether some were lost. */
-    public record Page(List<Published> entries, Gap gap, boolean more) {
+    /**
+     * What a resume finds: up to a page of entries after its cursor or position, preceded by a gap when messages
+     * before them are no longer kept; {@code next} is where the following page starts, {@code more} whether there may
+     * be one.
+     */
+    public record Page(List<Published> entries, Gap gap, boolean more, long next) {
     }
 
     /**
@@ -43,6 +59,21 @@ public final class ReplayBuffer {
         }
     }
 
+    /** Also keeps everything on {@code segments}; before the first publication. */
+    public synchronized void attach(ReplaySegments segments) {
+        if (size > 0) {
+            throw new IllegalStateException("attach the disk before the first publication");
+        }
+        disk = segments;
+        nextSeq = segments.firstSeqOfRun();
+    }
+
+    /** The disk part, or null when the buffer is in memory only. */
+    public synchronized ReplaySegments disk() {
+        return disk;
+    }
+
+    /** Called by the publisher under its lock: never waits for the disk. */
     synchronized void append(Published p, long nowMillis) {
         if (replayMillis <= 0) {
             return;
@@ -53,6 +84,10 @@ public final class ReplayBuffer {
         ring[(head + size) % ring.length] = p;
         size++;
         bytes += p.retainedBytes();
+        if (disk != null) {
+            disk.offer(nextSeq, p);
+        }
+        nextSeq++;
         while (size > 0 && (bytes > maxBytes || at(0).cursor().millis() < nowMillis - replayMillis)) {
             Published dropped = at(0);
             ring[head] = null;
@@ -63,26 +98,103 @@ public final class ReplayBuffer {
         }
     }
 
+    /** Up to {@code max} entries published after {@code since}, oldest first, with their three messages. */
+    public Page after(Cursor since, int max) {
+        return after(since, max, null);
+    }
+
     /**
-     * Up to {@code max} entries published after {@code since}, oldest first. A gap is reported on the first page
-     * when entries after {@code since} were already dropped (or the buffer never had them: a cursor from before
-     * this hub started and kept nothing that old).
+     * Up to {@code max} entries published after {@code since}, oldest first. A gap comes first when entries after
+     * {@code since} were already dropped (or the hub never had them: a cursor from before it started). Reads the
+     * disk when {@link #readsDisk(Cursor)}: then call it on a worker.
+     *
+     * @param only the stream the reader wants: entries read from disk carry only its bytes; null: all three
      */
-    public synchronized Page after(Cursor since, int max) {
-        int from = firstAfter(since);
-        Gap gap = null;
-        if (from == 0 && newestDropped != null && since.compareTo(newestDropped) < 0) {
-            gap = new Gap(since, size > 0 ? at(0).cursor() : null, newestDropped);
+    public Page after(Cursor since, int max, StreamType only) {
+        ReplaySegments segments;
+        synchronized (this) {
+            segments = disk;
+            if (size > 0 && since.compareTo(at(0).cursor()) >= 0) {
+                return memoryPage(memoryPosition(since), max, false, since);
+            }
+            if (segments == null || !segments.hasSegments()) {
+                return memoryPage(0, max, since.compareTo(newestDropped) < 0, since);
+            }
         }
-        int n = Math.min(max, size - from);
-        List<Published> out = new ArrayList<>(Math.max(n, 0));
+        long position;
+        try {
+            position = segments.locate(since);
+        } catch (IOException e) {
+            position = -1;
+        }
+        if (position >= 0) {
+            return from(position, since, max, only);
+        }
+        // Older than the oldest message on disk: from there, after a gap unless nothing was ever dropped.
+        Page page = from(segments.firstSeq(), since, max, only);
+        if (page.gap() != null || since.compareTo(segments.newestDropped()) >= 0) {
+            return page;
+        }
+        return new Page(page.entries(), gap(since, page.entries(), segments.newestDropped()), page.more(), page.next());
+    }
+
+    /**
+     * The page at sequence number {@code position} (a previous page's {@code next}); {@code last} is the cursor the
+     * reader saw last, where a gap found here starts. Reads the disk when {@link #readsDisk(long)}.
+     */
+    public Page from(long position, Cursor last, int max, StreamType only) {
+        boolean lost = false;
+        while (true) {
+            ReplaySegments segments;
+            synchronized (this) {
+                segments = disk;
+                long memFirst = nextSeq - size;
+                if (position >= memFirst) {
+                    return memoryPage((int) Math.min(position - memFirst, size), max, lost, last);
+                }
+                if (segments == null) {
+                    // Memory only, and the tail moved past this reader: what lay between is gone.
+                    return memoryPage(0, max, true, last);
+                }
+            }
+            ReplaySegments.Chunk chunk = segments.read(position, max, DISK_PAGE_BYTES, only);
+            if (!chunk.lost()) {
+                return new Page(chunk.entries(), lost ? gap(last, chunk.entries(), segments.newestDropped()) : null,
+                        true, chunk.next());
+            }
+            lost = true;
+            synchronized (this) {
+                // Nothing on disk after it: the memory tail holds what is kept (what it dropped meanwhile reads as lost).
+                position = Math.min(chunk.next(), nextSeq - size);
+            }
+        }
+    }
+
+    /** Whether {@link #after(Cursor, int, StreamType)} would read the disk (then it belongs on a worker). */
+    public synchronized boolean readsDisk(Cursor since) {
+        return disk != null && (size == 0 || since.compareTo(at(0).cursor()) < 0) && disk.hasSegments();
+    }
+
+    /** Whether {@link #from} would read the disk at {@code position}. */
+    public synchronized boolean readsDisk(long position) {
+        return disk != null && position < nextSeq - size;
+    }
+
+    /** Guarded by this: a page of the memory tail from index {@code from}, after a gap when {@code lost}. */
+    private Page memoryPage(int from, int max, boolean lost, Cursor since) {
+        int n = Math.max(0, Math.min(max, size - from));
+        List<Published> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(at(from + i));
         }
-        return new Page(out, gap, from + n < size);
+        return new Page(out, lost ? gap(since, out, newestDropped) : null, from + n < size, nextSeq - size + from + n);
     }
 
-    /** Everything kept, oldest first, and the newest cursor dropped before it (for {@link ReplayFile}). */
+    private static Gap gap(Cursor since, List<Published> following, Cursor lostUpTo) {
+        return new Gap(since, following.isEmpty() ? null : following.get(0).cursor(), lostUpTo);
+    }
+
+    /** Everything kept in memory, oldest first, and the newest cursor dropped before it (for {@link ReplayFile}). */
     synchronized List<Published> snapshot() {
         List<Published> out = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
@@ -109,21 +221,58 @@ public final class ReplayBuffer {
         }
     }
 
-    /** The newest entry's cursor, or null when empty. */
+    /** The newest entry's cursor (in memory, else on disk: the previous run's), or null when nothing is kept. */
     public synchronized Cursor newest() {
-        return size == 0 ? null : at(size - 1).cursor();
+        if (size > 0) {
+            return at(size - 1).cursor();
+        }
+        return disk == null ? null : disk.newest();
     }
 
+    /** Messages in the memory tail. */
     public synchronized int size() {
         return size;
     }
 
+    /** Bytes of the memory tail. */
     public synchronized long bytes() {
         return bytes;
     }
 
-    /** Index of the first entry whose cursor is after {@code since} (entries are in cursor order). */
-    private int firstAfter(Cursor since) {
+    @Override
+    public long memoryMessages() {
+        return size();
+    }
+
+    @Override
+    public long memoryBytes() {
+        return bytes();
+    }
+
+    @Override
+    public long diskMessages() {
+        ReplaySegments d = disk();
+        return d == null ? 0 : d.diskMessages();
+    }
+
+    @Override
+    public long diskBytes() {
+        ReplaySegments d = disk();
+        return d == null ? 0 : d.diskBytes();
+    }
+
+    @Override
+    public long diskDropped() {
+        ReplaySegments d = disk();
+        return d == null ? 0 : d.drops();
+    }
+
+    /**
+     * Guarded by this: the index after the entry with cursor {@code since}, or else of the first entry with a larger
+     * one. Entries are in cursor order but for rare late arrivals, so a binary search finds the place and a look
+     * around it finds the exact cursor.
+     */
+    private int memoryPosition(Cursor since) {
         int lo = 0;
         int hi = size;
         while (lo < hi) {
@@ -134,7 +283,18 @@ public final class ReplayBuffer {
                 hi = mid;
             }
         }
-        return lo;
+        for (int i = Math.max(0, lo - REORDER_WINDOW); i < Math.min(size, lo + REORDER_WINDOW); i++) {
+            if (at(i).cursor().equals(since)) {
+                return i + 1;
+            }
+        }
+        int first = lo;
+        for (int i = lo - 1; i >= Math.max(0, lo - REORDER_WINDOW); i--) {
+            if (at(i).cursor().compareTo(since) > 0) {
+                first = i;
+            }
+        }
+        return first;
     }
 
     private Published at(int i) {

@@ -5,55 +5,88 @@ import io.certstream.hub.publish.ReplayBuffer;
 import io.certstream.hub.wire.Cursor;
 import io.certstream.hub.wire.WireFormat;
 import io.vertx.core.Context;
+import io.vertx.core.WorkerExecutor;
+
+import java.util.logging.Logger;
 
 /**
  * Sends a resuming subscriber what was published after its cursor and passes its filter, a page at a time, then
- * hands it over to the live stream. Pages are read from the {@link ReplayBuffer}, which also holds what is
- * published while the replay runs, so the replay simply continues until it finds nothing newer; only then, in the
- * same event-loop turn, does the subscriber take live messages again (skipping any whose cursor it already sent).
- * The replay never drops: it waits for the client's queue to drain, and the slow-client limit closes a client that
- * never drains it.
+ * hands it over to the live stream. Pages come from the {@link ReplayBuffer}: its memory tail is read right here on
+ * the event loop, its disk part on {@code readers} (a small worker pool), the page then handed back to this
+ * subscriber's context. The buffer also holds what is published while the replay runs, so the replay continues, by
+ * position in the buffer, until it finds nothing newer; only then, in the same event-loop turn (a memory read), does
+ * the subscriber take live messages again (skipping any whose cursor it already sent). The replay never drops: it
+ * waits for the client's queue to drain, and the slow-client limit closes a client that never drains it.
  */
 final class Replay {
+    private static final Logger LOG = Logger.getLogger(Replay.class.getName());
     static final int PAGE = 256;
     private final Subscriber subscriber;
     private final ReplayBuffer buffer;
     private final Context context;
+    private final WorkerExecutor readers;
+    /** The cursor sent last (or the client's): where a gap found next starts. */
     private Cursor after;
-    private boolean first = true;
+    /** The next page's position in the buffer; -1 until the first page, which is found by cursor. */
+    private long position = -1;
 
-    private Replay(Subscriber subscriber, ReplayBuffer buffer, Context context, Cursor since) {
+    private Replay(Subscriber subscriber, ReplayBuffer buffer, Context context, WorkerExecutor readers, Cursor since) {
         this.subscriber = subscriber;
         this.buffer = buffer;
         this.context = context;
+        this.readers = readers;
         this.after = since;
     }
 
     /** Starts on the subscriber's event loop ({@code context}); the subscriber is already in its live group. */
-    static void start(Subscriber subscriber, ReplayBuffer buffer, Context context, Cursor since) {
+    static void start(Subscriber subscriber, ReplayBuffer buffer, Context context, WorkerExecutor readers, Cursor since) {
         subscriber.replaying(true, since);
-        new Replay(subscriber, buffer, context, since).pump();
+        new Replay(subscriber, buffer, context, readers, since).pump();
     }
 
     private void pump() {
         if (subscriber.isClosed()) {
             return;
         }
-        ReplayBuffer.Page page = buffer.after(after, PAGE);
-        if (first && page.gap() != null) {
+        if (!(position < 0 ? buffer.readsDisk(after) : buffer.readsDisk(position))) {
+            send(read());
+            return;
+        }
+        // An older page: read from disk on a worker, sent from this subscriber's event loop.
+        readers.executeBlocking(this::read, false).onComplete(read -> context.runOnContext(v -> {
+            if (read.succeeded()) {
+                send(read.result());
+            } else if (!subscriber.isClosed()) {
+                LOG.warning(() -> "replay from " + after + " failed: " + read.cause() + "; the client goes live");
+                subscriber.replaying(false, after);
+            }
+        }));
+    }
+
+    private ReplayBuffer.Page read() {
+        return position < 0 ? buffer.after(after, PAGE, subscriber.stream)
+                : buffer.from(position, after, PAGE, subscriber.stream);
+    }
+
+    private void send(ReplayBuffer.Page page) {
+        if (subscriber.isClosed()) {
+            return;
+        }
+        if (page.gap() != null) {
             ReplayBuffer.Gap gap = page.gap();
             subscriber.writeNotice(WireFormat.gap(gap.since().toString(),
                     gap.oldest() == null ? null : gap.oldest().toString(), gap.missingSeconds()));
         }
-        first = false;
         for (Published p : page.entries()) {
             if (subscriber.filter.test(p, subscriber.compiled)) {
                 subscriber.write(subscriber.frame(p, new SharedFrames(p)));
             }
             after = p.cursor();
         }
-        if (page.entries().isEmpty()) {
-            // Caught up: from now on live messages flow, except those this replay already covered.
+        position = page.next();
+        if (page.entries().isEmpty() && !page.more()) {
+            // Caught up (always found by a memory read, on this event loop): from now on live messages flow, except
+            // those this replay already covered.
             subscriber.replaying(false, after);
             return;
         }

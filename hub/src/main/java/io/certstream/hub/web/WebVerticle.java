@@ -9,6 +9,7 @@ import io.certstream.hub.config.HubConfig.ServerConfig;
 import io.certstream.hub.metrics.HubMetrics;
 import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
@@ -46,6 +47,8 @@ public final class WebVerticle extends VerticleBase {
     private final Audience audience = new Audience();
     private final Map<StreamType, RecentMessages> recent = new EnumMap<>(StreamType.class);
     private HttpServer server;
+    /** Reads old replay pages from disk off the event loop; shared by all instances, two threads at most. */
+    private WorkerExecutor replayReaders;
 
     /**
      * @param backlog     this instance's own: how far its event loop is behind the publisher (see {@link DeliveryLag})
@@ -65,6 +68,7 @@ public final class WebVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         backlog.start();
+        replayReaders = vertx.createSharedWorkerExecutor("certstream-replay-read", 2);
         for (StreamType channel : StreamType.values()) {
             recent.put(channel, new RecentMessages(config.latestSize()));
         }
@@ -154,7 +158,7 @@ public final class WebVerticle extends VerticleBase {
         audience.add(subscriber);
         metrics.clientConnected(endpoint(subscriber));
         if (query.since() != null) {
-            Replay.start(subscriber, replay, context, query.since());
+            Replay.start(subscriber, replay, context, replayReaders, query.since());
         }
     }
 
