@@ -89,6 +89,11 @@ public final class ReplayBuffer implements ReplayStats {
         }
         nextSeq++;
         while (size > 0 && (bytes > maxBytes || at(0).cursor().millis() < nowMillis - replayMillis)) {
+            if (disk != null && nextSeq - size >= disk.handledBefore()
+                    && bytes <= maxBytes + ReplaySegments.QUEUE_BYTES) {
+                // Not on disk yet (the writer's queue holds it): kept here until it is, so no reader finds it nowhere.
+                break;
+            }
             Published dropped = at(0);
             ring[head] = null;
             head = (head + 1) % ring.length;

@@ -60,6 +60,8 @@ public final class ReplaySegments {
     private volatile long lastDropLog;
     private final Thread writer;
     private volatile boolean stopping;
+    /** Every sequence number below it is written and readable, or lost for good: the memory tail may let it go. */
+    private volatile long handledBefore;
 
     /** One segment file; all fields but {@code firstSeq}, {@code firstCursor} and {@code path} change under the lock. */
     static final class Segment {
@@ -90,16 +92,16 @@ public final class ReplaySegments {
     private record Entry(long seq, Published p, long bytes) {
     }
 
-    private ReplaySegments(Path dir, long replayMillis, long maxBytes, List<Segment> segments, Cursor newestDropped,
-                           long firstSeqOfRun) {
+    private ReplaySegments(Path dir, long replayMillis, long maxBytes, long segmentBytes, List<Segment> segments,
+                           Cursor newestDropped, long firstSeqOfRun) {
         this.dir = dir;
         this.replayMillis = replayMillis;
         this.maxBytes = maxBytes;
-        // Whole segments are dropped: at most an eighth of the bound is ever over it.
-        this.segmentBytes = Math.max(64 << 10, Math.min(16L << 20, maxBytes / 8));
+        this.segmentBytes = segmentBytes;
         this.segments = segments;
         this.newestDropped = newestDropped;
         this.firstSeqOfRun = firstSeqOfRun;
+        this.handledBefore = firstSeqOfRun;
         for (Segment s : segments) {
             diskBytes += s.bytes;
         }
@@ -112,6 +114,12 @@ public final class ReplaySegments {
      * on a worker, before anything is published.
      */
     public static ReplaySegments open(Path dir, long replayMillis, long maxBytes, long nowMillis) throws IOException {
+        // Whole segments are dropped: at most an eighth of the bound is ever over it.
+        return open(dir, replayMillis, maxBytes, Math.max(64 << 10, Math.min(16L << 20, maxBytes / 8)), nowMillis);
+    }
+
+    static ReplaySegments open(Path dir, long replayMillis, long maxBytes, long segmentBytes, long nowMillis)
+            throws IOException {
         Files.createDirectories(dir);
         Index index = Index.read(dir);
         List<Segment> segments = new ArrayList<>();
@@ -144,7 +152,7 @@ public final class ReplaySegments {
             // A missing sequence number between what was written and this run: readers report it as a gap.
             next++;
         }
-        ReplaySegments disk = new ReplaySegments(dir, replayMillis, maxBytes, segments, dropped, next);
+        ReplaySegments disk = new ReplaySegments(dir, replayMillis, maxBytes, segmentBytes, segments, dropped, next);
         disk.trim(nowMillis);
         disk.writeIndex(false);
         disk.writer.start();
@@ -156,6 +164,11 @@ public final class ReplaySegments {
     /** The sequence number of this run's first message. */
     long firstSeqOfRun() {
         return firstSeqOfRun;
+    }
+
+    /** Sequence numbers below it are on disk (or lost for good); the memory tail keeps the others a while longer. */
+    long handledBefore() {
+        return handledBefore;
     }
 
     /** Hands a published message to the writer; never blocks. A full queue drops it from the disk (counted). */
@@ -234,8 +247,8 @@ public final class ReplaySegments {
      */
     long locate(Cursor since) throws IOException {
         notOnEventLoop();
-        Segment s;
-        int count;
+        List<Segment> around = new ArrayList<>(3);
+        int[] counts = new int[3];
         synchronized (this) {
             int i = segments.size() - 1;
             while (i >= 0 && (segments.get(i).count == 0 || segments.get(i).firstCursor.compareTo(since) > 0)) {
@@ -244,9 +257,35 @@ public final class ReplaySegments {
             if (i < 0) {
                 return -1;
             }
-            s = segments.get(i);
-            count = s.count;
+            // The place by first cursors, and its neighbours: a late arrival may open a segment or end one.
+            for (int k = i; k >= Math.max(0, i - 1); k--) {
+                around.add(segments.get(k));
+            }
+            if (i + 1 < segments.size()) {
+                around.add(segments.get(i + 1));
+            }
+            for (int k = 0; k < around.size(); k++) {
+                counts[k] = around.get(k).count;
+            }
         }
+        long firstLarger = -1;
+        for (int k = 0; k < around.size(); k++) {
+            long[] found = scan(around.get(k), counts[k], since);
+            if (found[0] >= 0) {
+                return found[0];
+            }
+            if (k == 0) {
+                firstLarger = found[1];
+            }
+        }
+        return firstLarger;
+    }
+
+    /**
+     * Looks for {@code since} among the first {@code count} messages of {@code s}: {position after it or -1,
+     * position of the first larger cursor or the segment's end}. Reads only the cursors.
+     */
+    private static long[] scan(Segment s, int count, Cursor since) {
         long firstLarger = -1;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(s.path), 1 << 16))) {
             for (int k = 0; k < count; k++) {
@@ -256,22 +295,19 @@ public final class ReplaySegments {
                 }
                 String text = in.readUTF();
                 in.skipNBytes(header[0] - 2 - utfLength(text));
-                Cursor c = Cursor.parse(text);
-                int order = c.compareTo(since);
+                int order = Cursor.parse(text).compareTo(since);
                 if (order == 0) {
-                    return s.firstSeq + k + 1;
+                    return new long[] {s.firstSeq + k + 1, -1};
                 }
                 if (order > 0 && firstLarger < 0) {
                     firstLarger = s.firstSeq + k;
                 }
             }
-        } catch (NoSuchFileException deletedMeanwhile) {
-            return -1;
         } catch (IOException | RuntimeException e) {
-            // A damaged record: the reads that follow find it again and report a gap from there.
+            // Deleted meanwhile or damaged: the reads that follow find it again and report a gap from there.
             LOG.fine(() -> "replay: locating " + since + " in " + s.path + ": " + e);
         }
-        return firstLarger >= 0 ? firstLarger : s.firstSeq + count;
+        return new long[] {-1, firstLarger >= 0 ? firstLarger : s.firstSeq + count};
     }
 
     /**
@@ -521,10 +557,10 @@ public final class ReplaySegments {
                         segments.add(s);
                     }
                 }
+                expected = e.seq + 1;
                 pendingBytes += record.write(e.p, out);
                 pendingCount++;
                 pendingLast = e.p.cursor();
-                expected = e.seq + 1;
             } catch (IOException | RuntimeException ex) {
                 failed(ex);
             }
@@ -545,6 +581,7 @@ public final class ReplaySegments {
                 }
                 pendingCount = 0;
                 pendingBytes = 0;
+                handledBefore = expected;
             } catch (IOException ex) {
                 failed(ex);
             }
@@ -582,6 +619,9 @@ public final class ReplaySegments {
             }
             pendingCount = 0;
             pendingBytes = 0;
+            if (expected > handledBefore) {
+                handledBefore = expected;
+            }
             Segment s = open;
             closeSegment();
             if (s != null) {
