@@ -68,8 +68,13 @@ public final class HubMetrics {
         boolean first = replay == null;
         this.replay = stats;
         if (first) {
-            prometheus.bindReplay(() -> replay);
+            prometheus.bindReplay(this);
         }
+    }
+
+    /** The replay buffer's figures; null until the hub has one. */
+    public ReplayStats replay() {
+        return replay;
     }
 
     public void cluster(ClusterStats stats) {

@@ -63,17 +63,20 @@ public final class PrometheusMetrics {
         Gauge.builder("certstream.logs.watched", hub, h -> h.logs().size()).register(registry);
     }
 
-    /** Read through {@code replay} at each scrape: a hub restarted on the same metrics shows its new buffer. */
-    void bindReplay(java.util.function.Supplier<ReplayStats> replay) {
-        Gauge.builder("certstream.replay.memory.messages", replay, r -> r.get().memoryMessages())
+    /**
+     * Read through {@link HubMetrics#replay()} at each scrape (a hub restarted on the same metrics shows its new
+     * buffer); bound to the hub's metrics, which live as long as the registry (a gauge holds its object weakly).
+     */
+    void bindReplay(HubMetrics replay) {
+        Gauge.builder("certstream.replay.memory.messages", replay, r -> r.replay().memoryMessages())
                 .description("messages kept for resuming clients in memory").register(registry);
-        Gauge.builder("certstream.replay.memory.bytes", replay, r -> r.get().memoryBytes())
+        Gauge.builder("certstream.replay.memory.bytes", replay, r -> r.replay().memoryBytes())
                 .description("bytes of the messages kept in memory for resuming clients").register(registry);
-        Gauge.builder("certstream.replay.disk.messages", replay, r -> r.get().diskMessages())
+        Gauge.builder("certstream.replay.disk.messages", replay, r -> r.replay().diskMessages())
                 .description("messages kept for resuming clients in <stateDir>/replay").register(registry);
-        Gauge.builder("certstream.replay.disk.bytes", replay, r -> r.get().diskBytes())
+        Gauge.builder("certstream.replay.disk.bytes", replay, r -> r.replay().diskBytes())
                 .description("bytes of the replay segments in <stateDir>/replay").register(registry);
-        FunctionCounter.builder("certstream.replay.disk.dropped", replay, r -> r.get().diskDropped())
+        FunctionCounter.builder("certstream.replay.disk.dropped", replay, r -> r.replay().diskDropped())
                 .description("messages not written to the replay segments (writer behind or disk error)")
                 .register(registry);
     }

@@ -66,6 +66,7 @@ public final class ReplayBuffer implements ReplayStats {
         }
         disk = segments;
         nextSeq = segments.firstSeqOfRun();
+        segments.onWritten(() -> trim(System.currentTimeMillis()));
     }
 
     /** The disk part, or null when the buffer is in memory only. */
@@ -88,6 +89,11 @@ public final class ReplayBuffer implements ReplayStats {
             disk.offer(nextSeq, p);
         }
         nextSeq++;
+        trim(nowMillis);
+    }
+
+    /** Drops the oldest from memory beyond the bounds, but not before the disk has them. */
+    private synchronized void trim(long nowMillis) {
         while (size > 0 && (bytes > maxBytes || at(0).cursor().millis() < nowMillis - replayMillis)) {
             if (disk != null && nextSeq - size >= disk.handledBefore()
                     && bytes <= maxBytes + ReplaySegments.QUEUE_BYTES) {

@@ -62,6 +62,8 @@ public final class ReplaySegments {
     private volatile boolean stopping;
     /** Every sequence number below it is written and readable, or lost for good: the memory tail may let it go. */
     private volatile long handledBefore;
+    /** Told after each flush, off every lock: the memory tail then lets go of what is now on disk. */
+    private volatile Runnable onWritten = () -> { };
 
     /** One segment file; all fields but {@code firstSeq}, {@code firstCursor} and {@code path} change under the lock. */
     static final class Segment {
@@ -169,6 +171,10 @@ public final class ReplaySegments {
     /** Sequence numbers below it are on disk (or lost for good); the memory tail keeps the others a while longer. */
     long handledBefore() {
         return handledBefore;
+    }
+
+    void onWritten(Runnable then) {
+        onWritten = then;
     }
 
     /** Hands a published message to the writer; never blocks. A full queue drops it from the disk (counted). */
@@ -585,6 +591,7 @@ public final class ReplaySegments {
             } catch (IOException ex) {
                 failed(ex);
             }
+            onWritten.run();
         }
 
         private void closeSegment() {
