@@ -53,6 +53,13 @@ public final class ReplaySegments {
     private final List<Segment> segments;
     private long diskBytes;
     private Cursor newestDropped;
+    /** Guarded by this: the file offset of the position each recent read stopped at (bounded, oldest forgotten). */
+    private final java.util.Map<Long, long[]> offsets = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, long[]> eldest) {
+            return size() > 256;
+        }
+    };
     private final long firstSeqOfRun;
     private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(QUEUE_MESSAGES);
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -325,19 +332,31 @@ public final class ReplaySegments {
         notOnEventLoop();
         Segment s;
         int count;
+        long[] known;
         synchronized (this) {
             s = containing(position);
             if (s == null) {
                 return new Chunk(List.of(), nextKept(position), true);
             }
             count = s.count;
+            known = offsets.get(position);
+            if (known != null && known[0] != s.firstSeq) {
+                // Where a read stopped at the end of another segment.
+                known = null;
+            }
         }
         List<Published> out = new ArrayList<>();
         ReplayRecord record = new ReplayRecord();
         long at = position;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(s.path), 1 << 16)) {
-            for (long k = s.firstSeq; k < position; k++) {
-                in.skipNBytes(ReplayRecord.header(in)[0]);
+        try (InputStream file = Files.newInputStream(s.path)) {
+            long offset = known == null ? 0 : known[1];
+            // A seek: the stream is a file channel's.
+            file.skipNBytes(offset);
+            InputStream in = new BufferedInputStream(file, 1 << 16);
+            for (long k = known == null ? s.firstSeq : position; k < position; k++) {
+                int length = ReplayRecord.header(in)[0];
+                in.skipNBytes(length);
+                offset += ReplayRecord.HEADER + length;
             }
             long bytes = 0;
             while (out.size() < max && bytes < maxBytes && at < s.firstSeq + count) {
@@ -346,9 +365,14 @@ public final class ReplaySegments {
                     throw new IOException("segment ends before its " + count + " messages");
                 }
                 Published p = ReplayRecord.decode(record.payload(in, header), only);
-                bytes += header[0];
+                bytes += p.full().length() + p.lite().length() + p.domainsOnly().length();
+                offset += ReplayRecord.HEADER + header[0];
                 out.add(p);
                 at++;
+            }
+            synchronized (this) {
+                // Where the next page starts: its read seeks there instead of skipping the records before it.
+                offsets.put(at, new long[] {s.firstSeq, offset});
             }
         } catch (NoSuchFileException deletedMeanwhile) {
             if (out.isEmpty()) {
