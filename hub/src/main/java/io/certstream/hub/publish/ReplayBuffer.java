@@ -122,6 +122,18 @@ public final class ReplayBuffer implements ReplayStats {
      * @param only the stream the reader wants: entries read from disk carry only its bytes; null: all three
      */
     public Page after(Cursor since, int max, StreamType only) {
+        return after(since, max, only, true);
+    }
+
+    /**
+     * {@link #after(Cursor, int)} when the memory tail answers it, without ever reading the disk (for an event loop);
+     * null when the page is on disk.
+     */
+    public Page afterInMemory(Cursor since, int max) {
+        return after(since, max, null, false);
+    }
+
+    private Page after(Cursor since, int max, StreamType only, boolean mayReadDisk) {
         ReplaySegments segments;
         synchronized (this) {
             segments = disk;
@@ -130,6 +142,9 @@ public final class ReplayBuffer implements ReplayStats {
             }
             if (segments == null || !segments.hasSegments()) {
                 return memoryPage(0, max, since.compareTo(newestDropped) < 0, since);
+            }
+            if (!mayReadDisk) {
+                return null;
             }
         }
         long position;
@@ -154,6 +169,15 @@ public final class ReplayBuffer implements ReplayStats {
      * reader saw last, where a gap found here starts. Reads the disk when {@link #readsDisk(long)}.
      */
     public Page from(long position, Cursor last, int max, StreamType only) {
+        return from(position, last, max, only, true);
+    }
+
+    /** {@link #from} when the memory tail holds {@code position}, never reading the disk; null when it does not. */
+    public Page fromMemory(long position, Cursor last, int max) {
+        return from(position, last, max, null, false);
+    }
+
+    private Page from(long position, Cursor last, int max, StreamType only, boolean mayReadDisk) {
         boolean lost = false;
         while (true) {
             ReplaySegments segments;
@@ -166,6 +190,9 @@ public final class ReplayBuffer implements ReplayStats {
                 if (segments == null) {
                     // Memory only, and the tail moved past this reader: what lay between is gone.
                     return memoryPage(0, max, true, last);
+                }
+                if (!mayReadDisk) {
+                    return null;
                 }
             }
             ReplaySegments.Chunk chunk = segments.read(position, max, DISK_PAGE_BYTES, only);

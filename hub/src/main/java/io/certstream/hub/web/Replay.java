@@ -48,8 +48,10 @@ final class Replay {
         if (subscriber.isClosed()) {
             return;
         }
-        if (!(position < 0 ? buffer.readsDisk(after) : buffer.readsDisk(position))) {
-            send(read());
+        ReplayBuffer.Page inMemory = position < 0 ? buffer.afterInMemory(after, PAGE)
+                : buffer.fromMemory(position, after, PAGE);
+        if (inMemory != null) {
+            send(inMemory);
             return;
         }
         // An older page: read from disk on a worker, sent from this subscriber's event loop.
