@@ -60,4 +60,24 @@ class ReplayBufferTest {
         assertTrue(page.gap().missingSeconds() > 100, "from the cursor to the hub's start: " + page.gap().missingSeconds());
         assertFalse(page.more());
     }
+
+    @Test
+    void aReplayOvertakenByTheMemoryBoundGetsAGapNoticeMidStream() {
+        ReplayBuffer buffer = new ReplayBuffer(600_000, 40_000);
+        for (int i = 0; i < 10; i++) {
+            buffer.append(message(T0 + i, i, 1000), T0 + i);
+        }
+        ReplayBuffer.Page first = buffer.after(message(T0, 0, 0).cursor(), 2);
+        assertEquals(List.of(1L, 2L), first.entries().stream().map(p -> p.cursor().index()).toList());
+        assertNull(first.gap());
+        // The client is slow; meanwhile the bound pushes out what it has not read yet.
+        for (int i = 10; i < 30; i++) {
+            buffer.append(message(T0 + i, i, 1000), T0 + i);
+        }
+        ReplayBuffer.Page next = buffer.fromMemory(first.next(), first.entries().get(1).cursor(), 100);
+        assertEquals(first.entries().get(1).cursor(), next.gap().since(), "the gap starts after what it got");
+        assertEquals(next.entries().get(0).cursor(), next.gap().oldest());
+        assertEquals(29L, next.entries().get(next.entries().size() - 1).cursor().index());
+        assertFalse(next.more());
+    }
 }

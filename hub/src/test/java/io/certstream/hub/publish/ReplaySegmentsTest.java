@@ -231,6 +231,45 @@ class ReplaySegmentsTest {
     }
 
     @Test
+    void whenTheWriterFallsBehindPublishingGoesOnAndAResumeGetsGapNoticesNeverAHole() throws Exception {
+        ReplayBuffer buffer = buffer(dir, 1 << 30, T0);
+        // 6,000 messages of 6 KB at once: far more than the writer's queue (4,096 messages, 8 MB) takes.
+        long start = System.nanoTime();
+        for (int i = 0; i < 6000; i++) {
+            buffer.append(message(T0 + i, i, 4800), T0 + i);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 5, "publishing never waits for the disk: " + seconds + " s");
+        long until = System.currentTimeMillis() + 20_000;
+        while (buffer.diskMessages() + buffer.diskDropped() < 6000 && System.currentTimeMillis() < until) {
+            Thread.sleep(10);
+        }
+        assertTrue(buffer.diskDropped() > 0, "some were not written");
+        assertEquals(6000, buffer.diskMessages() + buffer.diskDropped(), "each message written or counted");
+        // Nothing more is published: the memory tail keeps at most its bound plus the writer's queue.
+        assertTrue(buffer.bytes() <= 20_000 + ReplaySegments.QUEUE_BYTES, "memory bound: " + buffer.bytes());
+
+        List<String> seen = resume(buffer, new Cursor(Cursor.stamp(T0, 0), 0, 0));
+        long previous = -1;
+        boolean gapBefore = false;
+        int gaps = 0;
+        for (String s : seen) {
+            if (s.equals("gap")) {
+                gapBefore = true;
+                gaps++;
+                continue;
+            }
+            long index = Long.parseLong(s);
+            assertTrue(index > previous, "in order, once: " + index + " after " + previous);
+            assertTrue(index == previous + 1 || gapBefore, "no silent hole before " + index);
+            previous = index;
+            gapBefore = false;
+        }
+        assertEquals(5999, previous, "up to the newest");
+        assertTrue(gaps > 0);
+    }
+
+    @Test
     void diskPagesAreNeverReadOnAnEventLoop() throws Exception {
         ReplayBuffer buffer = buffer(dir, 1 << 30, T0);
         for (int i = 0; i < 100; i++) {
