@@ -188,14 +188,21 @@ public final class Hub extends VerticleBase {
      * {@code <stateDir>/replay} are checked and written from now on; memory only, the previous run's
      * {@code replay.bin} is read.
      */
-    private void openReplay(HubConfig.StreamsConfig streams) throws java.io.IOException {
+    private void openReplay(HubConfig.StreamsConfig streams) {
         long now = System.currentTimeMillis();
+        Path dir = Path.of(config.stateDir()).resolve("replay");
         if (streams.replayMinutes() > 0 && streams.replayMaxDiskMegabytes() > 0) {
-            replay.attach(ReplaySegments.open(Path.of(config.stateDir()).resolve("replay"),
-                    streams.replayMinutes() * 60_000L, streams.replayMaxDiskMegabytes() * (1L << 20), now));
-        } else {
-            new ReplayFile(Path.of(config.stateDir())).load(replay, now);
+            try {
+                replay.attach(ReplaySegments.open(dir, streams.replayMinutes() * 60_000L,
+                        streams.replayMaxDiskMegabytes() * (1L << 20), now));
+            } catch (java.io.IOException | RuntimeException e) {
+                Logger.getLogger(Hub.class.getName()).warning(() -> "replay: cannot use " + dir + " (" + e + "); the replay"
+                        + " is kept in memory only (server.replayMaxMegabytes). Make stateDir writable, or set"
+                        + " server.replayMaxDiskMegabytes to 0 to silence this");
+            }
         }
+        // Memory only; or a replay.bin left by a memory-only run before this one: its messages go to disk too.
+        new ReplayFile(Path.of(config.stateDir())).load(replay, now);
         metrics.replay(replay);
     }
 
