@@ -101,6 +101,9 @@ public final class ReplaySegments {
     private record Entry(long seq, Published p, long bytes) {
     }
 
+    /** Queued last by {@link #close()}: everything before it is written, then the writer stops. */
+    private static final Entry STOP = new Entry(-1, null, 0);
+
     private ReplaySegments(Path dir, long replayMillis, long maxBytes, long segmentBytes, List<Segment> segments,
                            Cursor newestDropped, long firstSeqOfRun) {
         this.dir = dir;
@@ -203,6 +206,8 @@ public final class ReplaySegments {
     /** Writes what is queued, closes the open segment and marks the stop clean. Blocking. */
     public void close() {
         stopping = true;
+        // Wakes the writer at once; if the queue is full it stops at the first empty poll instead.
+        queue.offer(STOP);
         try {
             writer.join(30_000);
         } catch (InterruptedException e) {
@@ -549,10 +554,10 @@ public final class ReplaySegments {
                 } catch (InterruptedException interrupted) {
                     break;
                 }
+                if (e == STOP || e == null && stopping) {
+                    break;
+                }
                 if (e == null) {
-                    if (stopping) {
-                        break;
-                    }
                     trim(System.currentTimeMillis());
                     continue;
                 }
