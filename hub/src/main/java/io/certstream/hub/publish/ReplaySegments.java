@@ -550,7 +550,7 @@ public final class ReplaySegments {
             while (true) {
                 Entry e;
                 try {
-                    e = queue.poll(200, TimeUnit.MILLISECONDS);
+                    e = queue.poll(1, TimeUnit.SECONDS);
                 } catch (InterruptedException interrupted) {
                     break;
                 }
