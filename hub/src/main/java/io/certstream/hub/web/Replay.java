@@ -7,6 +7,8 @@ import io.certstream.hub.wire.WireFormat;
 import io.vertx.core.Context;
 import io.vertx.core.WorkerExecutor;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -15,7 +17,7 @@ import java.util.logging.Logger;
  * the event loop, its disk part on {@code readers} (a small worker pool), the page then handed back to this
  * subscriber's context. The buffer also holds what is published while the replay runs, so the replay continues, by
  * position in the buffer, until it finds nothing newer; only then, in the same event-loop turn (a memory read), does
- * the subscriber take live messages again (skipping any whose cursor it already sent). The replay never drops: it
+ * the subscriber take live messages again (skipping those it already sent). The replay never drops: it
  * waits for the client's queue to drain, and the slow-client limit closes a client that never drains it.
  */
 final class Replay {
@@ -25,8 +27,17 @@ final class Replay {
     private final ReplayBuffer buffer;
     private final Context context;
     private final WorkerExecutor readers;
-    /** The cursor sent last (or the client's): where a gap found next starts. */
+    /**
+     * Most cursors remembered for the hand-over to live (about 40 KB while a replay runs): the live copies still on
+     * their way when the replay catches up are the newest few messages, two pages cover them.
+     */
+    static final int REMEMBERED = 2 * PAGE;
+    /** The client's cursor. */
+    private final Cursor since;
+    /** The cursor read last (or the client's): where a gap found next starts. */
     private Cursor after;
+    /** What this replay sent most recently, for the hand-over to live. */
+    private final Set<Cursor> sent = new LinkedHashSet<>();
     /** The next page's position in the buffer; -1 until the first page, which is found by cursor. */
     private long position = -1;
 
@@ -35,12 +46,13 @@ final class Replay {
         this.buffer = buffer;
         this.context = context;
         this.readers = readers;
+        this.since = since;
         this.after = since;
     }
 
     /** Starts on the subscriber's event loop ({@code context}); the subscriber is already in its live group. */
     static void start(Subscriber subscriber, ReplayBuffer buffer, Context context, WorkerExecutor readers, Cursor since) {
-        subscriber.replaying(true, since);
+        subscriber.replaying();
         new Replay(subscriber, buffer, context, readers, since).pump();
     }
 
@@ -60,7 +72,7 @@ final class Replay {
                 send(read.result());
             } else if (!subscriber.isClosed()) {
                 LOG.warning(() -> "replay from " + after + " failed: " + read.cause() + "; the client goes live");
-                subscriber.replaying(false, after);
+                subscriber.replayed(since, sent);
             }
         }));
     }
@@ -82,6 +94,10 @@ final class Replay {
         for (Published p : page.entries()) {
             if (subscriber.filter.test(p, subscriber.compiled)) {
                 subscriber.write(subscriber.frame(p, new SharedFrames(p)));
+                sent.add(p.cursor());
+                if (sent.size() > REMEMBERED) {
+                    sent.remove(sent.iterator().next());
+                }
             }
             after = p.cursor();
         }
@@ -89,7 +105,7 @@ final class Replay {
         if (page.entries().isEmpty() && !page.more()) {
             // Caught up (always found by a memory read, on this event loop): from now on live messages flow, except
             // those this replay already covered.
-            subscriber.replaying(false, after);
+            subscriber.replayed(since, sent);
             return;
         }
         if (subscriber.writeQueueFull()) {

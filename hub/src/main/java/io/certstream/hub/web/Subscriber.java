@@ -5,12 +5,13 @@ import io.certstream.hub.wire.Cursor;
 import io.certstream.hub.wire.StreamType;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * A connection that receives one stream through one filter: a websocket or an SSE response. While it resumes
  * ({@link Replay}) it ignores live messages, which the replay reads from the buffer instead; afterwards it skips
- * live messages the replay already sent (cursor not after the last one replayed), so nothing comes twice.
+ * live messages the replay already sent (or that came before the client's cursor), so nothing comes twice.
  * Event-loop confined.
  */
 abstract class Subscriber {
@@ -18,7 +19,9 @@ abstract class Subscriber {
     final StreamFilter filter;
     final Pattern compiled;
     private boolean replaying;
-    private Cursor replayedUpTo;
+    /** After a replay: the client's cursor, and what the replay sent last (live copies of those are skipped). */
+    private Cursor resumedFrom;
+    private Set<Cursor> replayedLast;
 
     Subscriber(StreamType stream, StreamFilter filter) {
         this.stream = stream;
@@ -31,18 +34,29 @@ abstract class Subscriber {
         if (replaying) {
             return !stalledInReplay(now);
         }
-        if (replayedUpTo != null) {
-            if (p.cursor().compareTo(replayedUpTo) <= 0) {
+        if (resumedFrom != null) {
+            // Live messages still on their way when the replay caught up were in the buffer, so the replay sent them
+            // (or the client had them before its cursor); the first one that is neither starts the live stream. By
+            // cursor set, not order: a late arrival may be older than what the replay sent last.
+            if (replayedLast.contains(p.cursor()) || p.cursor().compareTo(resumedFrom) <= 0) {
                 return !isClosed();
             }
-            replayedUpTo = null;
+            resumedFrom = null;
+            replayedLast = null;
         }
         return deliver(bytes, now);
     }
 
-    void replaying(boolean on, Cursor upTo) {
-        replaying = on;
-        replayedUpTo = upTo;
+    /** A replay starts: live messages are ignored until {@link #replayed}. */
+    void replaying() {
+        replaying = true;
+    }
+
+    /** The replay from {@code since} caught up, having sent {@code last} most recently (the newest few thousand). */
+    void replayed(Cursor since, Set<Cursor> last) {
+        replaying = false;
+        resumedFrom = since;
+        replayedLast = last;
     }
 
     /** This stream's bytes for {@code p} as this kind of connection frames them (SSE adds {@code id:}). */
