@@ -47,7 +47,8 @@ class GapNoticeTest {
     final HubOnSimulatedLog hub = HubOnSimulatedLog.of(HubOnSimulatedLog.growingOnDemand(2).withSeed(8))
             .config(log -> {
                 JsonObject config = HubOnSimulatedLog.followLogList(log);
-                config.getJsonObject("server").put("replayMaxMegabytes", 1);
+                // Memory only (no replay segments on disk, which would keep all of it): 1 MB, so the oldest go.
+                config.getJsonObject("server").put("replayMaxMegabytes", 1).put("replayMaxDiskMegabytes", 0);
                 return config;
             })
             .restartable();
