@@ -231,6 +231,38 @@ class ReplaySegmentsTest {
     }
 
     @Test
+    void aDamagedMessageInsideASegmentIsLoggedAndTheRestOfThatSegmentReadsAsAGap() throws Exception {
+        ReplayBuffer first = buffer(dir, 1 << 30, T0);
+        for (int i = 0; i < 100; i++) {
+            first.append(message(T0 + i * 50L, i, 2000), T0 + i * 50L);
+        }
+        first.disk().close();
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(dir)) {
+            segments = files.filter(f -> f.toString().endsWith(".seg")).sorted().toList();
+        }
+        Path oldest = segments.get(0);
+        int perSegment = Integer.parseInt(segments.get(1).getFileName().toString().replace(".seg", ""), 16);
+        // One byte flipped in the 11th message (records are about the same size here): the file keeps its length.
+        long recordSize = Files.size(oldest) / perSegment;
+        try (FileChannel ch = FileChannel.open(oldest, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            long at = 10 * recordSize + 500;
+            ch.read(b, at);
+            b.put(0, (byte) (b.get(0) ^ 0x55)).rewind();
+            ch.write(b, at);
+        }
+        ReplayBuffer second = buffer(dir, 1 << 30, T0 + 100 * 50L);
+        assertEquals(100, second.diskMessages(), "the index vouches for the file; the damage is found when read");
+        List<String> seen = resume(second, message(T0, 0, 0).cursor());
+        List<String> expected = new ArrayList<>(indexes(1, 10));
+        expected.add("gap");
+        expected.addAll(indexes(perSegment, 100));
+        assertEquals(expected, seen, "1..9, the gap, then the next segment");
+        assertEquals(100 - (perSegment - 10), second.diskMessages(), "the damaged part no longer counts");
+    }
+
+    @Test
     void whenTheWriterFallsBehindPublishingGoesOnAndAResumeGetsGapNoticesNeverAHole() throws Exception {
         ReplayBuffer buffer = buffer(dir, 1 << 30, T0);
         // 6,000 messages of 6 KB at once: far more than the writer's queue (4,096 messages, 8 MB) takes.
