@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A {@code gap} notice from this project's hub: the client resumed from a cursor ({@code since=}) older than the
- * oldest message the hub still keeps (its {@code server.replayMinutes} / {@code server.replayMaxMegabytes} were
+ * oldest message the hub still keeps (its {@code server.replayMinutes} / {@code server.replayMaxDiskMegabytes} were
  * exceeded, or it restarted after a crash), so the certificates published in between are lost to this client. The
  * hub sends it once, before the replay, which continues from {@link #oldest()}.
  *
@@ -40,14 +40,14 @@ public record GapMessage(String since, String oldest, double missingSeconds, Str
     /**
      * One line for a log or a terminal, e.g. {@code "missed about 12 min 5 s of certificates: the server no longer
      * keeps what was published after cursor 0189f...-5; replay continues from the oldest it keeps (reconnect
-     * sooner, or raise the hub's server.replayMinutes and server.replayMaxMegabytes)"}.
+     * sooner, or raise the hub's server.replayMinutes and server.replayMaxDiskMegabytes)"}.
      */
     public String describe() {
         return "missed about " + formatSeconds(missingSeconds) + " of certificates: the server no longer keeps what was"
                 + " published after cursor " + since + "; "
                 + (oldest == null ? "it keeps nothing older yet (restarted after a crash?), the stream continues live"
                         : "replay continues from the oldest it keeps")
-                + " (reconnect sooner, or raise the hub's server.replayMinutes and server.replayMaxMegabytes)";
+                + " (reconnect sooner, or raise the hub's server.replayMinutes and server.replayMaxDiskMegabytes)";
     }
 
     /** {@code 0.4 s}, {@code 42 s}, {@code 12 min 5 s}, {@code 3 h 2 min}. */

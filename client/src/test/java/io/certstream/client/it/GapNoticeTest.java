@@ -190,7 +190,7 @@ class GapNoticeTest {
             Matcher m = Pattern.compile("certstream: warning: missed about (\\d+\\.\\d s|\\d+ s|\\d+ min( \\d+ s)?) of certificates: the server no longer"
                     + " keeps what was published after cursor " + Pattern.quote(cursor)
                     + "; replay continues from the oldest it keeps \\(reconnect sooner, or raise the hub's"
-                    + " server.replayMinutes and server.replayMaxMegabytes\\)").matcher(warnings.get(0));
+                    + " server.replayMinutes and server.replayMaxDiskMegabytes\\)").matcher(warnings.get(0));
             assertTrue(m.matches(), warnings.get(0));
             for (String line : cli.stdoutLines()) {
                 assertTrue(line.startsWith("{\"message_type\":\"certificate_update\""), "stdout is certificates only: " + line);
