@@ -28,6 +28,7 @@ import io.certstream.hub.publish.ReplaySegments;
 import io.certstream.hub.bridge.BridgeChannels;
 import io.certstream.hub.web.LivePage;
 import io.certstream.hub.publish.OverloadWarning;
+import io.certstream.hub.publish.PublishingEnd;
 import io.certstream.hub.bridge.SockJsBridge;
 import io.certstream.hub.bridge.TcpBridgeVerticle;
 import io.certstream.hub.web.MonitoringRoutes;
@@ -62,6 +63,8 @@ public final class Hub extends VerticleBase {
     private ReplayBuffer replay;
     private UpdatePublisher publisher;
     private volatile LogDirectory directory;
+    /** Ended once the watchers have stopped (or never started): web verticles and plugins stop after it. */
+    private final PublishingEnd publishingEnd = new PublishingEnd();
 
     public Hub(HubConfig config, HubMetrics metrics) {
         this(config, metrics, router -> { });
@@ -121,13 +124,13 @@ public final class Hub extends VerticleBase {
                     openReplay(streams);
                     return null;
                 })
-                .compose(v -> vertx.deployVerticle(new PluginHost(config, metrics)))
+                .compose(v -> vertx.deployVerticle(new PluginHost(config, metrics, publishingEnd)))
                 .compose(id -> vertx.deployVerticle(() -> {
                     // Each instance measures its own event loop's backlog; its SockJS bridge shares the loop.
                     DeliveryLag backlog = new DeliveryLag(publisher, config.server().maxPendingMessages());
                     return new WebVerticle(config.server(), metrics, backlog, replay,
                             router -> routes(router, bridgeChannels, backlog),
-                            new AccessGate(access, limits, metrics.access(), tls));
+                            new AccessGate(access, limits, metrics.access(), tls), publishingEnd);
                 }, new DeploymentOptions().setInstances(instances)))
                 .compose(id -> config.bridge().tcpPort() == 0 ? Future.succeededFuture(id)
                         : vertx.deployVerticle(new TcpBridgeVerticle(config.bridge().tcpHost(), config.bridge().tcpPort(),
@@ -140,10 +143,13 @@ public final class Hub extends VerticleBase {
                     if (node == null) {
                         directory = new LogDirectory(config, metrics, log -> watcherFor(log, decoder, publisher),
                                 this::retainWatched);
+                        directory.stopped().onComplete(ar -> publishingEnd.ended());
                         return vertx.deployVerticle(directory);
                     }
                     return startClustered(node, clusterBus, decoder, publisher, bridgeChannels);
-                });
+                })
+                // A hub that failed to start publishes nothing: what it started stops at once.
+                .onFailure(e -> publishingEnd.ended());
     }
 
     /**
@@ -166,6 +172,7 @@ public final class Hub extends VerticleBase {
                     directory = new LogDirectory(config, metrics, log -> watchable(log)
                             ? Optional.of(new OwnedWatcher(log, shared, () -> watcherFor(log, decoder, publisher).orElseThrow()))
                             : Optional.empty(), this::retainWatched, node);
+                    directory.stopped().onComplete(ar -> publishingEnd.ended());
                     Logger log = Logger.getLogger(Hub.class.getName());
                     if (node.memberNames().size() == 1 && config.cluster().members().size() > 1) {
                         // Not silent: alone, this node watches every log until the others join (then they merge).

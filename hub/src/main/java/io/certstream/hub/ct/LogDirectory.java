@@ -48,6 +48,8 @@ public final class LogDirectory extends VerticleBase {
     /** Told the URLs of every log watched, each time the log list was read (or when there is none to read). */
     private final Consumer<Set<String>> listApplied;
     private Set<String> wantedUrls = Set.of();
+    /** Completes once this directory has stopped, after its watchers (Vert.x stops children first). */
+    private final Promise<Void> stopped = Promise.promise();
 
     /** One log's watcher over time. */
     private static final class Watch {
@@ -121,6 +123,17 @@ public final class LogDirectory extends VerticleBase {
         }
         metrics.logListState(false, "the log list " + config.logList().url() + " has not been read yet");
         scheduledRefresh();
+        return Future.succeededFuture();
+    }
+
+    /** Completes once this directory and every watcher it deployed have stopped: they publish nothing after. */
+    public Future<Void> stopped() {
+        return stopped.future();
+    }
+
+    @Override
+    public Future<?> stop() {
+        stopped.tryComplete();
         return Future.succeededFuture();
     }
 

@@ -3,6 +3,7 @@ package io.certstream.hub.plugin;
 import io.certstream.hub.config.ConfigException;
 import io.certstream.hub.config.HubConfig;
 import io.certstream.hub.metrics.HubMetrics;
+import io.certstream.hub.publish.PublishingEnd;
 import io.certstream.plugin.PluginConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,12 +27,19 @@ public final class PluginHost extends VerticleBase {
 
     private final HubConfig config;
     private final HubMetrics metrics;
+    private final PublishingEnd publishingEnd;
     private PluginLoader.Loaded loaded;
     private WebClient httpClient;
 
     public PluginHost(HubConfig config, HubMetrics metrics) {
+        this(config, metrics, null);
+    }
+
+    /** @param publishingEnd when the hub's watchers publish no more: the plugins' feeds close after it at a stop */
+    public PluginHost(HubConfig config, HubMetrics metrics, PublishingEnd publishingEnd) {
         this.config = config;
         this.metrics = metrics;
+        this.publishingEnd = publishingEnd;
     }
 
     @Override
@@ -48,7 +56,7 @@ public final class PluginHost extends VerticleBase {
                         return Future.succeededFuture();
                     }
                     httpClient = WebClient.create(vertx, new WebClientOptions().setUserAgent("CertStream-Hub"));
-                    shutdown = new PluginShutdown(context);
+                    shutdown = new PluginShutdown(context, publishingEnd);
                     Future<Void> chain = Future.succeededFuture();
                     for (PluginEntry entry : entries) {
                         chain = chain.compose(v -> startInstance(entry));

@@ -1,5 +1,6 @@
 package io.certstream.hub.plugin;
 
+import io.certstream.hub.publish.PublishingEnd;
 import io.certstream.plugin.BusAddresses;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -13,7 +14,8 @@ import java.util.logging.Logger;
  * Stops the plugin instances so that what one of them raises while stopping still reaches the others, whatever
  * their order in the config (a webhook listed before keyword-alert still gets keyword-alert's last alerts):
  * <ol>
- * <li>every instance stops receiving the hub's own addresses (certificates, heartbeats, integrity failures): those
+ * <li>once the hub's watchers publish no more ({@link PublishingEnd}) and the feed has taken in what they published,
+ *     every instance stops receiving the hub's own addresses (certificates, heartbeats, integrity failures): those
  *     subscriptions are closed, and what they hold is handed to the plugin first, so keyword-alert matches the
  *     certificates it was given and raises their alerts;</li>
  * <li>the instances that subscribe to the hub's addresses only (sources, such as keyword-alert) stop, one after the
@@ -35,12 +37,16 @@ final class PluginShutdown {
             BusAddresses.DOMAINS_ONLY, BusAddresses.HEARTBEAT, BusAddresses.INTEGRITY);
 
     private final Context feed;
+    /** When the hub's watchers publish no more; null: the feeds close at once. */
+    private final PublishingEnd publishingEnd;
     /** Started instances, in config order. */
     private final List<PluginVerticle> instances = new CopyOnWriteArrayList<>();
     private Future<Void> sequence;
 
-    PluginShutdown(Context feed) {
+    /** @param publishingEnd the feeds close only once the watchers publish no more (see step 1); null: at once */
+    PluginShutdown(Context feed, PublishingEnd publishingEnd) {
         this.feed = feed;
+        this.publishingEnd = publishingEnd;
     }
 
     /** Called by an instance once it has started. */
@@ -60,7 +66,11 @@ final class PluginShutdown {
         List<PluginVerticle> sinks = all.stream().filter(i -> i.subscribesBeyond(HUB_ADDRESSES)).toList();
         List<PluginVerticle> sources = all.stream().filter(i -> !sinks.contains(i)).toList();
         LOG.fine(() -> "stopping plugins: feeds first, then " + names(sources) + ", then " + names(sinks));
-        return Future.join(all.stream().map(i -> i.closeSubscriptions(HUB_ADDRESSES)).toList())
+        // The hub stops its watchers at the same time as its plugins: a feed unregistered while they still publish
+        // would have Vert.x discard (and warn about) each delivery already queued for it.
+        Future<Void> quiet = publishingEnd == null ? Future.succeededFuture()
+                : publishingEnd.awaitOn(feed.owner(), feed, PluginVerticle.STOP_TIMEOUT_MILLIS);
+        return quiet.compose(q -> Future.join(all.stream().map(i -> i.closeSubscriptions(HUB_ADDRESSES)).toList()))
                 .transform(ar -> feedTurn())
                 .compose(v -> stopInOrder(sources))
                 .compose(v -> feedTurn())

@@ -3,6 +3,7 @@ package io.certstream.hub.web;
 import io.certstream.hub.publish.DeliveryLag;
 import io.certstream.hub.publish.Published;
 import io.certstream.hub.publish.ReplayBuffer;
+import io.certstream.hub.publish.PublishingEnd;
 import io.certstream.hub.publish.UpdatePublisher;
 import io.certstream.hub.wire.StreamType;
 import io.certstream.hub.config.HubConfig.ServerConfig;
@@ -36,6 +37,8 @@ public final class WebVerticle extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(WebVerticle.class.getName());
     /** Clients have nothing to send but pings; a frame or message beyond this closes the socket with 1009. */
     private static final int MAX_INBOUND_BYTES = 64 * 1024;
+    /** At most this long a stopping instance waits for the watchers to stop publishing ({@link PublishingEnd}). */
+    private static final long STOP_WAIT_MILLIS = 10_000;
 
     private final ServerConfig config;
     private final HubMetrics metrics;
@@ -49,6 +52,7 @@ public final class WebVerticle extends VerticleBase {
     private HttpServer server;
     /** Reads old replay pages from disk off the event loop; shared by all instances, two threads at most. */
     private WorkerExecutor replayReaders;
+    private final PublishingEnd publishingEnd;
 
     /**
      * @param backlog     this instance's own: how far its event loop is behind the publisher (see {@link DeliveryLag})
@@ -57,6 +61,16 @@ public final class WebVerticle extends VerticleBase {
      */
     public WebVerticle(ServerConfig config, HubMetrics metrics, DeliveryLag backlog, ReplayBuffer replay,
                        Consumer<Router> extraRoutes, AccessGate gate) {
+        this(config, metrics, backlog, replay, extraRoutes, gate, null);
+    }
+
+    /**
+     * @param publishingEnd when the hub's watchers publish no more: this instance keeps its bus consumers until then
+     *                      at its stop, so that no delivery queued for them is discarded; null: stops at once
+     */
+    public WebVerticle(ServerConfig config, HubMetrics metrics, DeliveryLag backlog, ReplayBuffer replay,
+                       Consumer<Router> extraRoutes, AccessGate gate, PublishingEnd publishingEnd) {
+        this.publishingEnd = publishingEnd;
         this.config = config;
         this.replay = replay;
         this.gate = gate;
@@ -112,6 +126,12 @@ public final class WebVerticle extends VerticleBase {
                 .setWebSocketCompressionLevel(1)
                 .setPerFrameWebSocketCompressionSupported(false);
         return gate.install(vertx, vertx.createHttpServer(options)).requestHandler(router).listen().onSuccess(s -> server = s);
+    }
+
+    @Override
+    public Future<?> stop() {
+        // Vert.x unregisters this instance's bus consumers once stop completes.
+        return publishingEnd == null ? Future.succeededFuture() : publishingEnd.awaitOn(vertx, context, STOP_WAIT_MILLIS);
     }
 
     /** The port actually bound (useful when configured with port 0). */

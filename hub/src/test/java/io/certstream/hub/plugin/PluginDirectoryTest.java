@@ -322,6 +322,29 @@ import io.certstream.plugin.PluginContext;
     }
 
     @Test
+    void aHubStoppedWhileCertificatesFlowDiscardsNoBusMessage() throws Exception {
+        // A log with a backlog, caught up from index 0: the hub publishes certificates until its watcher stops. Its
+        // plugins' bus consumers must not be unregistered while deliveries are still queued for them, or Vert.x
+        // discards those with a warning at every stop ("Discarding message since the consumer is not registered").
+        SimulatedCtLog busy = await(SimulatedCtLog.start(vertx, SimulatedLogOptions.defaults()
+                .withInitialSize(5_000).withEntriesPerSecond(0).withBatchCap(16).withSeed(11)));
+        JsonObject config = hubConfig(new JsonArray()
+                .add(new JsonObject().put("type", "echo").put("name", "first").put("address", "test.echo"))
+                .add(new JsonObject().put("type", "echo").put("name", "second").put("address", "test.echo").put("queueSize", 50)))
+                .put("logs", new JsonArray().add(new JsonObject().put("url", busy.url()).put("start", 0)));
+        try (LogCapture bus = LogCapture.of("io.vertx.core.eventbus")) {
+            RunningHub hub = await(RunningHub.start(vertx, config));
+            Async.waitFor(WAIT, "the catch-up under way", () -> echoes.getOrDefault("first", List.of()).size() >= 200);
+            await(hub.stop());
+            long echoed = echoes.get("first").size();
+            assertTrue(echoed < 5_000, "the hub stopped while certificates were still being published: " + echoed);
+            List<String> discarded = bus.matching("Discarding message");
+            assertTrue(discarded.isEmpty(), "Vert.x's event bus discarded " + discarded.size() + " deliveries at the hub's stop, e.g. "
+                    + discarded.stream().findFirst().orElse(""));
+        }
+    }
+
+    @Test
     void aPluginThatCannotKeepUpLosesCertificatesNotTheHub() throws Exception {
         List<Long> published = new CopyOnWriteArrayList<>();
         vertx.eventBus().<CertificateUpdate>localConsumer(BusAddresses.UPDATES, m -> published.add(m.body().certIndex()));
