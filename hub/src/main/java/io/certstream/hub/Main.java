@@ -26,6 +26,8 @@ import java.util.logging.Logger;
 
 /** {@code java -jar certstream-hub.jar [--config FILE] [--demo]}: loads the configuration and runs the hub. */
 public final class Main {
+    /** Vert.x worker and internal blocking threads: twice the cores, at least 4 (docs/performance.md, "Footprint"). */
+    static final int WORKER_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private static final String USAGE = """
             Usage: java -jar hub/target/certstream-hub.jar [--config FILE] [--demo] [--demo-log] [--cluster-node N]
 
@@ -117,7 +119,12 @@ public final class Main {
         VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                 // Not the event bus: Vert.x would look up a meter per address for every message each consumer gets
                 // (a few per cent of the hub's CPU during catch-up); the hub counts what it publishes and drops itself.
-                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
+                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS))
+                // Vert.x's default of 20 worker threads is all created and kept after a few minutes (a thread pool
+                // starts a new thread per task until it has them all); the hub's blocking work is parsing and
+                // decoding batches, one at a time per log, on as many cores as there are: 20 threads only cost stacks.
+                .setWorkerPoolSize(WORKER_THREADS)
+                .setInternalBlockingPoolSize(WORKER_THREADS);
         VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(prometheus.registry()));
         Future<Vertx> started;
         if (validated.cluster().enabled()) {
