@@ -185,7 +185,7 @@ class StreamResumeTest {
         resumed.stop();
 
         Curl bad = Curl.start("http://127.0.0.1:" + hub.port() + "/sse?stream=lite&type=bogus", "X-Show: status");
-        Async.waitFor(WAIT, "curl exit", () -> !bad.process.isAlive());
+        bad.awaitExit();
         assertTrue(bad.raw().contains("400") && bad.raw().contains("type: unknown type \"bogus\""), bad.raw());
     }
 
@@ -194,10 +194,11 @@ class StreamResumeTest {
         final Process process;
         final StringBuilder raw = new StringBuilder();
         final List<String[]> events = new CopyOnWriteArrayList<>();
+        private final Thread reader;
 
         private Curl(Process process) {
             this.process = process;
-            Thread reader = new Thread(this::read, "curl-reader");
+            reader = new Thread(this::read, "curl-reader");
             reader.setDaemon(true);
             reader.start();
         }
@@ -244,6 +245,12 @@ class StreamResumeTest {
 
         void awaitEvents(int n) throws InterruptedException {
             Async.waitFor(WAIT, () -> "expected " + n + " SSE events, got: " + raw(), () -> events.size() >= n);
+        }
+
+        /** Waits for curl to exit and for its whole output to be read (the process ends before its reader does). */
+        void awaitExit() throws InterruptedException {
+            Async.waitFor(WAIT, "curl exit", () -> !process.isAlive());
+            reader.join(WAIT.toMillis());
         }
 
         void stop() {
