@@ -133,6 +133,11 @@ public final class ClusterNode implements LogOwnership {
         return lastAssignment.keySet();
     }
 
+    /** Whether the last assignment this node computed gives {@code url} to this node. */
+    boolean assignedHere(String url) {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString().equals(lastAssignment.get(url));
+    }
+
     /** The name of the member that owned {@code url} in the last assignment this node computed; null if none. */
     String assignedName(String url) {
         String id = lastAssignment.get(url);

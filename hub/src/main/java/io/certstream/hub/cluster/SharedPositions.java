@@ -34,66 +34,149 @@ public final class SharedPositions {
     private final AsyncMap<String, JsonObject> map;
     private final PositionStore local;
     private final String node;
+    private final ClusterNode cluster;
     /** Logs this node watches now, each with the positions of the last ticks (oldest first). */
     private final Map<String, long[]> watching = new ConcurrentHashMap<>();
     /** Logs given to another node whose watcher here still runs ({@link #handOver}): their position stays this node's. */
     private final Set<String> handingOver = ConcurrentHashMap.newKeySet();
+    /** Logs given to another node from here (this node wrote their position): released exactly once the watcher stopped. */
+    private final Set<String> releasing = ConcurrentHashMap.newKeySet();
     /** The whole map as last read: for /stats and /health, and for the copy to disk. */
     private volatile Map<String, JsonObject> view = Map.of();
     private boolean warned;
 
-    private SharedPositions(Vertx vertx, AsyncMap<String, JsonObject> map, PositionStore local, String node) {
+    private SharedPositions(Vertx vertx, AsyncMap<String, JsonObject> map, PositionStore local, ClusterNode cluster) {
         this.vertx = vertx;
+        this.cluster = cluster;
         this.map = map;
         this.local = local;
-        this.node = node;
+        this.node = cluster.name();
     }
 
     public static Future<SharedPositions> open(Vertx vertx, ClusterNode node, PositionStore local) {
         return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).map(map -> {
-            SharedPositions positions = new SharedPositions(vertx, map, local, node.name());
+            SharedPositions positions = new SharedPositions(vertx, map, local, node);
             node.handOverThrough(positions);
             vertx.setPeriodic(TICK_MILLIS, t -> positions.tick());
             return positions;
         });
     }
 
-    /** This node starts watching {@code log}: takes the cluster's position for it into the local store. */
-    public Future<Void> resume(CtLog log) {
+    /**
+     * This node starts watching {@code log}: takes the cluster's position for it into the local store. When the
+     * log's last writer is a live member that has not released it yet (a move: it learns of the change at about the
+     * same moment), waits for its release, which carries the exact next index it did not publish, so the move
+     * neither skips nor repeats an entry; a writer that died left only its lagging position (duplicates, no gap).
+     * Nobody has written the log yet: claims it ({@code putIfAbsent}), so two nodes starting it at once do not both
+     * start from {@code watcher.start}: the second waits for the first to release it.
+     *
+     * @return false when this node no longer owns the log by the time the log was released to it (then it must not
+     *         start watching it)
+     */
+    public Future<Boolean> resume(CtLog log) {
+        Promise<Boolean> taken = Promise.promise();
+        awaitReleased(log, System.currentTimeMillis() + cluster.config().failoverSeconds() * 1000L, taken);
+        return taken.future();
+    }
+
+    private void awaitReleased(CtLog log, long deadline, Promise<Boolean> taken) {
         String url = log.url();
-        return map.get(url).map(entry -> {
-            long next = entry == null ? -1 : entry.getLong("next", -1L);
-            if (next >= 0) {
-                local.advance(url, next);
-                LOG.info(() -> "Cluster: taking over " + url + " at index " + next + " (left by " + entry.getString("owner") + ")");
+        map.get(url).onFailure(taken::fail).onSuccess(entry -> {
+            if (entry == null) {
+                map.putIfAbsent(url, entry(local.startIndex(log), false)).onFailure(taken::fail).onSuccess(other -> {
+                    if (other == null) {
+                        take(log, null, taken); // claimed: nobody has published any of it
+                    } else {
+                        awaitReleased(log, deadline, taken); // another node claimed it first
+                    }
+                });
+                return;
             }
-            // Until the watcher has published, the position to share is where it starts (-1: the tree head, unknown).
-            long[] history = new long[LAG_TICKS];
-            Arrays.fill(history, local.startIndex(log));
-            watching.put(url, history);
-            return null;
+            if (!heldByAnother(entry)) {
+                take(log, entry, taken);
+            } else if (!cluster.assignedHere(url)) {
+                LOG.info(() -> "Cluster: " + url + " stays with " + entry.getString("owner") + " (the members changed again)");
+                taken.complete(false);
+            } else if (System.currentTimeMillis() > deadline) {
+                LOG.warning(() -> "Cluster: " + entry.getString("owner") + " has not released " + url + " in time; taking it"
+                        + " over from its shared position " + entry.getLong("next") + " (entries after it come twice)");
+                take(log, entry, taken);
+            } else {
+                vertx.setTimer(100, t -> awaitReleased(log, deadline, taken));
+            }
         });
     }
 
-    /** This node stopped watching {@code url} (its watcher has stopped). */
-    public void released(String url) {
-        watching.remove(url);
-        handingOver.remove(url);
+    /** Whether another live member still watches the log: it wrote the entry lately and has not released it. */
+    private boolean heldByAnother(JsonObject entry) {
+        String owner = entry.getString("owner");
+        long age = System.currentTimeMillis() - entry.getLong("at", 0L);
+        return !node.equals(owner) && !entry.getBoolean("released", false)
+                && age <= cluster.config().failoverSeconds() * 1000L && cluster.memberNames().contains(owner);
+    }
+
+    private void take(CtLog log, JsonObject entry, Promise<Boolean> taken) {
+        String url = log.url();
+        long next = entry == null ? -1 : entry.getLong("next", -1L);
+        if (next >= 0) {
+            local.advance(url, next);
+            boolean released = entry.getBoolean("released", false);
+            LOG.info(() -> "Cluster: taking over " + url + " at index " + next + (released ? " (released by " : " (left by ")
+                    + entry.getString("owner") + ")");
+        }
+        // Until the watcher has published, the position to share is where it starts (-1: the tree head, unknown).
+        long start = local.startIndex(log);
+        long[] history = new long[LAG_TICKS];
+        Arrays.fill(history, start);
+        watching.put(url, history);
+        // Written at once, not at the next tick: a node that gave the log away sees its new owner without waiting.
+        map.put(url, entry(start, false)).onComplete(ar -> taken.complete(true));
+    }
+
+    private JsonObject entry(long next, boolean released) {
+        JsonObject entry = new JsonObject().put("next", next).put("owner", node).put("at", System.currentTimeMillis());
+        return released ? entry.put("released", true) : entry;
     }
 
     /**
-     * This node gives {@code url} to another (its watcher still runs): stops writing the log's position and completes
+     * This node stopped watching {@code url} (its watcher has stopped, so its position is exact). If this node was
+     * the log's writer, writes that position as released: the next owner takes the log from exactly there.
+     */
+    public Future<Void> released(String url) {
+        boolean writer = watching.remove(url) != null | releasing.remove(url);
+        handingOver.remove(url);
+        if (!writer) {
+            return Future.succeededFuture();
+        }
+        long next = local.position(url).orElse(-1);
+        return map.put(url, entry(next, true)).onFailure(this::warnOnce);
+    }
+
+    /**
+     * This node gives {@code url} to another (its watcher still runs). When this node writes the log's position (a
+     * plain move), completes at once: the watcher stops and {@link #released} hands its exact position over.
+     * Otherwise (after a split another node wrote it) stops writing the log's position and completes
      * once the new owner's shared position is not ahead of what this node has published, so that this node's clients,
-     * who get the new owner's certificates from its shared position on, miss none in between. That is at once for a
-     * plain move (the new owner resumes from this node's lagging position); after a split the node giving the log away
-     * may first have to catch up with the other side. At most {@code maxMillis}.
+     * who get the new owner's certificates from its shared position on, miss none in between: the node giving the
+     * log away may first have to catch up with the other side. At most {@code maxMillis}.
      */
     public Future<Void> handOver(String url, long maxMillis) {
-        watching.remove(url);
-        handingOver.add(url);
-        Promise<Void> done = Promise.promise();
-        awaitTakenOver(url, System.currentTimeMillis() + maxMillis, done);
-        return done.future().andThen(v -> handingOver.remove(url));
+        if (!watching.containsKey(url)) {
+            return Future.succeededFuture(); // its start gave way to another node: nothing of it runs here
+        }
+        return map.get(url).transform(ar -> {
+            JsonObject entry = ar.succeeded() ? ar.result() : null;
+            if (entry == null || node.equals(entry.getString("owner"))) {
+                watching.remove(url);
+                releasing.add(url);
+                return Future.succeededFuture();
+            }
+            watching.remove(url);
+            handingOver.add(url);
+            Promise<Void> done = Promise.promise();
+            awaitTakenOver(url, System.currentTimeMillis() + maxMillis, done);
+            return done.future().andThen(v -> handingOver.remove(url));
+        });
     }
 
     private void awaitTakenOver(String url, long deadline, Promise<Void> done) {
@@ -119,20 +202,18 @@ public final class SharedPositions {
     }
 
     private void tick() {
-        long now = System.currentTimeMillis();
         watching.forEach((url, history) -> {
             long toWrite = history[0];
             System.arraycopy(history, 1, history, 0, history.length - 1);
             history[history.length - 1] = local.position(url).orElse(-1);
-            map.put(url, new JsonObject().put("next", toWrite).put("owner", node).put("at", now))
-                    .onFailure(this::warnOnce);
+            map.put(url, entry(toWrite, false)).onFailure(this::warnOnce);
         });
         map.entries().onSuccess(entries -> {
             view = Map.copyOf(entries);
             warned = false;
             entries.forEach((url, entry) -> {
                 long next = entry.getLong("next", -1L);
-                if (next >= 0 && !watching.containsKey(url) && !handingOver.contains(url)) {
+                if (next >= 0 && !watching.containsKey(url) && !handingOver.contains(url) && !releasing.contains(url)) {
                     local.advance(url, next); // saved to this node's disk with its own positions
                 }
             });
