@@ -77,6 +77,7 @@ class ClusterFailoverTest {
         JsonObject[] configs = HubCluster.configs(logs.stream().map(SimulatedCtLog::url).toList(), FAILOVER_SECONDS,
                 new JsonObject().put("server", new JsonObject().put("replayMaxMegabytes", 48))
                         .put("cluster", new JsonObject().put("orderDelayMillis", ORDER_DELAY_MILLIS)));
+        String beforeStart = new Cursor(Cursor.stamp(System.currentTimeMillis(), 0), 0, 0).toString();
         System.arraycopy(HubCluster.startAll(dir, configs, "run1"), 0, nodes, 0, 3);
         awaitOwners(nodes[0], 3, 3);
 
@@ -94,6 +95,8 @@ class ClusterFailoverTest {
             client.await(m -> everyLogSeen(m, 20), WAIT);
         }
         resumesOnAnotherNode(nodes[a], nodes[b]);
+        // Through the cluster's start (nodes joining one after the other, logs moving between live nodes): once each.
+        publishedOnce(nodes[a], beforeStart);
 
         nodes[victim].kill();
         long killedAt = System.nanoTime();
@@ -113,8 +116,11 @@ class ClusterFailoverTest {
         }
 
         // The killed node comes back and takes a log again (one log per node).
+        List<JsonObject> beforeRejoin = onA.messages("certificate_update");
+        String rejoinAt = beforeRejoin.get(beforeRejoin.size() - 1).getString("cursor");
         nodes[victim] = HubCluster.start(dir, configs, victim, "run2");
         awaitOwners(nodes[a], 3, 3);
+        awaitOwners(nodes[victim], 3, 3); // its own view of the shared map: read at its first tick, not at once
         Map<String, String> afterRejoin = owners(nodes[victim]);
         assertTrue(afterRejoin.containsValue(victimName), "the rejoined node owns a log again: " + afterRejoin);
 
@@ -132,6 +138,7 @@ class ClusterFailoverTest {
                         + seen.first() + ".." + seen.last() + ")");
             }
         }
+        publishedOnce(nodes[b], rejoinAt); // a log moved back to a live node: once each too
         bridge.await(r -> logs.stream().allMatch(l -> r.bodies("certstream.lite.all").stream().anyMatch(body ->
                 l.url().equals(((JsonObject) body).getJsonObject("data").getJsonObject("source").getString("url")))), WAIT);
         bridge.close();
@@ -175,6 +182,31 @@ class ClusterFailoverTest {
                     () -> log.url() + " continues on node b right after the last entry the client got on node a ("
                             + delivery(a, b) + ")");
         }
+    }
+
+    /**
+     * Replays from node {@code n} what was published after {@code since} up to what the logs have now: no entry of
+     * a log came twice (a log moved between two live nodes is released at the exact index its old owner stopped at;
+     * a restart of a log from an earlier index would show here as one index with two cursors).
+     */
+    private void publishedOnce(HubProcess n, String since) throws Exception {
+        Map<String, Long> until = new HashMap<>();
+        logs.forEach(l -> until.put(l.url(), l.size() - 1));
+        StreamRecorder replay = await(StreamRecorder.connect(vertx, n.port(), "/?since=" + since));
+        replay.await(m -> until.entrySet().stream().allMatch(e -> lastIndex(m, e.getKey()) >= e.getValue()), WAIT);
+        await(replay.close());
+        Map<String, List<Long>> byLog = new HashMap<>();
+        for (JsonObject m : replay.messages("certificate_update")) {
+            byLog.computeIfAbsent(trimSlash(m.getJsonObject("data").getJsonObject("source").getString("url")),
+                    u -> new ArrayList<>()).add(m.getJsonObject("data").getLong("cert_index"));
+        }
+        byLog.forEach((url, indexes) -> {
+            for (int i = 1; i < indexes.size(); i++) {
+                int at = i;
+                assertTrue(indexes.get(i) > indexes.get(i - 1), () -> url + " published entry " + indexes.get(at)
+                        + " again after " + indexes.get(at - 1) + " (replay from " + since + " on port " + n.port() + ")");
+            }
+        });
     }
 
     /** A node delivers the cluster's certificates in cursor order, each once (docs/cluster.md). */
