@@ -29,6 +29,8 @@ public final class SharedPositions {
     private static final Logger LOG = Logger.getLogger(SharedPositions.class.getName());
     private static final int LAG_TICKS = 2;
     private static final long TICK_MILLIS = 1000;
+    /** How long a node giving a log away looks for another node writing it too (after a split): a tick and a half. */
+    private static final long SOLE_WRITER_MILLIS = TICK_MILLIS * 3 / 2;
 
     private final Vertx vertx;
     private final AsyncMap<String, JsonObject> map;
@@ -153,29 +155,42 @@ public final class SharedPositions {
     }
 
     /**
-     * This node gives {@code url} to another (its watcher still runs). When this node writes the log's position (a
-     * plain move), completes at once: the watcher stops and {@link #released} hands its exact position over.
-     * Otherwise (after a split another node wrote it) stops writing the log's position and completes
-     * once the new owner's shared position is not ahead of what this node has published, so that this node's clients,
-     * who get the new owner's certificates from its shared position on, miss none in between: the node giving the
-     * log away may first have to catch up with the other side. At most {@code maxMillis}.
+     * This node gives {@code url} to another (its watcher still runs) and stops writing the log's shared position.
+     * A plain move: nobody else writes the log, so this completes after {@link #SOLE_WRITER_MILLIS}, the watcher
+     * stops and {@link #released} hands its exact position to the new owner, which waits for it. After a split,
+     * another node may watch the log too (its writes show within a tick): then this completes once the new owner's
+     * shared position is not ahead of what this node has published, so that this node's clients, who get the new
+     * owner's certificates from its shared position on, miss none in between (this node may first have to catch up
+     * with the other side). At most {@code maxMillis}.
      */
     public Future<Void> handOver(String url, long maxMillis) {
-        if (!watching.containsKey(url)) {
+        if (watching.remove(url) == null) {
             return Future.succeededFuture(); // its start gave way to another node: nothing of it runs here
         }
-        return map.get(url).transform(ar -> {
+        releasing.add(url);
+        Promise<Void> done = Promise.promise();
+        awaitSoleWriter(url, System.currentTimeMillis() + SOLE_WRITER_MILLIS, System.currentTimeMillis() + maxMillis, done);
+        return done.future();
+    }
+
+    /** Completes when no other node has written {@code url} by {@code until}; else waits as after a split. */
+    private void awaitSoleWriter(String url, long until, long deadline, Promise<Void> done) {
+        map.get(url).onComplete(ar -> {
             JsonObject entry = ar.succeeded() ? ar.result() : null;
-            if (entry == null || node.equals(entry.getString("owner"))) {
-                watching.remove(url);
-                releasing.add(url);
-                return Future.succeededFuture();
+            if (entry != null && !node.equals(entry.getString("owner")) && !entry.getBoolean("released", false)) {
+                releasing.remove(url);
+                handingOver.add(url);
+                Promise<Void> caughtUp = Promise.promise();
+                awaitTakenOver(url, deadline, caughtUp);
+                caughtUp.future().onComplete(v -> {
+                    handingOver.remove(url);
+                    done.complete();
+                });
+            } else if (System.currentTimeMillis() >= until) {
+                done.complete();
+            } else {
+                vertx.setTimer(250, t -> awaitSoleWriter(url, until, deadline, done));
             }
-            watching.remove(url);
-            handingOver.add(url);
-            Promise<Void> done = Promise.promise();
-            awaitTakenOver(url, System.currentTimeMillis() + maxMillis, done);
-            return done.future().andThen(v -> handingOver.remove(url));
         });
     }
 
