@@ -42,7 +42,7 @@ public final class SharedPositions {
     /** Logs given to another node whose watcher here still runs ({@link #handOver}): their position stays this node's. */
     private final Set<String> handingOver = ConcurrentHashMap.newKeySet();
     /** Logs given to another node from here (this node wrote their position): released exactly once the watcher stopped. */
-    private final Set<String> releasing = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> releasing = new ConcurrentHashMap<>();
     /** The whole map as last read: for /stats and /health, and for the copy to disk. */
     private volatile Map<String, JsonObject> view = Map.of();
     private boolean warned;
@@ -145,12 +145,14 @@ public final class SharedPositions {
      * the log's writer, writes that position as released: the next owner takes the log from exactly there.
      */
     public Future<Void> released(String url) {
-        boolean writer = watching.remove(url) != null | releasing.remove(url);
+        long[] history = watching.remove(url);
+        Long handing = releasing.remove(url);
         handingOver.remove(url);
-        if (!writer) {
+        if (history == null && handing == null) {
             return Future.succeededFuture();
         }
-        long next = local.position(url).orElse(-1);
+        // A watcher that has not published yet still stands at its start.
+        long next = local.position(url).orElse(history != null ? history[history.length - 1] : handing);
         return map.put(url, entry(next, true)).onFailure(this::warnOnce);
     }
 
@@ -164,10 +166,11 @@ public final class SharedPositions {
      * with the other side). At most {@code maxMillis}.
      */
     public Future<Void> handOver(String url, long maxMillis) {
-        if (watching.remove(url) == null) {
+        long[] history = watching.remove(url);
+        if (history == null) {
             return Future.succeededFuture(); // its start gave way to another node: nothing of it runs here
         }
-        releasing.add(url);
+        releasing.put(url, history[history.length - 1]);
         Promise<Void> done = Promise.promise();
         awaitSoleWriter(url, System.currentTimeMillis() + SOLE_WRITER_MILLIS, System.currentTimeMillis() + maxMillis, done);
         return done.future();
@@ -220,7 +223,10 @@ public final class SharedPositions {
         watching.forEach((url, history) -> {
             long toWrite = history[0];
             System.arraycopy(history, 1, history, 0, history.length - 1);
-            history[history.length - 1] = local.position(url).orElse(-1);
+            // Not -1 before the watcher's first batch: that would tell a next owner "unknown", and it would start
+            // from watcher.start (the log again from 0, or a gap with "head") instead of where this one started.
+            long last = history[history.length - 1];
+            history[history.length - 1] = local.position(url).orElse(last);
             map.put(url, entry(toWrite, false)).onFailure(this::warnOnce);
         });
         map.entries().onSuccess(entries -> {
@@ -228,7 +234,7 @@ public final class SharedPositions {
             warned = false;
             entries.forEach((url, entry) -> {
                 long next = entry.getLong("next", -1L);
-                if (next >= 0 && !watching.containsKey(url) && !handingOver.contains(url) && !releasing.contains(url)) {
+                if (next >= 0 && !watching.containsKey(url) && !handingOver.contains(url) && !releasing.containsKey(url)) {
                     local.advance(url, next); // saved to this node's disk with its own positions
                 }
             });
