@@ -1,7 +1,6 @@
 package io.certstream.hub.publish;
 
 import io.certstream.hub.wire.Cursor;
-import io.certstream.model.UpdateType;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.BufferedInputStream;
@@ -42,15 +41,7 @@ public final class ReplayFile {
                 out.writeUTF(buffer.newestDropped().toString());
                 out.writeInt(entries.size());
                 for (Published p : entries) {
-                    out.writeUTF(p.cursorText());
-                    out.writeBoolean(p.duplicate());
-                    out.writeByte(p.facts().type().ordinal());
-                    out.writeUTF(p.facts().logName());
-                    out.writeUTF(p.facts().logUrl());
-                    out.writeInt(p.facts().domains().size());
-                    for (String d : p.facts().domains()) {
-                        out.writeUTF(d);
-                    }
+                    ReplayRecord.writeHead(p, out);
                     bytes(out, p.full());
                     bytes(out, p.lite());
                     bytes(out, p.domainsOnly());
@@ -74,18 +65,8 @@ public final class ReplayFile {
             dropped = Cursor.parse(in.readUTF());
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
-                String cursor = in.readUTF();
-                boolean duplicate = in.readBoolean();
-                UpdateType type = UpdateType.values()[in.readByte()];
-                String name = in.readUTF();
-                String url = in.readUTF();
-                int domainCount = in.readInt();
-                List<String> domains = new ArrayList<>(domainCount);
-                for (int d = 0; d < domainCount; d++) {
-                    domains.add(in.readUTF());
-                }
-                entries.add(new Published(Cursor.parse(cursor), cursor, duplicate,
-                        new Published.Facts(List.copyOf(domains), type, name, url), bytes(in), bytes(in), bytes(in)));
+                ReplayRecord.Head head = ReplayRecord.readHead(in, Integer.MAX_VALUE);
+                entries.add(head.with(bytes(in), bytes(in), bytes(in)));
             }
         } catch (NoSuchFileException e) {
             return;

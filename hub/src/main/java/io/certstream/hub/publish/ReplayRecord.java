@@ -7,7 +7,9 @@ import io.vertx.core.buffer.Buffer;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,15 +35,7 @@ final class ReplayRecord {
     int write(Published p, OutputStream out) throws IOException {
         scratch.reset();
         scratch.write(new byte[HEADER]);
-        data.writeUTF(p.cursorText());
-        data.writeBoolean(p.duplicate());
-        data.writeByte(p.facts().type().ordinal());
-        data.writeUTF(p.facts().logName());
-        data.writeUTF(p.facts().logUrl());
-        data.writeInt(p.facts().domains().size());
-        for (String d : p.facts().domains()) {
-            data.writeUTF(d);
-        }
+        writeHead(p, data);
         bytes(p.full());
         bytes(p.lite());
         bytes(p.domainsOnly());
@@ -101,24 +95,49 @@ final class ReplayRecord {
      */
     static Published decode(byte[] payload, StreamType only) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+        Head head = readHead(in, payload.length);
+        Buffer full = bytes(in, only == null || only == StreamType.FULL);
+        Buffer lite = bytes(in, only == null || only == StreamType.LITE);
+        Buffer domainsOnly = bytes(in, only == null || only == StreamType.DOMAINS_ONLY);
+        return head.with(full, lite, domainsOnly);
+    }
+
+    /** What a message holds besides its three texts: cursor, dedup verdict and the facts the filters test. */
+    record Head(String cursor, boolean duplicate, Published.Facts facts) {
+        Published with(Buffer full, Buffer lite, Buffer domainsOnly) {
+            return new Published(Cursor.parse(cursor), cursor, duplicate, facts, full, lite, domainsOnly);
+        }
+    }
+
+    /** Writes {@link Head} of {@code p}; the one encoding of it, for segments and for {@link ReplayFile}. */
+    static void writeHead(Published p, DataOutput out) throws IOException {
+        out.writeUTF(p.cursorText());
+        out.writeBoolean(p.duplicate());
+        out.writeByte(p.facts().type().ordinal());
+        out.writeUTF(p.facts().logName());
+        out.writeUTF(p.facts().logUrl());
+        out.writeInt(p.facts().domains().size());
+        for (String d : p.facts().domains()) {
+            out.writeUTF(d);
+        }
+    }
+
+    /** Reads what {@link #writeHead} wrote; more than {@code maxDomains} domains means damaged bytes. */
+    static Head readHead(DataInput in, int maxDomains) throws IOException {
         String cursor = in.readUTF();
         boolean duplicate = in.readBoolean();
         UpdateType type = UpdateType.values()[in.readByte()];
         String name = in.readUTF();
         String url = in.readUTF();
         int domainCount = in.readInt();
-        if (domainCount < 0 || domainCount > payload.length) {
+        if (domainCount < 0 || domainCount > maxDomains) {
             throw new IOException("impossible domain count " + domainCount);
         }
         List<String> domains = new ArrayList<>(domainCount);
         for (int d = 0; d < domainCount; d++) {
             domains.add(in.readUTF());
         }
-        Buffer full = bytes(in, only == null || only == StreamType.FULL);
-        Buffer lite = bytes(in, only == null || only == StreamType.LITE);
-        Buffer domainsOnly = bytes(in, only == null || only == StreamType.DOMAINS_ONLY);
-        return new Published(Cursor.parse(cursor), cursor, duplicate,
-                new Published.Facts(List.copyOf(domains), type, name, url), full, lite, domainsOnly);
+        return new Head(cursor, duplicate, new Published.Facts(List.copyOf(domains), type, name, url));
     }
 
     private void bytes(Buffer b) throws IOException {
