@@ -26,6 +26,8 @@ public final class ReplayBuffer implements ReplayStats {
     private final long maxBytes;
     private ReplaySegments disk;
     private Published[] ring = new Published[1024];
+    /** {@link Published#retainedBytes} of each ring slot, computed once at append (it walks the domain names). */
+    private long[] sizes = new long[1024];
     private int head;
     private int size;
     private long bytes;
@@ -82,11 +84,14 @@ public final class ReplayBuffer implements ReplayStats {
         if (size == ring.length) {
             grow();
         }
-        ring[(head + size) % ring.length] = p;
+        int slot = (head + size) % ring.length;
+        long retained = p.retainedBytes();
+        ring[slot] = p;
+        sizes[slot] = retained;
         size++;
-        bytes += p.retainedBytes();
+        bytes += retained;
         if (disk != null) {
-            disk.offer(nextSeq, p);
+            disk.offer(nextSeq, p, retained);
         }
         nextSeq++;
         trim(nowMillis);
@@ -102,9 +107,9 @@ public final class ReplayBuffer implements ReplayStats {
             }
             Published dropped = at(0);
             ring[head] = null;
+            bytes -= sizes[head];
             head = (head + 1) % ring.length;
             size--;
-            bytes -= dropped.retainedBytes();
             newestDropped = dropped.cursor();
         }
     }
@@ -341,10 +346,13 @@ public final class ReplayBuffer implements ReplayStats {
 
     private void grow() {
         Published[] bigger = new Published[ring.length * 2];
+        long[] biggerSizes = new long[ring.length * 2];
         for (int i = 0; i < size; i++) {
             bigger[i] = at(i);
+            biggerSizes[i] = sizes[(head + i) % ring.length];
         }
         ring = bigger;
+        sizes = biggerSizes;
         head = 0;
     }
 }

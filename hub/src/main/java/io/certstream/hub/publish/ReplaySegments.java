@@ -18,7 +18,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +47,12 @@ public final class ReplaySegments {
     private static final String INDEX = "index";
     private static final String HEADER = "certstream-replay 1";
     private static final long LOG_EVERY_MILLIS = 60_000;
+    /**
+     * The index is rewritten at most this often: it lists every segment, and a catch-up that outruns the writer closes
+     * a segment at each dropped message, so rewriting it per segment cost more than writing the messages. A segment
+     * the index does not list yet is read and checked at the next start, as after a crash.
+     */
+    static final long INDEX_EVERY_MILLIS = 1_000;
 
     private final Path dir;
     private final long replayMillis;
@@ -54,9 +63,9 @@ public final class ReplaySegments {
     private long diskBytes;
     private Cursor newestDropped;
     /** Guarded by this: the file offset of the position each recent read stopped at (bounded, oldest forgotten). */
-    private final java.util.Map<Long, long[]> offsets = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<Long, long[]> offsets = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<Long, long[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, long[]> eldest) {
             return size() > 256;
         }
     };
@@ -139,9 +148,12 @@ public final class ReplaySegments {
         try (Stream<Path> list = Files.list(dir)) {
             files = list.filter(f -> f.getFileName().toString().endsWith(".seg")).sorted().toList();
         }
+        Map<Path, Segment> listedByName = new HashMap<>();
+        for (Segment s : index.segments) {
+            listedByName.put(s.path.getFileName(), s);
+        }
         for (Path file : files) {
-            Segment listed = index.segments.stream().filter(s -> s.path.getFileName().equals(file.getFileName()))
-                    .findFirst().orElse(null);
+            Segment listed = listedByName.get(file.getFileName());
             Segment s = listed != null && Files.size(file) == listed.bytes ? listed : recover(file);
             if (s == null) {
                 Files.deleteIfExists(file);
@@ -157,6 +169,10 @@ public final class ReplaySegments {
         Cursor start = new Cursor(Cursor.stamp(nowMillis, 0), 0, 0);
         Cursor dropped = segments.isEmpty() ? start
                 : index.newestDropped != null ? index.newestDropped : segments.get(0).firstCursor;
+        if (crashed && dropped.compareTo(segments.get(0).firstCursor) < 0) {
+            // The index may predate the last deletions: before the oldest kept message, count everything as dropped.
+            dropped = segments.get(0).firstCursor;
+        }
         if (crashed) {
             Cursor last = segments.get(segments.size() - 1).lastCursor;
             LOG.warning(() -> "the previous run did not stop cleanly: messages published after " + last + " that were"
@@ -187,9 +203,11 @@ public final class ReplaySegments {
         onWritten = then;
     }
 
-    /** Hands a published message to the writer; never blocks. A full queue drops it from the disk (counted). */
-    void offer(long seq, Published p) {
-        long size = p.retainedBytes();
+    /**
+     * Hands a published message ({@code size}: its {@link Published#retainedBytes}) to the writer; never blocks. A full
+     * queue drops it from the disk (counted).
+     */
+    void offer(long seq, Published p, long size) {
         if (stopping || queuedBytes.get() + size > QUEUE_BYTES || !queue.offer(new Entry(seq, p, size))) {
             long n = drops.incrementAndGet();
             long now = System.currentTimeMillis();
@@ -433,8 +451,8 @@ public final class ReplaySegments {
         return Long.MAX_VALUE;
     }
 
-    /** Deletes whole oldest segments beyond the age or size bound (the open one stays). */
-    private void trim(long nowMillis) {
+    /** Deletes whole oldest segments beyond the age or size bound (the open one stays); whether it deleted any. */
+    private boolean trim(long nowMillis) {
         List<Segment> gone = new ArrayList<>();
         synchronized (this) {
             while (!segments.isEmpty() && !segments.get(0).open) {
@@ -459,6 +477,7 @@ public final class ReplaySegments {
                         + " counts it as gone)");
             }
         }
+        return !gone.isEmpty();
     }
 
     /** Lists the closed segments; {@code stopped}: the run ends cleanly here. Written to a temp file, then moved. */
@@ -544,6 +563,9 @@ public final class ReplaySegments {
         private long pendingBytes;
         private Cursor pendingLast;
         private long lastErrorLog;
+        /** Segments were closed or deleted since the index was last written. */
+        private boolean indexStale;
+        private long indexWrittenAt;
 
         @Override
         public void run() {
@@ -558,13 +580,19 @@ public final class ReplaySegments {
                     break;
                 }
                 if (e == null) {
-                    trim(System.currentTimeMillis());
-                    continue;
+                    indexStale |= trim(System.currentTimeMillis());
+                } else {
+                    queuedBytes.addAndGet(-e.bytes);
+                    write(e);
+                    if (queue.isEmpty()) {
+                        flush();
+                    }
                 }
-                queuedBytes.addAndGet(-e.bytes);
-                write(e);
-                if (queue.isEmpty()) {
-                    flush();
+                long now = System.currentTimeMillis();
+                if (indexStale && now - indexWrittenAt >= INDEX_EVERY_MILLIS) {
+                    writeIndex(false);
+                    indexStale = false;
+                    indexWrittenAt = now;
                 }
             }
             flush();
@@ -579,8 +607,8 @@ public final class ReplaySegments {
                         || e.p.cursor().millis() - open.firstCursor.millis() >= SEGMENT_MILLIS)) {
                     flush();
                     closeSegment();
-                    writeIndex(false);
                     trim(System.currentTimeMillis());
+                    indexStale = true;
                 }
                 if (open == null) {
                     Segment s = new Segment(e.seq, e.p.cursor(), dir.resolve(String.format("%016x.seg", e.seq)));
