@@ -43,7 +43,7 @@ public final class ReplaySegments {
     private static final Logger LOG = Logger.getLogger(ReplaySegments.class.getName());
     static final long SEGMENT_MILLIS = 10_000;
     static final int QUEUE_MESSAGES = 4096;
-    static final long QUEUE_BYTES = 8 << 20;
+    static final long QUEUE_BYTES = 4 << 20;
     private static final String INDEX = "index";
     private static final String HEADER = "certstream-replay 1";
     private static final long LOG_EVERY_MILLIS = 60_000;
