@@ -8,6 +8,7 @@ import io.certstream.hub.sim.SimulatedCtLog;
 import io.certstream.hub.sim.SimulatedLogOptions;
 import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.RunningHub;
+import io.certstream.hub.testing.Signals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -96,26 +97,12 @@ class WatchKeywordsTest {
 
         // A test run started in the background (nohup, &) ignores SIGINT, and so does the example it starts:
         // then TERM, which runs the same shutdown hook, stands in for Ctrl-C.
-        String ctrlC = sigintIgnored() ? "-TERM" : "-INT";
+        String ctrlC = "-" + Signals.ctrlC();
         new ProcessBuilder("kill", ctrlC, Long.toString(example.pid())).start().waitFor();
         assertTrue(example.waitFor(15, TimeUnit.SECONDS), "the example exits on Ctrl-C");
         // The shutdown hook waits for close(): its CLOSED event is printed before the JVM ends.
         assertTrue(read(err).contains("closed connection to ws://127.0.0.1:"), read(err));
         assertFalse(read(err).contains("Exception"), read(err));
-    }
-
-    /** Whether this JVM (and so every process it starts) ignores SIGINT: bit 1 of {@code SigIgn} in /proc. */
-    private static boolean sigintIgnored() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("SigIgn:")) {
-                    return (Long.parseLong(line.substring(7).trim(), 16) & 0b10) != 0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: signals as a terminal leaves them
-        }
-        return false;
     }
 
     private static String read(Path file) {

@@ -1,5 +1,7 @@
 package io.certstream.client.testing;
 
+import io.certstream.hub.testing.Signals;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -130,7 +132,7 @@ public final class CliProcess implements AutoCloseable {
 
     /** Sends a signal (e.g. {@code INT} as Ctrl-C does) with {@code kill}, and waits for the exit code. */
     public int signalAndWait(String signal, Duration timeout) throws Exception {
-        if ("INT".equals(signal) && sigintIgnored()) {
+        if ("INT".equals(signal) && Signals.sigintIgnored()) {
             // Started from a background shell (nohup, `&`): SIGINT is ignored and the CLI inherits that, as any
             // program would, so Ctrl-C cannot be sent; SIGTERM runs the same shutdown hook.
             System.err.println("CliProcess: SIGINT is ignored in this environment (started in the background);"
@@ -143,20 +145,6 @@ public final class CliProcess implements AutoCloseable {
             throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
         }
         return waitFor(timeout);
-    }
-
-    /** Whether this JVM (and so every process it starts) ignores SIGINT: bit 1 of {@code SigIgn} in /proc. */
-    private static boolean sigintIgnored() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("SigIgn:")) {
-                    return (Long.parseLong(line.substring(7).trim(), 16) & 0b10) != 0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: assume signals are as a terminal leaves them
-        }
-        return false;
     }
 
     /** Waits for the process to exit by itself and returns its exit code. */
