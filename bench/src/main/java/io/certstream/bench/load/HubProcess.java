@@ -86,13 +86,13 @@ final class HubProcess implements ServerProcess {
     }
 
     @Override
-    public long pid() {
-        return process.pid();
+    public Process process() {
+        return process;
     }
 
     @Override
-    public boolean alive() {
-        return process.isAlive();
+    public Path log() {
+        return log;
     }
 
     @Override
@@ -101,19 +101,14 @@ final class HubProcess implements ServerProcess {
     }
 
     @Override
+    public void probe() throws Exception {
+        stats();
+    }
+
+    /** Up, and (with JMX) attached for heap figures. */
+    @Override
     public void awaitReady(long timeoutMillis) throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (true) {
-            try {
-                stats();
-                break;
-            } catch (Exception e) {
-                if (!alive() || System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("the hub did not come up on port " + port + "; see " + log, e);
-                }
-                Thread.sleep(200);
-            }
-        }
+        ServerProcess.super.awaitReady(timeoutMillis);
         if (jmxPort > 0) {
             attach(30_000);
         }

@@ -109,13 +109,13 @@ final class PeerProcess implements ServerProcess {
     }
 
     @Override
-    public long pid() {
-        return process.pid();
+    public Process process() {
+        return process;
     }
 
     @Override
-    public boolean alive() {
-        return process.isAlive();
+    public Path log() {
+        return log;
     }
 
     @Override
@@ -124,22 +124,8 @@ final class PeerProcess implements ServerProcess {
     }
 
     @Override
-    public void awaitReady(long timeoutMillis) throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (true) {
-            try {
-                metrics();
-                return;
-            } catch (IOException e) {
-                if (!alive()) {
-                    throw new IllegalStateException(NAME + " exited with code " + process.exitValue() + "; see " + log);
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException(NAME + " did not come up on port " + port + "; see " + log, e);
-                }
-                Thread.sleep(200);
-            }
-        }
+    public void probe() throws Exception {
+        metrics();
     }
 
     private String metrics() throws IOException, InterruptedException {

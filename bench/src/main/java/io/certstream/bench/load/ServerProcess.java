@@ -14,15 +14,45 @@ interface ServerProcess extends AutoCloseable {
     /** "hub" or "certstream-server-go". */
     String name();
 
-    long pid();
+    /** The server's OS process. */
+    Process process();
 
-    boolean alive();
+    /** Where the server's output goes (named in errors). */
+    Path log();
 
     /** The websocket port (all three streams). */
     int port();
 
-    /** Waits until the server answers; fails with its log's path when it exits or does not come up. */
-    void awaitReady(long timeoutMillis) throws Exception;
+    /** Asks the server once whether it is up: throws while it does not answer. */
+    void probe() throws Exception;
+
+    default long pid() {
+        return process().pid();
+    }
+
+    default boolean alive() {
+        return process().isAlive();
+    }
+
+    /** Waits until {@link #probe()} succeeds; fails with the log's path when the server exits or does not come up. */
+    default void awaitReady(long timeoutMillis) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (true) {
+            try {
+                probe();
+                return;
+            } catch (Exception e) {
+                if (!alive()) {
+                    throw new IllegalStateException(name() + " exited with code " + process().exitValue() + "; see "
+                            + log(), e);
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException(name() + " did not come up on port " + port() + "; see " + log(), e);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
 
     /** CPU time, RSS and, when the server has one, its heap. */
     Sample sample() throws IOException;
