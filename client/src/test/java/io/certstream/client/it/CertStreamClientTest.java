@@ -3,21 +3,19 @@ package io.certstream.client.it;
 import static io.certstream.hub.testing.HubOnSimulatedLog.WAIT;
 import static io.certstream.hub.testing.HubOnSimulatedLog.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.certstream.client.CertStreamClient;
-import io.certstream.client.CertStreamListener;
 import io.certstream.client.CertStreamMessage;
 import io.certstream.client.CertStreamOptions;
 import io.certstream.client.CertificateData;
 import io.certstream.client.CertificateMessage;
 import io.certstream.client.ConnectionEvent;
-import io.certstream.client.DomainsMessage;
 import io.certstream.client.HeartbeatMessage;
 import io.certstream.client.LeafCert;
 import io.certstream.client.StreamType;
+import io.certstream.client.testing.Recorder;
 import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.certstream.hub.sim.IssuedEntry;
 import io.certstream.hub.testing.Async;
@@ -204,51 +202,5 @@ class CertStreamClientTest {
 
     private static List<CertificateMessage> certificates(List<CertStreamMessage> messages) {
         return messages.stream().filter(CertificateMessage.class::isInstance).map(CertificateMessage.class::cast).toList();
-    }
-
-    /** Records every callback. */
-    static final class Recorder implements CertStreamListener {
-        final List<CertStreamMessage> certificates = new CopyOnWriteArrayList<>();
-        final List<DomainsMessage> domains = new CopyOnWriteArrayList<>();
-        final List<HeartbeatMessage> heartbeats = new CopyOnWriteArrayList<>();
-        final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
-        final List<String> malformed = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onCertificate(CertificateMessage message) {
-            certificates.add(message);
-        }
-
-        @Override
-        public void onDomains(DomainsMessage message) {
-            domains.add(message);
-        }
-
-        @Override
-        public void onHeartbeat(HeartbeatMessage message) {
-            heartbeats.add(message);
-        }
-
-        @Override
-        public void onConnectionEvent(ConnectionEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void onMalformedMessage(String rawJson, IllegalArgumentException error) {
-            malformed.add(rawJson);
-        }
-
-        List<CertificateMessage> certificates() {
-            return certificates.stream().map(m -> assertInstanceOf(CertificateMessage.class, m)).toList();
-        }
-
-        long connected() {
-            return events.stream().filter(e -> e.state() == ConnectionEvent.State.CONNECTED).count();
-        }
-
-        List<ConnectionEvent> disconnected() {
-            return events.stream().filter(e -> e.state() == ConnectionEvent.State.DISCONNECTED).toList();
-        }
     }
 }

@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.certstream.client.CertStreamClient;
-import io.certstream.client.CertStreamListener;
 import io.certstream.client.CertStreamMessage;
 import io.certstream.client.CertStreamMessages;
 import io.certstream.client.CertStreamOptions;
 import io.certstream.client.CertificateMessage;
-import io.certstream.client.ConnectionEvent;
 import io.certstream.client.GapMessage;
 import io.certstream.client.testing.CliProcess;
+import io.certstream.client.testing.Recorder;
 import io.certstream.hub.testing.Async;
 import io.certstream.hub.testing.HubOnSimulatedLog;
 import io.vertx.core.json.JsonObject;
@@ -75,26 +74,17 @@ class GapNoticeTest {
             }
         };
         clientLog.addHandler(handler);
-        List<GapMessage> gaps = new CopyOnWriteArrayList<>();
-        List<CertificateMessage> certificates = new CopyOnWriteArrayList<>();
         List<CertStreamMessage> stream = new CopyOnWriteArrayList<>();
         CertStreamClient client = CertStreamClient.create(hub.vertx(), CertStreamOptions.defaults()
                 .withUrl(hub.url("/?since=" + cursor)));
-        client.listener(new CertStreamListener() {
-            @Override
-            public void onGap(GapMessage gap) {
-                gaps.add(gap);
-            }
-
-            @Override
-            public void onCertificate(CertificateMessage message) {
-                certificates.add(message);
-            }
-        }).messages().handler(stream::add);
+        Recorder recorder = new Recorder();
+        List<GapMessage> gaps = recorder.gaps;
+        client.listener(recorder).messages().handler(stream::add);
         try {
             client.start();
-            Async.waitFor(WAIT, "the replay up to the newest entry",
-                    () -> !certificates.isEmpty() && certificates.get(certificates.size() - 1).data().certIndex() == hub.log().size() - 1);
+            Async.waitFor(WAIT, "the replay up to the newest entry", () -> !recorder.certificates.isEmpty()
+                    && last(recorder.certificates()).data().certIndex() == hub.log().size() - 1);
+            List<CertificateMessage> certificates = recorder.certificates();
 
             assertEquals(1, gaps.size(), "one gap notice: " + gaps);
             GapMessage gap = gaps.get(0);
@@ -126,43 +116,28 @@ class GapNoticeTest {
 
     @Test
     void aClientAwayLongerThanTheBufferGetsTheGapWhenItReconnects() throws Exception {
-        List<GapMessage> gaps = new CopyOnWriteArrayList<>();
-        List<CertificateMessage> certificates = new CopyOnWriteArrayList<>();
-        List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
         // A long reconnect delay: the hub is back and has published the overflow before the client tries again.
         CertStreamClient client = CertStreamClient.create(hub.vertx(), CertStreamOptions.defaults()
                 .withUrl(hub.url("/")).withBackoff(Duration.ofSeconds(20), Duration.ofSeconds(20)));
-        client.listener(new CertStreamListener() {
-            @Override
-            public void onGap(GapMessage gap) {
-                gaps.add(gap);
-            }
-
-            @Override
-            public void onCertificate(CertificateMessage message) {
-                certificates.add(message);
-            }
-
-            @Override
-            public void onConnectionEvent(ConnectionEvent event) {
-                events.add(event);
-            }
-        }).start();
+        Recorder recorder = new Recorder();
+        client.listener(recorder).start();
         try {
-            Async.waitFor(WAIT, "connected", () -> connected(events) == 1);
+            Async.waitFor(WAIT, "connected", () -> recorder.connected() == 1);
             long first = hub.append(1);
-            Async.waitFor(WAIT, "one certificate", () -> certificates.size() == 1);
+            Async.waitFor(WAIT, "one certificate", () -> recorder.certificates.size() == 1);
             String cursor = client.lastCursor();
 
             hub.stopHub();
-            Async.waitFor(WAIT, "the drop", () -> events.stream().anyMatch(e -> e.state() == ConnectionEvent.State.DISCONNECTED));
+            Async.waitFor(WAIT, "the drop", () -> !recorder.disconnected().isEmpty());
             hub.append(OVERFLOW);
             hub.startHub();
             Async.waitFor(WAIT, "the restarted hub published the " + OVERFLOW, () -> hub.hub().metrics().published() >= OVERFLOW);
-            assertEquals(1, connected(events), "the client must still be waiting to reconnect (20 s) for this test to mean anything");
+            assertEquals(1, recorder.connected(), "the client must still be waiting to reconnect (20 s) for this test to mean anything");
 
             Async.waitFor(WAIT, "the reconnect's replay up to the newest entry",
-                    () -> certificates.get(certificates.size() - 1).data().certIndex() == hub.log().size() - 1);
+                    () -> last(recorder.certificates()).data().certIndex() == hub.log().size() - 1);
+            List<GapMessage> gaps = recorder.gaps;
+            List<CertificateMessage> certificates = recorder.certificates();
             assertEquals(1, gaps.size(), "one gap notice: " + gaps);
             assertEquals(cursor, gaps.get(0).since(), "the reconnect resumed from the last cursor the client had");
             CertificateMessage afterGap = certificates.get(1);
@@ -174,8 +149,8 @@ class GapNoticeTest {
         }
     }
 
-    private static long connected(List<ConnectionEvent> events) {
-        return events.stream().filter(e -> e.state() == ConnectionEvent.State.CONNECTED).count();
+    private static CertificateMessage last(List<CertificateMessage> certificates) {
+        return certificates.get(certificates.size() - 1);
     }
 
     @Test
@@ -204,23 +179,12 @@ class GapNoticeTest {
      * takes the cursor of the one certificate it gets, leaves, and {@link #OVERFLOW} more are published.
      */
     private String cursorThatFellOutOfTheBuffer() throws Exception {
-        List<CertificateMessage> got = new CopyOnWriteArrayList<>();
-        List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
         CertStreamClient first = CertStreamClient.create(hub.vertx(), CertStreamOptions.defaults().withUrl(hub.url("/")));
-        first.listener(new CertStreamListener() {
-            @Override
-            public void onCertificate(CertificateMessage message) {
-                got.add(message);
-            }
-
-            @Override
-            public void onConnectionEvent(ConnectionEvent event) {
-                events.add(event);
-            }
-        }).start();
-        Async.waitFor(WAIT, "connected", () -> events.stream().anyMatch(e -> e.state() == ConnectionEvent.State.CONNECTED));
+        Recorder recorder = new Recorder();
+        first.listener(recorder).start();
+        Async.waitFor(WAIT, "connected", () -> recorder.connected() > 0);
         hub.append(1);
-        Async.waitFor(WAIT, "one certificate", () -> got.size() == 1);
+        Async.waitFor(WAIT, "one certificate", () -> recorder.certificates.size() == 1);
         String cursor = first.lastCursor();
         await(first.close());
 
