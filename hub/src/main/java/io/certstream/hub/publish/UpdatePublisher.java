@@ -197,9 +197,9 @@ public final class UpdatePublisher implements UpdateSink {
         for (Forwarded f : batch) {
             ClusterOrder.Held h = order.add(f.published(), f.dedupKey(), now);
             if (h != null) {
-                // Late: to the connected clients, but not into the replay buffer, which stays in cursor order (a
-                // resume finds its place in it by cursor); a client resuming from before it does not get it.
-                release(h, now, false);
+                // Late: out of cursor order, and kept in the replay buffer all the same: a resume continues by
+                // position after the cursor it finds, so a client away when this came still gets it, once.
+                release(h, now);
                 late++;
             }
         }
@@ -213,7 +213,7 @@ public final class UpdatePublisher implements UpdateSink {
         long now = System.currentTimeMillis();
         List<ClusterOrder.Held> due = order.due(now);
         for (ClusterOrder.Held h : due) {
-            release(h, now, true);
+            release(h, now);
         }
         if (!due.isEmpty()) {
             metrics.published(due.size());
@@ -224,7 +224,7 @@ public final class UpdatePublisher implements UpdateSink {
     public synchronized void flush() {
         if (order != null) {
             long now = System.currentTimeMillis();
-            order.drain().forEach(h -> release(h, now, true));
+            order.drain().forEach(h -> release(h, now));
         }
     }
 
@@ -234,11 +234,9 @@ public final class UpdatePublisher implements UpdateSink {
     }
 
     /** One certificate out of the order stage: judged against the dedup window, kept for replay, delivered. */
-    private void release(ClusterOrder.Held h, long now, boolean keep) {
+    private void release(ClusterOrder.Held h, long now) {
         Published p = h.published().withDuplicate(!dedup.firstSeen(h.dedupKey(), now));
-        if (keep) {
-            replay.append(p, now);
-        }
+        replay.append(p, now);
         published.incrementAndGet();
         bus.publish(BusAddresses.FULL, p.full(), SHARED);
         bus.publish(BusAddresses.LITE, p.lite(), SHARED);

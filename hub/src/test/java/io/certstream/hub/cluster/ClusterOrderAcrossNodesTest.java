@@ -73,8 +73,8 @@ class ClusterOrderAcrossNodesTest {
                     System.currentTimeMillis())));
         }
 
-        Node x = new Node();
-        Node y = new Node();
+        Node x = new Node(BUS_MILLIS);
+        Node y = new Node(BUS_MILLIS);
         x.connect(y);
         y.connect(x);
         // Interleaved publications, a few milliseconds apart: each node sees its own first.
@@ -104,6 +104,37 @@ class ClusterOrderAcrossNodesTest {
         assertEquals(0, x.publisher.lateMessages() + y.publisher.lateMessages(), "nothing late");
     }
 
+    @Test
+    void aLateArrivalIsDeliveredAndKeptForResumes() throws Exception {
+        Vertx simVertx = Vertx.vertx();
+        vertxes.add(simVertx);
+        SimulatedCtLog sim = SimulatedCtLog.start(simVertx, SimulatedLogOptions.defaults().withSeed(6).withInitialSize(10)
+                .withEntriesPerSecond(0)).toCompletionStage().toCompletableFuture().get();
+        LogEntryDecoder decoder = new LogEntryDecoder();
+        List<EncodedUpdate> onA = new ArrayList<>();
+        List<EncodedUpdate> onB = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            onA.add(EncodedUpdate.of(decoder.decode(sim.entry(i).raw(), LOG_A, "link", System.currentTimeMillis())));
+            onB.add(EncodedUpdate.of(decoder.decode(sim.entry(5 + i).raw(), LOG_B, "link", System.currentTimeMillis())));
+        }
+        // A bus slower than the order delay: y's certificates, stamped first, reach x after x's own have left.
+        Node x = new Node(DELAY_MILLIS + 350);
+        Node y = new Node(DELAY_MILLIS + 350);
+        x.connect(y);
+        y.connect(x);
+        y.publisher.publish(onB);
+        Thread.sleep(20);
+        x.publisher.publish(onA);
+        Async.waitFor(Duration.ofSeconds(10), "10 certificates delivered on x", () -> x.delivered.size() >= 10);
+        assertEquals(5, x.publisher.lateMessages(), "y's five arrived late on x");
+        List<String> deliveredX = x.delivered.stream().map(Published::cursorText).toList();
+        assertTrue(x.delivered.get(9).cursor().compareTo(x.delivered.get(0).cursor()) < 0, "out of cursor order: " + deliveredX);
+
+        // A client that saw only x's first certificate and resumes there gets all the rest, the late ones included, once.
+        assertEquals(deliveredX.subList(1, 10), x.publisher.replay().after(x.delivered.get(0).cursor(), 100).entries()
+                .stream().map(Published::cursorText).toList());
+    }
+
     /** One node: its publisher in cluster mode, what reached its web front, and the way to the other node. */
     private final class Node {
         final Vertx vertx = Vertx.vertx();
@@ -111,7 +142,8 @@ class ClusterOrderAcrossNodesTest {
         final List<Published> delivered = new CopyOnWriteArrayList<>();
         Node other;
 
-        Node() {
+        /** @param busMillis how long a batch takes to reach the other node */
+        Node(int busMillis) {
             vertxes.add(vertx);
             UpdatePublisher.registerCodec(vertx);
             publisher = new UpdatePublisher(vertx, new HubMetrics(), null, new ReplayBuffer(600_000, 1L << 30), 15, 100_000);
@@ -119,7 +151,7 @@ class ClusterOrderAcrossNodesTest {
             Consumer<List<Forwarded>> toOther = batch -> {
                 Buffer wire = ClusterBus.encode(batch);
                 // Asynchronously, as the bus does, and late enough that the other node has published meanwhile.
-                other.vertx.setTimer(BUS_MILLIS, t -> other.publisher.publishForwarded(ClusterBus.decode(wire)));
+                other.vertx.setTimer(busMillis, t -> other.publisher.publishForwarded(ClusterBus.decode(wire)));
             };
             publisher.clusterMode(vertx, DELAY_MILLIS, toOther, p -> { });
         }
