@@ -2,8 +2,6 @@ package io.certstream.hub.ct.rfc6962;
 
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.decode.RawEntry;
-import com.fasterxml.jackson.core.Base64Variant;
-import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -25,28 +23,24 @@ import java.util.List;
  */
 public final class EntriesParser {
     private static final JsonFactory JSON = new JsonFactory();
-    /** RFC 4648 base64 as the logs send it; padding optional, as for java.util.Base64. */
-    private static final Base64Variant BASE64 = Base64Variants.MIME_NO_LINEFEEDS
-            .withReadPadding(Base64Variant.PaddingReadBehaviour.PADDING_ALLOWED);
 
     private EntriesParser() {
     }
 
-    /**
-     * The entries of a get-entries body. Base64 is decoded by the JSON parser straight from the body's bytes (no
-     * String of each value, about a tenth of the hub's CPU per certificate in catch-up when it made one). Where a
-     * value is not base64, the parser cannot go on reliably after its error: the body is then read again the careful
-     * way, value by value through java.util.Base64, which makes that entry a broken entry and keeps the others.
-     */
     public static List<RawEntry> parse(Buffer body, long start, String url) {
-        try {
-            return parse(body, start, url, true);
-        } catch (NotBase64 e) {
-            return parse(body, start, url, false);
+        if (body instanceof BufferInternal internal && internal.getByteBuf().hasArray()) {
+            ByteBuf buf = internal.getByteBuf();
+            List<RawEntry> plain = PlainBody.entries(buf.array(), buf.arrayOffset() + buf.readerIndex(),
+                    buf.arrayOffset() + buf.writerIndex(), start);
+            if (plain != null) {
+                return plain;
+            }
         }
+        return parseJson(body, start, url);
     }
 
-    private static List<RawEntry> parse(Buffer body, long start, String url, boolean fast) {
+    /** The body read with the JSON parser: every body that is not in {@link PlainBody}'s shape. */
+    static List<RawEntry> parseJson(Buffer body, long start, String url) {
         List<RawEntry> entries = new ArrayList<>();
         try (JsonParser p = parser(body)) {
             expect(p.nextToken() == JsonToken.START_OBJECT, "expected a JSON object");
@@ -61,7 +55,7 @@ public final class EntriesParser {
                 JsonToken token;
                 while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
                     expect(token != null, "the body ends inside the entries array");
-                    entries.add(entry(p, token, start + entries.size(), fast));
+                    entries.add(entry(p, token, start + entries.size()));
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -75,7 +69,7 @@ public final class EntriesParser {
      * not a string, not base64, not an object at all) is one broken entry, not a broken answer: it comes back as
      * {@link RawEntry#broken}, counted and skipped by the decoder, so that the entries around it still stream.
      */
-    private static RawEntry entry(JsonParser p, JsonToken token, long index, boolean fast) throws IOException {
+    private static RawEntry entry(JsonParser p, JsonToken token, long index) throws IOException {
         if (token != JsonToken.START_OBJECT) {
             p.skipChildren();
             return RawEntry.broken(index, "the get-entries element is not a JSON object but " + token);
@@ -92,8 +86,6 @@ public final class EntriesParser {
                     // A number or an object there (whose text may well decode as base64) is not an entry either.
                     problem = name + " is not a string but " + p.currentToken();
                     p.skipChildren();
-                } else if (fast) {
-                    bytes = binary(p);
                 } else {
                     try {
                         bytes = Base64.getDecoder().decode(p.getText());
@@ -114,22 +106,6 @@ public final class EntriesParser {
             problem = "the get-entries element lacks " + (leaf == null ? "leaf_input" : "extra_data");
         }
         return problem == null ? new RawEntry(index, leaf, extra) : RawEntry.broken(index, problem);
-    }
-
-    /** The current string value decoded as base64 by the parser; {@link NotBase64} when it is not base64. */
-    private static byte[] binary(JsonParser p) {
-        try {
-            return p.getBinaryValue(BASE64);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new NotBase64();
-        }
-    }
-
-    /** A value that is not base64 on the fast path: read the body again the careful way. */
-    private static final class NotBase64 extends RuntimeException {
-        NotBase64() {
-            super(null, null, false, false);
-        }
     }
 
     /** Reads the body where it lies when it is backed by an array: {@code getBytes()} would copy megabytes per batch. */
