@@ -308,6 +308,26 @@ public final class WireFormat {
 
     /** Epoch millis as seconds the way Go prints float64(ms)/1000: 1659301203.904, 1659301203.9, 1659301203. */
     private static void seconds(JsonGenerator g, long millis) throws IOException {
-        g.writeNumber(BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString());
+        g.writeNumber(seconds(millis));
+    }
+
+    /** As {@code BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString()}, without the BigDecimal (twice per certificate). */
+    static String seconds(long millis) {
+        if (millis == Long.MIN_VALUE) {
+            return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+        }
+        long abs = Math.abs(millis);
+        String whole = (millis < 0 ? "-" : "") + abs / 1000;
+        int fraction = (int) (abs % 1000);
+        if (fraction == 0) {
+            return whole;
+        }
+        if (fraction % 100 == 0) {
+            return whole + "." + fraction / 100;
+        }
+        if (fraction % 10 == 0) {
+            return whole + "." + (fraction < 100 ? "0" : "") + fraction / 10;
+        }
+        return whole + "." + (fraction < 10 ? "00" : fraction < 100 ? "0" : "") + fraction;
     }
 }

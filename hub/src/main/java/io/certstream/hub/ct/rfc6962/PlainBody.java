@@ -95,23 +95,24 @@ final class PlainBody {
         if (!take('"')) {
             return null;
         }
+        byte[] bytes = b;
         int from = at;
-        while (at < end && b[at] != '"') {
-            if (b[at] == '\\') {
-                return null;
-            }
-            at++;
+        int close = from;
+        int limit = end;
+        byte c = 0;
+        while (close < limit && (c = bytes[close]) != '"' && c != '\\') {
+            close++;
         }
-        if (at == end) {
+        if (close == limit || c == '\\') {
             return null;
         }
-        int length = at - from;
-        at++;
+        int length = close - from;
+        at = close + 1;
         try {
-            ByteBuffer decoded = BASE64.decode(ByteBuffer.wrap(b, from, length));
-            byte[] bytes = decoded.array();
-            return decoded.arrayOffset() == 0 && decoded.remaining() == bytes.length
-                    ? bytes : Arrays.copyOfRange(bytes, decoded.arrayOffset(), decoded.arrayOffset() + decoded.remaining());
+            ByteBuffer decoded = BASE64.decode(ByteBuffer.wrap(bytes, from, length));
+            byte[] out = decoded.array();
+            return decoded.arrayOffset() == 0 && decoded.remaining() == out.length
+                    ? out : Arrays.copyOfRange(out, decoded.arrayOffset(), decoded.arrayOffset() + decoded.remaining());
         } catch (IllegalArgumentException notBase64) {
             return null;
         }
