@@ -40,9 +40,11 @@ public record EncodedUpdate(CertificateUpdate update, Buffer full, Buffer lite, 
      */
     public Cursor stamp(long stamp) {
         byte[] digits = Cursor.stampDigits(stamp);
-        WireFormat.stamp(full, WireFormat.UPDATE_STAMP_AT, digits);
-        WireFormat.stamp(lite, WireFormat.UPDATE_STAMP_AT, digits);
-        WireFormat.stamp(domainsOnly, WireFormat.DNS_STAMP_AT, digits);
+        // The three are made and stamped together: checking one for its placeholder is enough.
+        WireFormat.checkUnstamped(domainsOnly, WireFormat.DNS_STAMP_AT);
+        domainsOnly.setBytes(WireFormat.DNS_STAMP_AT, digits);
+        full.setBytes(WireFormat.UPDATE_STAMP_AT, digits);
+        lite.setBytes(WireFormat.UPDATE_STAMP_AT, digits);
         return new Cursor(stamp, log, update.certIndex());
     }
 }

@@ -87,15 +87,15 @@ public final class WireFormat {
     }
 
     /**
-     * Writes a cursor's 16 stamp digits over the placeholder of a message made with {@link Cursor#unstamped}, in
-     * place: the message is still the publisher's alone (nobody has been given it yet), so the cursor costs no copy of
-     * the message. A message stamped already (or made without a cursor) is a programming error, not overwritten.
+     * Throws IllegalStateException unless {@code message} holds the 16 "0" placeholder digits of
+     * {@link Cursor#unstamped} at {@code at}: the publisher writes the stamp over them in place ({@link
+     * EncodedUpdate#stamp}), while the message is still its alone, so the cursor costs no copy of the message; a
+     * message stamped already (or made without a cursor) is a programming error, not overwritten.
      */
-    static void stamp(Buffer message, int at, byte[] stampDigits) {
+    static void checkUnstamped(Buffer message, int at) {
         if (message.getLong(at) != EIGHT_ZERO_DIGITS || message.getLong(at + 8) != EIGHT_ZERO_DIGITS) {
             throw new IllegalStateException("the message has no unstamped cursor at " + at + " (stamped twice?)");
         }
-        message.setBytes(at, stampDigits);
     }
 
     private static Buffer lite(byte[] prefix) {

@@ -48,7 +48,9 @@ class CursorTest {
                 + "\",\"data\":[\"a.example\"]}");
         assertEquals("{\"message_type\":\"dns_entries\",\"cursor\":\"0000000000000000-00000001-7\",\"data\":[\"a.example\"]}",
                 message.toString());
-        WireFormat.stamp(message, WireFormat.DNS_STAMP_AT, Cursor.stampDigits(0x0190000000000000L));
+        WireFormat.checkUnstamped(message, WireFormat.DNS_STAMP_AT);
+        message.setBytes(WireFormat.DNS_STAMP_AT, Cursor.stampDigits(0x0190000000000000L));
+        assertThrows(IllegalStateException.class, () -> WireFormat.checkUnstamped(message, WireFormat.DNS_STAMP_AT));
         assertEquals("{\"message_type\":\"dns_entries\",\"cursor\":\"0190000000000000-00000001-7\",\"data\":[\"a.example\"]}",
                 message.toString());
         assertTrue(new JsonObject(message).getJsonArray("data").contains("a.example"));
