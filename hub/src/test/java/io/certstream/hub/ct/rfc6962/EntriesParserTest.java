@@ -3,10 +3,12 @@ package io.certstream.hub.ct.rfc6962;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.metrics.FaultKind;
+import io.certstream.hub.testing.CtData;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -102,6 +104,16 @@ class EntriesParserTest {
             Buffer slice = Buffer.buffer("x\"{" + body + "}").slice(3, 3 + body.length());
             assertSame(EntriesParser.parseJson(Buffer.buffer(body), 7, "http://log"), EntriesParser.parse(slice, 7, "http://log"));
         }
+    }
+
+    /** A real log's get-entries answer (ctdata, skipped without it) is in the plain shape, read the same both ways. */
+    @Test
+    void aRealLogsAnswerIsReadAsAPlainBody() throws Exception {
+        byte[] bytes = Files.readAllBytes(CtData.file("rfc6962/navigli2025h2_derived/get-entries_start0_end1023.json"));
+        List<RawEntry> plain = PlainBody.entries(bytes, 0, bytes.length, 0);
+        assertTrue(plain != null, "read as a plain body");
+        assertEquals(1024, plain.size());
+        assertSame(EntriesParser.parseJson(Buffer.buffer(bytes), 0, "ctdata"), plain);
     }
 
     /** Anything else goes to the JSON parser, whose answers (broken entries, bad_response) stay what they were. */
