@@ -62,19 +62,36 @@ public record Cursor(long stamp, int log, long index) implements Comparable<Curs
     }
 
     /**
-     * The text form, written into a char array: it runs for every published certificate (the replay index writes it
-     * too), where a StringBuilder's appends were a measurable share of publishing.
+     * The text form, written as Latin-1 bytes, the form the String keeps: it runs for every published certificate,
+     * where a StringBuilder's appends were a measurable share of publishing.
      */
     @Override
     public String toString() {
-        String decimal = Long.toString(index);
-        char[] text = new char[26 + decimal.length()];
+        if (index < 0) {
+            // Never from a log (indexes start at 0); spelled as before.
+            return unsigned(stamp, 16) + "-" + unsigned(log & 0xffffffffL, 8) + "-" + index;
+        }
+        byte[] text = new byte[26 + 19];
         hex(text, 0, stamp, 16);
         text[16] = '-';
         hex(text, 17, log & 0xffffffffL, 8);
         text[25] = '-';
-        decimal.getChars(0, decimal.length(), text, 26);
-        return new String(text);
+        int digits = 1;
+        for (long rest = index / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        long rest = index;
+        for (int i = 26 + digits - 1; i >= 26; i--) {
+            text[i] = (byte) ('0' + (int) (rest % 10));
+            rest /= 10;
+        }
+        return new String(text, 0, 26 + digits, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String unsigned(long value, int digits) {
+        byte[] text = new byte[digits];
+        hex(text, 0, value, digits);
+        return new String(text, StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -88,15 +105,13 @@ public record Cursor(long stamp, int log, long index) implements Comparable<Curs
     /** The 16 lower-case hex digits of {@code stamp}, in ASCII, as the text form begins. */
     static byte[] stampDigits(long stamp) {
         byte[] digits = new byte[16];
-        for (int i = 0; i < 16; i++) {
-            digits[i] = (byte) HEX[(int) (stamp >>> (60 - 4 * i)) & 0xf];
-        }
+        hex(digits, 0, stamp, 16);
         return digits;
     }
 
-    private static void hex(char[] out, int at, long value, int digits) {
+    private static void hex(byte[] out, int at, long value, int digits) {
         for (int i = 0; i < digits; i++) {
-            out[at + i] = HEX[(int) (value >>> ((digits - 1 - i) * 4)) & 0xf];
+            out[at + i] = (byte) HEX[(int) (value >>> ((digits - 1 - i) * 4)) & 0xf];
         }
     }
 }

@@ -36,6 +36,21 @@ class CursorTest {
     }
 
     @Test
+    void textIsSpelledAsWithAStringBuilder() {
+        long[] stamps = {0, 1, Cursor.stamp(1_764_844_800_123L, 7), 0xfedcba9876543210L, -1L};
+        int[] logs = {0, 1, 0x7fffffff, 0x80000000, -1};
+        long[] indexes = {0, 9, 10, 99, 100, 123_456_789_012L, Long.MAX_VALUE, -1, Long.MIN_VALUE};
+        for (long stamp : stamps) {
+            for (int log : logs) {
+                for (long index : indexes) {
+                    String expected = String.format("%016x-%08x-%d", stamp, log, index);
+                    assertEquals(expected, new Cursor(stamp, log, index).toString());
+                }
+            }
+        }
+    }
+
+    @Test
     void rejectsWhatIsNotACursor() {
         for (String bad : new String[] {"", "abc", "0190000000000000-0000000-1", "0190000000000000-00000000-", "zz90000000000000-00000000-1"}) {
             assertThrows(IllegalArgumentException.class, () -> Cursor.parse(bad), bad);
