@@ -3,6 +3,7 @@ package io.certstream.bench;
 import io.certstream.hub.ct.rfc6962.EntriesParser;
 import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.decode.LogEntryDecoder;
+import io.certstream.hub.wire.Cursor;
 import io.certstream.hub.wire.EncodedUpdate;
 import io.certstream.hub.wire.WireFormat;
 import io.certstream.model.CertificateUpdate;
@@ -58,7 +59,10 @@ public final class CpuCost {
         measure("serialize full", seconds, i -> WireFormat.full(decoded.get(i % decoded.size())));
         measure("serialize lite", seconds, i -> WireFormat.lite(decoded.get(i % decoded.size())));
         measure("serialize domains-only", seconds, i -> WireFormat.domainsOnly(decoded.get(i % decoded.size())));
-        measure("decode + all three messages", seconds, i -> EncodedUpdate.of(decode.apply(i)));
+        int log = Cursor.logId(SOURCE.url());
+        measure("decode + all three messages", seconds, i -> EncodedUpdate.of(decode.apply(i), log));
+        long[] stamp = {Cursor.stamp(1_700_000_000_000L, 0)};
+        measure("... + cursor stamped", seconds, i -> EncodedUpdate.of(decode.apply(i), log).stamp(stamp[0]++).toString());
     }
 
     private static void measure(String name, double seconds, IntFunction<Object> op) {

@@ -3,6 +3,7 @@ package io.certstream.bench;
 import io.certstream.hub.ct.rfc6962.EntriesParser;
 import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.decode.LogEntryDecoder;
+import io.certstream.hub.wire.Cursor;
 import io.certstream.hub.wire.EncodedUpdate;
 import io.certstream.hub.wire.WireFormat;
 import io.certstream.model.CertificateUpdate;
@@ -44,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 public class DecodeBenchmark {
     private static final LogSource SOURCE = new LogSource("Bench log", "https://ct.example/log", null, LogSource.RFC6962);
+    private static final int LOG_ID = Cursor.logId(SOURCE.url());
 
     /** {@code sim}: entries minted by the simulated log; {@code ctdata}: 1024 real Navigli entries (needs ../shared). */
     @Param({"sim"})
@@ -111,6 +113,6 @@ public class DecodeBenchmark {
     /** What the hub does per certificate on its workers: decode, then serialize once per channel. */
     @Benchmark
     public EncodedUpdate decodeAndEncodeAll() {
-        return EncodedUpdate.of(decode(raw.get(nextIndex())));
+        return EncodedUpdate.of(decode(raw.get(nextIndex())), LOG_ID);
     }
 }

@@ -7,6 +7,7 @@ import io.certstream.hub.decode.MalformedEntryException;
 import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.metrics.FaultKind;
 import io.certstream.hub.metrics.LogMetrics;
+import io.certstream.hub.wire.Cursor;
 import io.certstream.hub.wire.EncodedUpdate;
 import io.certstream.model.CertificateUpdate;
 import io.certstream.model.LogSource;
@@ -40,6 +41,8 @@ public abstract class LogWatcher extends VerticleBase {
     private final LogEntryDecoder decoder;
     private final UpdateSink publisher;
     private final LogSource source;
+    /** The log part of this log's cursors, worked out once instead of per certificate. */
+    private final int cursorLog;
     private final Backoff backoff;
     /** Failed attempts in a row: the backoff grows with them, a success resets them. */
     private int failures;
@@ -70,6 +73,7 @@ public abstract class LogWatcher extends VerticleBase {
         this.publisher = publisher;
         this.metrics = metrics;
         this.source = log.source();
+        this.cursorLog = Cursor.logId(source.url());
         // 1 s, 2 s, 4 s ... up to maxBackoffSeconds, from the upper half of each: watchers hitting one failing
         // operator do not retry in lock step.
         this.backoff = new Backoff(1000, config.maxBackoffSeconds() * 1000L, Backoff.Jitter.EQUAL);
@@ -242,7 +246,7 @@ public abstract class LogWatcher extends VerticleBase {
         for (RawEntry entry : entries) {
             try {
                 CertificateUpdate update = decoder.decode(entry, source, fetched.certLink().apply(entry.index()), seen);
-                updates.add(EncodedUpdate.of(update));
+                updates.add(EncodedUpdate.of(update, cursorLog));
             } catch (MalformedEntryException e) {
                 // An entry that cannot be decoded never will be: count it, say where it is, and move past it.
                 String where = log.url() + " entry " + entry.index();

@@ -1,7 +1,6 @@
 package io.certstream.hub.decode;
 
 import java.math.BigInteger;
-import java.util.Locale;
 
 /** The hex spellings CertStream clients expect. */
 final class Hex {
@@ -28,11 +27,24 @@ final class Hex {
      * sign included ("0-1A"), which no client can use, so we deliberately differ there.
      */
     static String serial(BigInteger serial) {
-        String digits = serial.abs().toString(16).toUpperCase(Locale.ROOT);
-        if (digits.length() % 2 == 1) {
-            digits = "0" + digits;
+        // The magnitude's bytes, two digits each, without leading zero bytes: the same digits as toString(16) padded
+        // to an even count, without BigInteger's radix conversion (divisions), a measurable share of decoding.
+        byte[] magnitude = serial.abs().toByteArray();
+        int from = 0;
+        while (from < magnitude.length - 1 && magnitude[from] == 0) {
+            from++;
         }
-        return serial.signum() < 0 ? "-" + digits : digits;
+        boolean negative = serial.signum() < 0;
+        char[] out = new char[(negative ? 1 : 0) + 2 * (magnitude.length - from)];
+        int o = 0;
+        if (negative) {
+            out[o++] = '-';
+        }
+        for (int i = from; i < magnitude.length; i++) {
+            out[o++] = UPPER[(magnitude[i] >> 4) & 0xF];
+            out[o++] = UPPER[magnitude[i] & 0xF];
+        }
+        return new String(out);
     }
 
     private static String colon(byte[] bytes, char[] alphabet) {

@@ -13,9 +13,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.certstream.hub.wire.Cursor;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -52,7 +50,6 @@ public final class UpdatePublisher implements UpdateSink {
     private final AtomicLong published = new AtomicLong();
     private final DedupWindow dedup;
     private final ReplayBuffer replay;
-    private final Map<String, Integer> logIds = new HashMap<>();
     private long lastStamp;
     /** A cluster node: plugins get their own copy of the texts decoded here (see {@link #decodedHere}). */
     private final boolean clustered;
@@ -138,10 +135,9 @@ public final class UpdatePublisher implements UpdateSink {
             return;
         }
         List<EncodedUpdate> stamped = new ArrayList<>(updates.size());
-        for (EncodedUpdate plain : updates) {
-            Cursor cursor = nextCursor(plain, now);
+        for (EncodedUpdate u : updates) {
+            Cursor cursor = u.stamp(nextStamp(now));
             String text = cursor.toString();
-            EncodedUpdate u = plain.withCursor(text);
             boolean duplicate = !dedup.firstSeen(u.update().leaf().sha256(), now);
             Published p = Published.of(cursor, text, duplicate, u);
             replay.append(p, now);
@@ -169,10 +165,9 @@ public final class UpdatePublisher implements UpdateSink {
      */
     private void publishClustered(List<EncodedUpdate> updates, long now) {
         List<Forwarded> batch = new ArrayList<>(updates.size());
-        for (EncodedUpdate plain : updates) {
-            Cursor cursor = nextCursor(plain, now);
+        for (EncodedUpdate u : updates) {
+            Cursor cursor = u.stamp(nextStamp(now));
             String text = cursor.toString();
-            EncodedUpdate u = plain.withCursor(text);
             // duplicate is judged when it leaves the order stage, in cursor order, as on every other node.
             Forwarded f = new Forwarded(Published.of(cursor, text, false, u), DedupWindow.key(u.update().leaf().sha256()));
             batch.add(f);
@@ -251,11 +246,11 @@ public final class UpdatePublisher implements UpdateSink {
         bus.publish(decodedHere(BusAddresses.DOMAINS_ONLY), u.domainsOnly(), SHARED);
     }
 
-    /** The next cursor, for an update of {@code plain}'s log. */
-    private Cursor nextCursor(EncodedUpdate plain, long now) {
+    /** The next cursor's stamp (its log and index are in the update's messages already: {@link EncodedUpdate#stamp}). */
+    private long nextStamp(long now) {
         // Strictly increasing even if the clock steps back or more than 65536 messages share a millisecond.
         lastStamp = Math.max(Cursor.stamp(now, 0), lastStamp + 1);
-        return new Cursor(lastStamp, logId(plain.update().source().url()), plain.update().certIndex());
+        return lastStamp;
     }
 
     /**
@@ -269,10 +264,6 @@ public final class UpdatePublisher implements UpdateSink {
             case BusAddresses.FULL, BusAddresses.LITE, BusAddresses.DOMAINS_ONLY -> address + ".decoded-here";
             default -> address;
         };
-    }
-
-    private int logId(String url) {
-        return logIds.computeIfAbsent(url, Cursor::logId);
     }
 
     /** How many updates were published (each on every stream address) since this publisher was made. */

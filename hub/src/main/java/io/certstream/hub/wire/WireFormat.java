@@ -57,20 +57,45 @@ public final class WireFormat {
     private WireFormat() {
     }
 
-    /** The {@code /full-stream} message: with {@code leaf_cert.as_der} and {@code chain}. */
+    /**
+     * Where the 16 stamp digits of the cursor start in a certificate_update message made with a cursor: its second
+     * field, right after {@code message_type}, whose value is the same in every such message.
+     */
+    static final int UPDATE_STAMP_AT = "{\"message_type\":\"certificate_update\",\"cursor\":\"".length();
+    /** The same in a dns_entries message. */
+    static final int DNS_STAMP_AT = "{\"message_type\":\"dns_entries\",\"cursor\":\"".length();
+    /** Eight of the placeholder's sixteen "0" digits, as {@link Buffer#getLong} reads them. */
+    private static final long EIGHT_ZERO_DIGITS = 0x3030303030303030L;
+
+    /** The {@code /full-stream} message: with {@code leaf_cert.as_der} and {@code chain}. No cursor. */
     public static Buffer full(CertificateUpdate u) {
-        return full(u, sharedPrefix(u));
+        return full(u, sharedPrefix(u, null));
     }
 
-    /** The {@code /} (lite) message: no {@code as_der}, no {@code chain}. */
+    /** The {@code /} (lite) message: no {@code as_der}, no {@code chain}. No cursor. */
     public static Buffer lite(CertificateUpdate u) {
-        return lite(sharedPrefix(u));
+        return lite(sharedPrefix(u, null));
     }
 
-    /** Both certificate_update messages, from one serialization of everything they share. */
-    static Buffer[] liteAndFull(CertificateUpdate u) {
-        byte[] prefix = sharedPrefix(u);
+    /**
+     * Both certificate_update messages, from one serialization of everything they share, with {@code "cursor"} as
+     * their second field (after {@code message_type}) when {@code cursor} is not null.
+     */
+    static Buffer[] liteAndFull(CertificateUpdate u, String cursor) {
+        byte[] prefix = sharedPrefix(u, cursor);
         return new Buffer[] {lite(prefix), full(u, prefix)};
+    }
+
+    /**
+     * Throws IllegalStateException unless {@code message} holds the 16 "0" placeholder digits of
+     * {@link Cursor#unstamped} at {@code at}: the publisher writes the stamp over them in place ({@link
+     * EncodedUpdate#stamp}), while the message is still its alone, so the cursor costs no copy of the message; a
+     * message stamped already (or made without a cursor) is a programming error, not overwritten.
+     */
+    static void checkUnstamped(Buffer message, int at) {
+        if (message.getLong(at) != EIGHT_ZERO_DIGITS || message.getLong(at + 8) != EIGHT_ZERO_DIGITS) {
+            throw new IllegalStateException("the message has no unstamped cursor at " + at + " (stamped twice?)");
+        }
     }
 
     private static Buffer lite(byte[] prefix) {
@@ -105,10 +130,10 @@ public final class WireFormat {
      * What the lite and full messages share, left open: {@code {"message_type":...,"data":{...,"leaf_cert":{...}
      * without the closing braces of {@code leaf_cert}, {@code data} and the message.
      */
-    private static byte[] sharedPrefix(CertificateUpdate u) {
+    private static byte[] sharedPrefix(CertificateUpdate u, String cursor) {
         ByteArrayBuilder bytes = new ByteArrayBuilder(1536);
         try (JsonGenerator g = OPEN_JSON.createGenerator(bytes)) {
-            certificateUpdateHead(g, u);
+            certificateUpdateHead(g, u, cursor);
             g.writeStartObject();
             certificateFields(g, u.leaf(), false);
             g.flush();
@@ -118,32 +143,23 @@ public final class WireFormat {
         return bytes.toByteArray();
     }
 
-    /** The {@code /domains-only} message: {@code {"message_type":"dns_entries","data":[...]}}. */
+    /** The {@code /domains-only} message: {@code {"message_type":"dns_entries","data":[...]}}. No cursor. */
     public static Buffer domainsOnly(CertificateUpdate u) {
+        return domainsOnly(u, null);
+    }
+
+    /** The {@code /domains-only} message with {@code "cursor"} as its second field when {@code cursor} is not null. */
+    static Buffer domainsOnly(CertificateUpdate u, String cursor) {
         return write(128, g -> {
             g.writeStartObject();
             g.writeStringField("message_type", "dns_entries");
+            if (cursor != null) {
+                g.writeStringField("cursor", cursor);
+            }
             g.writeFieldName("data");
             strings(g, u.leaf().allDomains());
             g.writeEndObject();
         });
-    }
-
-    /**
-     * {@code message} with {@code "cursor":"<cursor>"} as its second field, after {@code message_type} (whose
-     * value never holds a comma, so the first comma ends it). One copy per message and stream, made at publication:
-     * every client then gets the same bytes, cursor included.
-     */
-    public static Buffer withCursor(Buffer message, String cursor) {
-        int comma = 0;
-        while (message.getByte(comma) != ',') {
-            comma++;
-        }
-        byte[] field = ("\"cursor\":\"" + cursor + "\",").getBytes(StandardCharsets.US_ASCII);
-        return Buffer.buffer(message.length() + field.length)
-                .appendBuffer(message, 0, comma + 1)
-                .appendBytes(field, 0, field.length - 1)
-                .appendBuffer(message, comma, message.length() - comma);
     }
 
     /**
@@ -202,9 +218,12 @@ public final class WireFormat {
     }
 
     /** The message up to the {@code leaf_cert} key; the caller writes the certificate and closes the objects. */
-    private static void certificateUpdateHead(JsonGenerator g, CertificateUpdate u) throws IOException {
+    private static void certificateUpdateHead(JsonGenerator g, CertificateUpdate u, String cursor) throws IOException {
         g.writeStartObject();
         g.writeStringField("message_type", "certificate_update");
+        if (cursor != null) {
+            g.writeStringField("cursor", cursor);
+        }
         g.writeObjectFieldStart("data");
         g.writeStringField("update_type", u.updateType().name());
         g.writeNumberField("cert_index", u.certIndex());
@@ -289,6 +308,26 @@ public final class WireFormat {
 
     /** Epoch millis as seconds the way Go prints float64(ms)/1000: 1659301203.904, 1659301203.9, 1659301203. */
     private static void seconds(JsonGenerator g, long millis) throws IOException {
-        g.writeNumber(BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString());
+        g.writeNumber(seconds(millis));
+    }
+
+    /** As {@code BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString()}, without the BigDecimal (twice per certificate). */
+    static String seconds(long millis) {
+        if (millis == Long.MIN_VALUE) {
+            return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+        }
+        long abs = Math.abs(millis);
+        String whole = (millis < 0 ? "-" : "") + abs / 1000;
+        int fraction = (int) (abs % 1000);
+        if (fraction == 0) {
+            return whole;
+        }
+        if (fraction % 100 == 0) {
+            return whole + "." + fraction / 100;
+        }
+        if (fraction % 10 == 0) {
+            return whole + "." + (fraction < 100 ? "0" : "") + fraction / 10;
+        }
+        return whole + "." + (fraction < 10 ? "00" : fraction < 100 ? "0" : "") + fraction;
     }
 }

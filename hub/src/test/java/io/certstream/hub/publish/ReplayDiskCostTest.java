@@ -47,14 +47,14 @@ class ReplayDiskCostTest {
         List<Published> out = new ArrayList<>();
         for (RawEntry e : raw) {
             CertificateUpdate u = decoder.decode(e, SOURCE, "link", millis);
-            out.add(published(u, e.index(), millis, 0));
+            out.add(published(u, millis, 0));
         }
         return out;
     }
 
-    private static Published published(CertificateUpdate u, long index, long millis, int counter) {
-        Cursor c = new Cursor(Cursor.stamp(millis, counter), 1, index);
-        EncodedUpdate encoded = EncodedUpdate.of(u).withCursor(c.toString());
+    private static Published published(CertificateUpdate u, long millis, int counter) {
+        EncodedUpdate encoded = EncodedUpdate.of(u, 1);
+        Cursor c = encoded.stamp(Cursor.stamp(millis, counter));
         return new Published(c, c.toString(), false,
                 new Published.Facts(u.leaf().allDomains(), u.updateType(), SOURCE.name(), SOURCE.url()),
                 encoded.full(), encoded.lite(), encoded.domainsOnly());

@@ -47,8 +47,8 @@ class StreamCostTest {
         long stamp = Cursor.stamp(1_700_000_000_000L, 0);
         for (RawEntry e : raw) {
             CertificateUpdate u = decoder.decode(e, SOURCE, "link", 1_700_000_000_000L);
-            Cursor c = new Cursor(stamp++, 1, e.index());
-            EncodedUpdate encoded = EncodedUpdate.of(u).withCursor(c.toString());
+            EncodedUpdate encoded = EncodedUpdate.of(u, 1);
+            Cursor c = encoded.stamp(stamp++);
             certificates.add(new Published(c, c.toString(), false,
                     new Published.Facts(u.leaf().allDomains(), u.updateType(), SOURCE.name(), SOURCE.url()),
                     encoded.full(), encoded.lite(), encoded.domainsOnly()));

@@ -36,6 +36,21 @@ class CursorTest {
     }
 
     @Test
+    void textIsSpelledAsWithAStringBuilder() {
+        long[] stamps = {0, 1, Cursor.stamp(1_764_844_800_123L, 7), 0xfedcba9876543210L, -1L};
+        int[] logs = {0, 1, 0x7fffffff, 0x80000000, -1};
+        long[] indexes = {0, 9, 10, 99, 100, 123_456_789_012L, Long.MAX_VALUE, -1, Long.MIN_VALUE};
+        for (long stamp : stamps) {
+            for (int log : logs) {
+                for (long index : indexes) {
+                    String expected = String.format("%016x-%08x-%d", stamp, log, index);
+                    assertEquals(expected, new Cursor(stamp, log, index).toString());
+                }
+            }
+        }
+    }
+
+    @Test
     void rejectsWhatIsNotACursor() {
         for (String bad : new String[] {"", "abc", "0190000000000000-0000000-1", "0190000000000000-00000000-", "zz90000000000000-00000000-1"}) {
             assertThrows(IllegalArgumentException.class, () -> Cursor.parse(bad), bad);
@@ -44,10 +59,15 @@ class CursorTest {
 
     @Test
     void theCursorGoesRightAfterMessageTypeAndTheRestIsUnchanged() {
-        Buffer message = Buffer.buffer("{\"message_type\":\"dns_entries\",\"data\":[\"a.example\"]}");
-        Buffer stamped = WireFormat.withCursor(message, "0190000000000000-00000001-7");
+        Buffer message = Buffer.buffer("{\"message_type\":\"dns_entries\",\"cursor\":\"" + Cursor.unstamped(1, 7)
+                + "\",\"data\":[\"a.example\"]}");
+        assertEquals("{\"message_type\":\"dns_entries\",\"cursor\":\"0000000000000000-00000001-7\",\"data\":[\"a.example\"]}",
+                message.toString());
+        WireFormat.checkUnstamped(message, WireFormat.DNS_STAMP_AT);
+        message.setBytes(WireFormat.DNS_STAMP_AT, Cursor.stampDigits(0x0190000000000000L));
+        assertThrows(IllegalStateException.class, () -> WireFormat.checkUnstamped(message, WireFormat.DNS_STAMP_AT));
         assertEquals("{\"message_type\":\"dns_entries\",\"cursor\":\"0190000000000000-00000001-7\",\"data\":[\"a.example\"]}",
-                stamped.toString());
-        assertTrue(new JsonObject(stamped).getJsonArray("data").contains("a.example"));
+                message.toString());
+        assertTrue(new JsonObject(message).getJsonArray("data").contains("a.example"));
     }
 }

@@ -28,6 +28,19 @@ public final class EntriesParser {
     }
 
     public static List<RawEntry> parse(Buffer body, long start, String url) {
+        if (body instanceof BufferInternal internal && internal.getByteBuf().hasArray()) {
+            ByteBuf buf = internal.getByteBuf();
+            List<RawEntry> plain = PlainBody.entries(buf.array(), buf.arrayOffset() + buf.readerIndex(),
+                    buf.arrayOffset() + buf.writerIndex(), start);
+            if (plain != null) {
+                return plain;
+            }
+        }
+        return parseJson(body, start, url);
+    }
+
+    /** The body read with the JSON parser: every body that is not in {@link PlainBody}'s shape. */
+    static List<RawEntry> parseJson(Buffer body, long start, String url) {
         List<RawEntry> entries = new ArrayList<>();
         try (JsonParser p = parser(body)) {
             expect(p.nextToken() == JsonToken.START_OBJECT, "expected a JSON object");

@@ -3,10 +3,12 @@ package io.certstream.hub.ct.rfc6962;
 import io.certstream.hub.ct.LogFetchException;
 import io.certstream.hub.decode.RawEntry;
 import io.certstream.hub.metrics.FaultKind;
+import io.certstream.hub.testing.CtData;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -78,6 +80,86 @@ class EntriesParserTest {
                     () -> EntriesParser.parse(Buffer.buffer(body), 0, "http://log"), body);
             assertEquals(FaultKind.BAD_RESPONSE, e.kind(), body);
         }
+    }
+
+    /** The shape logs send is read straight from the bytes, and gives exactly what the JSON parser gives. */
+    @Test
+    void plainBodiesGiveWhatTheJsonParserGives() {
+        String[] spaces = {"", " ", "\n  ", "\r\n\t"};
+        for (int round = 0; round < 50; round++) {
+            int n = RANDOM.nextInt(6);
+            String space = spaces[round % spaces.length];
+            StringBuilder json = new StringBuilder("{" + space + "\"entries\"" + space + ":" + space + "[" + space);
+            for (int i = 0; i < n; i++) {
+                String leaf = "\"leaf_input\"" + space + ":" + space + "\"" + base64(bytes(RANDOM.nextInt(3000))) + "\"";
+                String extra = "\"extra_data\":" + space + "\"" + base64(bytes(RANDOM.nextInt(5000))) + "\"" + space;
+                json.append(i == 0 ? "" : "," + space).append('{').append(space)
+                        .append(RANDOM.nextBoolean() ? leaf + "," + extra : extra + "," + space + leaf).append('}');
+            }
+            String body = json.append(space).append(']').append(space).append('}').append(space).toString();
+            byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+            List<RawEntry> plain = PlainBody.entries(bytes, 0, bytes.length, 7);
+            assertTrue(plain != null, "read as a plain body: " + body);
+            assertSame(EntriesParser.parseJson(Buffer.buffer(body), 7, "http://log"), plain);
+            Buffer slice = Buffer.buffer("x\"{" + body + "}").slice(3, 3 + body.length());
+            assertSame(EntriesParser.parseJson(Buffer.buffer(body), 7, "http://log"), EntriesParser.parse(slice, 7, "http://log"));
+        }
+    }
+
+    /** A real log's get-entries answer (ctdata, skipped without it) is in the plain shape, read the same both ways. */
+    @Test
+    void aRealLogsAnswerIsReadAsAPlainBody() throws Exception {
+        byte[] bytes = Files.readAllBytes(CtData.file("rfc6962/navigli2025h2_derived/get-entries_start0_end1023.json"));
+        List<RawEntry> plain = PlainBody.entries(bytes, 0, bytes.length, 0);
+        assertTrue(plain != null, "read as a plain body");
+        assertEquals(1024, plain.size());
+        assertSame(EntriesParser.parseJson(Buffer.buffer(bytes), 0, "ctdata"), plain);
+    }
+
+    /** Anything else goes to the JSON parser, whose answers (broken entries, bad_response) stay what they were. */
+    @Test
+    void bodiesInAnotherShapeAreLeftToTheJsonParser() {
+        String a = base64(bytes(40));
+        String b = base64(bytes(41));
+        String[] others = {
+            "{\"entries\":[{\"leaf_input\":\"" + a + "\",\"extra_data\":\"" + "AAAA////".replace("/", "\\/") + "\"}]}",
+            "{\"entries\":[{\"leaf_input\":\"" + a + "\",\"extra_data\":\"" + b + "\",\"x\":1}]}",
+            "{\"entries\":[{\"leaf_input\":\"" + a + "\",\"extra_data\":\"not*base64\"}]}",
+            "{\"entries\":[{\"leaf_input\":\"" + a + "\",\"leaf_input\":\"" + b + "\"}]}",
+            "{\"entries\":[{\"leaf_input\":\"" + a + "\"}]}",
+            "{\"entries\":[{\"leaf_input\":\"" + a + "\",\"extra_data\":5}]}",
+            "{\"entries\":[7,{\"leaf_input\":\"" + a + "\",\"extra_data\":\"" + b + "\"}]}",
+            "{\"entries\":[{\"leaf_input\":\"" + a + "\",\"extra_data\":\"" + b + "\"}]}trailing",
+            "{\"more\":1,\"entries\":[{\"leaf_input\":\"" + a + "\",\"extra_data\":\"" + b + "\"}]}",
+            "{\"entries\":[{\"leaf_input\":\"" + a + "\",\"extra_data\":\"" + b + "\"}",
+        };
+        for (String body : others) {
+            byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+            assertEquals(null, PlainBody.entries(bytes, 0, bytes.length, 0), body);
+            List<RawEntry> viaJson;
+            try {
+                viaJson = EntriesParser.parseJson(Buffer.buffer(body), 0, "http://log");
+            } catch (LogFetchException e) {
+                LogFetchException again = assertThrows(LogFetchException.class, () -> EntriesParser.parse(Buffer.buffer(body), 0, "http://log"));
+                assertEquals(e.getMessage(), again.getMessage());
+                continue;
+            }
+            assertSame(viaJson, EntriesParser.parse(Buffer.buffer(body), 0, "http://log"));
+        }
+    }
+
+    private static void assertSame(List<RawEntry> expected, List<RawEntry> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).index(), actual.get(i).index());
+            assertEquals(expected.get(i).problem(), actual.get(i).problem());
+            assertArrayEquals(expected.get(i).leafInput(), actual.get(i).leafInput(), "leaf_input " + i);
+            assertArrayEquals(expected.get(i).extraData(), actual.get(i).extraData(), "extra_data " + i);
+        }
+    }
+
+    private static String base64(byte[] b) {
+        return Base64.getEncoder().encodeToString(b);
     }
 
     private static String body(byte[][] leaves, byte[][] extras, String space) {
