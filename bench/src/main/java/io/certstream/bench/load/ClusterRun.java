@@ -102,6 +102,7 @@ final class ClusterRun {
             }
             vertx.close().await();
             logVertx.close().await();
+            StateDirs.deleteReplays(options.out());
         }
         Files.writeString(options.out().resolve("results.json"), results.encodePrettily());
         Files.writeString(options.out().resolve("results.md"), markdown(results));
@@ -123,6 +124,8 @@ final class ClusterRun {
             for (int i = 0; i < n; i++) {
                 int port = HubProcess.freePort();
                 String name = "n" + (i + 1);
+                Path stateDir = options.out().resolve("state-" + name).toAbsolutePath();
+                StateDirs.delete(stateDir);  // a node starts afresh, not from an earlier run's positions and replay
                 JsonObject config = new JsonObject()
                         .put("server", new JsonObject().put("host", "127.0.0.1").put("port", port)
                                 .put("instances", options.hubInstances())
@@ -133,7 +136,7 @@ final class ClusterRun {
                         .put("logList", new JsonObject().put("enabled", true).put("url", log.logListUrl()))
                         .put("watcher", new JsonObject().put("start", "head").put("pollSeconds", options.pollSeconds())
                                 .put("batchSize", options.batchCap()).put("operatorRequestsPerSecond", 0))
-                        .put("stateDir", options.out().resolve("state-" + name).toAbsolutePath().toString())
+                        .put("stateDir", stateDir.toString())
                         .put("cluster", new JsonObject().put("enabled", true).put("nodeName", name)
                                 .put("host", "127.0.0.1").put("port", clusterPorts[i]).put("members", members));
                 Path file = options.out().resolve("hub-config-" + name + ".json").toAbsolutePath();

@@ -195,6 +195,7 @@ public final class LoadHarness {
             if (server != null) {
                 server.close();
             }
+            StateDirs.deleteReplays(options.out());
             vertx.close().await();
             logVertx.close().await();
         }
@@ -260,6 +261,9 @@ public final class LoadHarness {
 
     private void startHub(int hubPort, boolean fromStart, String tag) throws Exception {
         Path config = options.out().resolve("hub-config" + tag + ".json");
+        Path stateDir = options.out().resolve("hub-state" + tag).toAbsolutePath();
+        // Each hub starts afresh: positions and replay left by an earlier run in the same folder would resume it.
+        StateDirs.delete(stateDir);
         JsonObject hubConfig = new JsonObject()
                 .put("server", new JsonObject().put("host", "127.0.0.1").put("port", hubPort)
                         .put("instances", options.hubInstances())
@@ -274,7 +278,7 @@ public final class LoadHarness {
                         .put("pollSeconds", options.pollSeconds())
                         // The simulated log is local and unthrottled: pacing would measure the pace, not the hub.
                         .put("operatorRequestsPerSecond", 0))
-                .put("stateDir", options.out().resolve("hub-state" + tag).toAbsolutePath().toString());
+                .put("stateDir", stateDir.toString());
         if (options.server() == null) {
             hubConfig.getJsonObject("watcher").put("batchSize", options.batchCap());
         }
