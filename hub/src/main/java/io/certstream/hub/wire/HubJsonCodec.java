@@ -43,7 +43,7 @@ public final class HubJsonCodec extends JacksonCodec {
         static final JsonCodec CODEC = new DatabindCodec();
 
         static void write(JsonGenerator gen, Object value) throws IOException {
-            Databind.write(gen, value);
+            DatabindCodec.mapper().writeValue(gen, value);
         }
     }
 
