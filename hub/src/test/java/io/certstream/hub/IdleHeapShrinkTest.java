@@ -65,13 +65,14 @@ class IdleHeapShrinkTest {
     }
 
     /**
-     * In a JVM with the heap settings of config/jvm.options (serial collector, 16-48 MiB, 12 MiB young): a heap grown
+     * In a JVM with the heap settings of config/jvm.options (serial collector, 16-48 MiB, young 4-12 MiB): a heap grown
      * to its cap by data that then died is given back, and the free ratios are as before.
      */
     @Test
     void shrinksAHeapGrownToItsCapWithTheShippedCollector() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xms16m", "-Xmx48m", "-Xmn12m", "-XX:+UseSerialGC",
+        Process p = new ProcessBuilder(java, "-Xms16m", "-Xmx48m", "-XX:NewSize=4m",
+                "-XX:MaxNewSize=12m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), GrowThenShrink.class.getName())
                 .redirectErrorStream(true).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
