@@ -112,9 +112,17 @@ public final class Hub extends VerticleBase {
         if (tls != null) {
             tls.watch(vertx, metrics.access());
         }
+        long idleShrinkMillis = IdleHeapShrink.configuredMillis();
+        IdleHeapShrink idleShrink = idleShrinkMillis == 0 ? null : new IdleHeapShrink(metrics::published, idleShrinkMillis);
         vertx.setPeriodic(1000, t -> {
             metrics.sample();
             overload.check(System.currentTimeMillis());
+            if (idleShrink != null && idleShrink.check(System.currentTimeMillis())) {
+                vertx.executeBlocking(() -> {
+                    IdleHeapShrink.shrink();
+                    return null;
+                });
+            }
         });
 
         // Plugins first: a bad plugin config stops the hub before it opens its port or reads any log,

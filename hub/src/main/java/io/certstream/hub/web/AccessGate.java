@@ -68,10 +68,14 @@ public final class AccessGate implements Handler<RoutingContext> {
     /**
      * TLS on the options when {@code server.tls} is set, and the idle timeout that closes a connection silent for
      * {@code server.headerTimeoutSeconds} while it sends its request head or between requests (streams are exempt:
-     * {@link #handle} lifts it from their connection once their head is complete).
+     * {@link #handle} lifts it from their connection once their head is complete). HTTP/1.1 only: no cleartext
+     * HTTP/2 upgrade (h2c, on by default in Vert.x), which nothing of the hub needs (websockets and SSE are HTTP/1.1,
+     * and there is no HTTP/2 over TLS either) and which would bring HTTP/2's attack surface (rapid reset) and, for a
+     * client that asks for it (Java's HttpClient does by default), about 150 more classes in memory.
      */
     public io.vertx.core.http.HttpServerOptions secure(io.vertx.core.http.HttpServerOptions options) {
-        options.setIdleTimeout(config.headerTimeoutSeconds()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+        options.setIdleTimeout(config.headerTimeoutSeconds()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+                .setHttp2ClearTextEnabled(false);
         return tls == null ? options : options.setSsl(true).setKeyCertOptions(tls.keyCert());
     }
 

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * JSON text that is already serialized, carried as a value inside another JSON document. The event-bus bridges wrap
  * each body in an envelope ({@code {"type":"rec","address":...,"body":...}}) and encode the envelope with Vert.x's
- * Jackson databind codec; a {@code RawJson} body is written verbatim, so a bridge client receives the message as a
+ * JSON codec, the hub's {@link HubJsonCodec} (or Vert.x's databind codec, through {@link JsonSerializable}, should
+ * another codec be installed); a {@code RawJson} body is written verbatim, so a bridge client receives the message as a
  * JSON object while the hub never re-serializes the certificate (a {@code Buffer} body would arrive base64-encoded,
  * a {@code JsonObject} body would be deep-copied per consumer and encoded again per client).
  *
