@@ -65,8 +65,6 @@ final class ClientConnection {
     /**
      * @param connection the HTTP connection the socket was upgraded from: the way to its Netty pipeline when the
      *                   socket is vertx-web's wrapper (every socket served through the router), which hides its own
-     */
-    /**
      * @param compression whether the server negotiates permessage-deflate ({@code server.compression}): a client
      *                    that offers it then gets Vert.x's path, which compresses
      */
@@ -118,11 +116,6 @@ final class ClientConnection {
     /** Live messages written as shared frames since start, by every client of this JVM: for tests. */
     static long sharedWrites() {
         return SHARED_WRITES.sum();
-    }
-
-    /** Whether live messages to this client go out as shared frames. */
-    boolean sharesFrames() {
-        return encoder != null;
     }
 
     /**
