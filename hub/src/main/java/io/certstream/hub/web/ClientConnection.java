@@ -44,7 +44,8 @@ import java.util.logging.Logger;
  *   {@code ChunkedWriteHandler} (TLS only) queues nothing but file transfers;</li>
  *   <li>Vert.x's bytes-written meter (the payload, as Vert.x counts it).</li>
  * </ul>
- * Clients that negotiated compression, TLS sockets and sockets whose pipeline cannot be reached use Vert.x's path.
+ * Clients that offer permessage-deflate to a hub that compresses, TLS sockets and sockets whose pipeline cannot be
+ * reached use Vert.x's path for everything; heartbeats and replays always do.
  */
 final class ClientConnection {
     static final short CLOSE_TOO_SLOW = 1013;
