@@ -104,14 +104,19 @@ final class Audience {
     void deliver(Published p, boolean[] shed, long now, Consumer<Subscriber> closed) {
         epoch++;
         SharedFrames frames = new SharedFrames(p);
-        for (int i = 0; i < scanned.size(); i++) {
-            Group g = scanned.get(i);
-            if (g.filter.isNone() || g.filter.testExceptDomains(p, g.compiled)) {
-                send(g, p, frames, shed, now);
+        try {
+            for (int i = 0; i < scanned.size(); i++) {
+                Group g = scanned.get(i);
+                if (g.filter.isNone() || g.filter.testExceptDomains(p, g.compiled)) {
+                    send(g, p, frames, shed, now);
+                }
             }
-        }
-        if (!byDomain.isEmpty()) {
-            deliverByDomain(p, frames, shed, now);
+            if (!byDomain.isEmpty()) {
+                deliverByDomain(p, frames, shed, now);
+            }
+        } finally {
+            // Every client's write holds its own reference to the websocket frames it was given.
+            frames.release();
         }
         removeGone(closed);
     }
@@ -160,7 +165,7 @@ final class Audience {
                 continue;
             }
             Buffer ws = p.message(e.getKey());
-            collectClosed(e.getValue(), s -> s.live(p, s instanceof SseSubscriber ? s.frame(p, frames) : ws, now));
+            collectClosed(e.getValue(), s -> s.live(p, s instanceof SseSubscriber ? s.frame(p, frames) : ws, frames, now));
         }
     }
 

@@ -2,13 +2,16 @@ package io.certstream.hub.web;
 
 import io.certstream.hub.publish.Published;
 import io.certstream.hub.wire.StreamType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * One certificate's SSE events, built at most once per stream per web verticle however many SSE clients get them
- * (websocket clients use the published bytes as they are).
+ * One certificate's SSE events and websocket frames, each built at most once per stream per web verticle however many
+ * clients get them. The websocket frames live in direct memory: whoever makes a {@code SharedFrames} releases it
+ * ({@link #release}) once every client has been written to (each write holds its own reference).
  */
 final class SharedFrames {
     private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
@@ -16,6 +19,7 @@ final class SharedFrames {
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private final Published published;
     private final Buffer[] sse = new Buffer[StreamType.values().length];
+    private ByteBuf[] websocket;
 
     SharedFrames(Published published) {
         this.published = published;
@@ -27,6 +31,30 @@ final class SharedFrames {
             b = sse[stream.ordinal()] = event(published.cursorText(), published.message(stream));
         }
         return b;
+    }
+
+    /** The stream's whole websocket text frame ({@link SharedTextFrame#encoded}), encoded on first use. */
+    ByteBuf websocket(StreamType stream, ByteBufAllocator alloc) {
+        if (websocket == null) {
+            websocket = new ByteBuf[StreamType.values().length];
+        }
+        ByteBuf b = websocket[stream.ordinal()];
+        if (b == null) {
+            b = websocket[stream.ordinal()] = SharedTextFrame.encoded(published.message(stream), alloc);
+        }
+        return b;
+    }
+
+    /** Gives back the websocket frames' memory (clients' writes still in flight hold their own references). */
+    void release() {
+        if (websocket != null) {
+            for (int i = 0; i < websocket.length; i++) {
+                if (websocket[i] != null) {
+                    websocket[i].release();
+                    websocket[i] = null;
+                }
+            }
+        }
     }
 
     /** {@code id: CURSOR\ndata: JSON\n\n}; the JSON is one line (the encoder writes no newline inside it). */

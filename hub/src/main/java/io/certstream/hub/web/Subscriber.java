@@ -31,6 +31,11 @@ abstract class Subscriber {
 
     /** A live message that passed this subscriber's filter. Returns false once the connection is closed. */
     final boolean live(Published p, Buffer bytes, long now) {
+        return live(p, bytes, null, now);
+    }
+
+    /** The same, with the message's shared frames ({@code Audience} makes one per certificate; null: none). */
+    final boolean live(Published p, Buffer bytes, SharedFrames frames, long now) {
         if (replaying) {
             return !stalledInReplay(now);
         }
@@ -44,7 +49,7 @@ abstract class Subscriber {
             resumedFrom = null;
             replayedLast = null;
         }
-        return deliver(bytes, now);
+        return frames == null ? deliver(bytes, now) : deliver(bytes, frames, now);
     }
 
     /** A replay starts: live messages are ignored until {@link #replayed}. */
@@ -64,6 +69,11 @@ abstract class Subscriber {
 
     /** Writes a live message, or drops it (and counts) when the client is behind; false once closed. */
     abstract boolean deliver(Buffer bytes, long now);
+
+    /** The same, with the frames shared by every client of the message (a websocket writes its encoded frame). */
+    boolean deliver(Buffer bytes, SharedFrames frames, long now) {
+        return deliver(bytes, now);
+    }
 
     /** A heartbeat (websocket: the JSON message; SSE: a comment). False once closed. */
     abstract boolean heartbeat(Buffer json, long now);

@@ -30,12 +30,17 @@ final class WebSocketSubscriber extends Subscriber {
 
     @Override
     boolean deliver(Buffer bytes, long now) {
-        return connection.send(bytes, now);
+        return connection.send(bytes, null, now);
+    }
+
+    @Override
+    boolean deliver(Buffer bytes, SharedFrames frames, long now) {
+        return connection.send(bytes, frames, now);
     }
 
     @Override
     boolean heartbeat(Buffer json, long now) {
-        return connection.send(json, now);
+        return connection.send(json, null, now);
     }
 
     @Override

@@ -160,7 +160,7 @@ public final class WebVerticle extends VerticleBase {
 
     private void accept(ServerWebSocket ws, HttpConnection connection, StreamQuery query) {
         ClientConnection client = new ClientConnection(ws, connection, query.stream(), metrics, config.clientQueueBytes(),
-                config.slowClientSeconds() * 1000L);
+                config.slowClientSeconds() * 1000L, config.streams().compression());
         WebSocketSubscriber subscriber = new WebSocketSubscriber(client, query, metrics, config.slowClientSeconds() * 1000L);
         // Clients only ever send pings (answered by Vert.x) or nothing; anything else is ignored.
         ws.frameHandler(new InboundLimit(ws, MAX_INBOUND_BYTES));

@@ -21,6 +21,7 @@ public final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    private int lastHeader;
 
     private RawWebSocket(Socket socket, InputStream in) throws IOException {
         this.socket = socket;
@@ -102,6 +103,7 @@ public final class RawWebSocket implements AutoCloseable {
     public Frame readFrame() throws IOException {
         int first = in.readUnsignedByte();
         int second = in.readUnsignedByte();
+        lastHeader = first << 8 | second;
         long length = second & 0x7F;
         if (length == 126) {
             length = in.readUnsignedShort();
@@ -111,6 +113,16 @@ public final class RawWebSocket implements AutoCloseable {
         byte[] payload = new byte[(int) length];
         in.readFully(payload);
         return new Frame(first & 0x0F, payload);
+    }
+
+    /** The first byte (FIN, RSV1-3, opcode) of the frame {@link #readFrame} read last. */
+    public int lastFirstByte() {
+        return lastHeader >> 8;
+    }
+
+    /** Whether the frame {@link #readFrame} read last was masked (a server must not mask, RFC 6455 5.1). */
+    public boolean lastMasked() {
+        return (lastHeader & 0x80) != 0;
     }
 
     /** Reads frames until the hub's close frame; null when the connection ends without one or 20 s pass. */
