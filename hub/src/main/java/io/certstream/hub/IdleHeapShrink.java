@@ -6,6 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * Gives the heap a busy hub grew to back to the OS once the hub has published nothing for a while. With the serial
@@ -91,9 +93,24 @@ final class IdleHeapShrink {
             vm.setVMOption("MaxHeapFreeRatio", max);
             vm.setVMOption("MinHeapFreeRatio", min);
         }
+        trimNativeHeap();
         long after = committed();
         LOG.fine(() -> String.format("idle: heap shrunk from %.1f to %.1f MiB committed in %d ms", before / 1048576.0,
                 after / 1048576.0, (System.nanoTime() - start) / 1_000_000));
+    }
+
+    /**
+     * Gives what the C heap freed back to the OS now (the {@code System.trim_native_heap} diagnostic command, as
+     * {@code jcmd} runs it): the shrink and the load before it freed native memory that glibc would otherwise keep until
+     * the next periodic trim ({@code -XX:TrimNativeHeapInterval}). A JVM without the command skips it.
+     */
+    static void trimNativeHeap() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "systemTrimNativeHeap", new Object[0], new String[0]);
+        } catch (JMException | RuntimeException e) {
+            LOG.fine(() -> "idle: no native heap trim (" + e + ")");
+        }
     }
 
     static long committed() {
