@@ -12,11 +12,13 @@ import io.vertx.ext.web.Router;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /** A hub deployed in the test's Vert.x on a free port, configured from the defaults plus the test's overrides. */
@@ -89,7 +91,20 @@ public final class RunningHub {
         }
     }
 
+    /**
+     * A port free on 127.0.0.1 now, for a server the test starts next. Taken below Linux's ephemeral range
+     * (32768-60999): a port the kernel hands out itself can go to any outgoing connection of the test run between this
+     * check and the server's bind ("Address already in use" in a full run), a port below that range cannot.
+     */
     public static int freePort() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // in use: another one
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
