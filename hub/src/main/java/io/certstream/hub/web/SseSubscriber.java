@@ -45,7 +45,7 @@ final class SseSubscriber extends Subscriber {
     }
 
     @Override
-    boolean deliver(Buffer bytes, long now) {
+    boolean deliver(Buffer bytes, SharedFrames frames, long now) {
         if (isClosed()) {
             return false;
         }
@@ -66,7 +66,7 @@ final class SseSubscriber extends Subscriber {
 
     @Override
     boolean heartbeat(Buffer comment, long now) {
-        return deliver(comment, now);
+        return deliver(comment, null, now);
     }
 
     @Override

@@ -29,12 +29,10 @@ abstract class Subscriber {
         this.compiled = filter.compile();
     }
 
-    /** A live message that passed this subscriber's filter. Returns false once the connection is closed. */
-    final boolean live(Published p, Buffer bytes, long now) {
-        return live(p, bytes, null, now);
-    }
-
-    /** The same, with the message's shared frames ({@code Audience} makes one per certificate; null: none). */
+    /**
+     * A live message that passed this subscriber's filter, with the frames shared by every client of it
+     * ({@code Audience} makes one per certificate; null: none). Returns false once the connection is closed.
+     */
     final boolean live(Published p, Buffer bytes, SharedFrames frames, long now) {
         if (replaying) {
             return !stalledInReplay(now);
@@ -49,7 +47,7 @@ abstract class Subscriber {
             resumedFrom = null;
             replayedLast = null;
         }
-        return frames == null ? deliver(bytes, now) : deliver(bytes, frames, now);
+        return deliver(bytes, frames, now);
     }
 
     /** A replay starts: live messages are ignored until {@link #replayed}. */
@@ -67,13 +65,11 @@ abstract class Subscriber {
     /** This stream's bytes for {@code p} as this kind of connection frames them (SSE adds {@code id:}). */
     abstract Buffer frame(Published p, SharedFrames frames);
 
-    /** Writes a live message, or drops it (and counts) when the client is behind; false once closed. */
-    abstract boolean deliver(Buffer bytes, long now);
-
-    /** The same, with the frames shared by every client of the message (a websocket writes its encoded frame). */
-    boolean deliver(Buffer bytes, SharedFrames frames, long now) {
-        return deliver(bytes, now);
-    }
+    /**
+     * Writes a live message, or drops it (and counts) when the client is behind; false once closed. {@code frames}:
+     * those shared by every client of the message, or null (a websocket writes its encoded frame when there is one).
+     */
+    abstract boolean deliver(Buffer bytes, SharedFrames frames, long now);
 
     /** A heartbeat (websocket: the JSON message; SSE: a comment). False once closed. */
     abstract boolean heartbeat(Buffer json, long now);

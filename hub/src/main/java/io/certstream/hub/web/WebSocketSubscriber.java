@@ -29,11 +29,6 @@ final class WebSocketSubscriber extends Subscriber {
     }
 
     @Override
-    boolean deliver(Buffer bytes, long now) {
-        return connection.send(bytes, null, now);
-    }
-
-    @Override
     boolean deliver(Buffer bytes, SharedFrames frames, long now) {
         return connection.send(bytes, frames, now);
     }

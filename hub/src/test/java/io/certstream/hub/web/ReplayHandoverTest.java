@@ -48,7 +48,7 @@ class ReplayHandoverTest {
         }
 
         @Override
-        boolean deliver(Buffer bytes, long now) {
+        boolean deliver(Buffer bytes, SharedFrames frames, long now) {
             got.add("live " + bytes);
             return true;
         }
@@ -108,10 +108,10 @@ class ReplayHandoverTest {
                 // After the replay caught up (its pages are queued on this context), the bus delivers the live copies
                 // of a and b that were still on their way, then a new message that is a late arrival again.
                 context.runOnContext(w -> context.runOnContext(x -> {
-                    subscriber.live(a, a.lite(), 0);
-                    subscriber.live(b, b.lite(), 0);
+                    subscriber.live(a, a.lite(), null, 0);
+                    subscriber.live(b, b.lite(), null, 0);
                     Published c = message(80, 3);
-                    subscriber.live(c, c.lite(), 0);
+                    subscriber.live(c, c.lite(), null, 0);
                     done.complete(null);
                 }));
             });

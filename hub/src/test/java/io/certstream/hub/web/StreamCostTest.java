@@ -73,7 +73,7 @@ class StreamCostTest {
         }
 
         @Override
-        boolean deliver(Buffer bytes, long now) {
+        boolean deliver(Buffer bytes, SharedFrames frames, long now) {
             received++;
             return true;
         }
